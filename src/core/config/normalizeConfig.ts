@@ -1,0 +1,150 @@
+// Turns the schema-validated plain value (defaults already filled in from the schema) into the
+// typed TrainConfig: resolves initializer aliases, widens scalar sizes to pairs, and infers the
+// loss and metrics from the task when the user left them out.
+
+import type {
+  ActivationName, DatasetConfig, InitializerConfig, LayerConfig, LossName, MetricName, RegularizerConfig,
+  Task, TrainConfig,
+} from './trainConfig';
+
+type Raw = Record<string, any>;
+
+const INITIALIZER_ALIASES: Record<string, string> = {
+  xavierNormal: 'glorotNormal', xavierUniform: 'glorotUniform',
+  kaimingNormal: 'heNormal', kaimingUniform: 'heUniform',
+  msraNormal: 'heNormal', msraUniform: 'heUniform',
+};
+
+export function canonicalInitializerName(name: string): string {
+  return INITIALIZER_ALIASES[name] ?? name;
+}
+
+export function normalizeInitializer(raw: unknown, fallback: string): InitializerConfig {
+  const spec: Raw = typeof raw === 'string' ? { type: raw } : (raw as Raw | undefined) ?? { type: fallback };
+  const type = canonicalInitializerName(String(spec.type));
+  switch (type) {
+    case 'constant': return { type, value: Number(spec.value) };
+    case 'randomNormal': return { type, mean: spec.mean ?? 0, stddev: spec.stddev ?? 0.05 };
+    case 'truncatedNormal': return { type, mean: spec.mean ?? 0, stddev: spec.stddev ?? 0.05 };
+    case 'randomUniform': return { type, minval: spec.minval ?? -0.05, maxval: spec.maxval ?? 0.05 };
+    case 'orthogonal': return { type, gain: spec.gain ?? 1 };
+    default: return { type } as InitializerConfig;
+  }
+}
+
+function pair(value: unknown, fallback: [number, number]): [number, number] {
+  if (typeof value === 'number') return [value, value];
+  if (Array.isArray(value) && value.length === 2) return [Number(value[0]), Number(value[1])];
+  return fallback;
+}
+
+function regularizer(raw: unknown): RegularizerConfig | undefined {
+  if (!raw || typeof raw !== 'object') return undefined;
+  const r = raw as Raw;
+  return { l1: r.l1 ?? 0, l2: r.l2 ?? 0 };
+}
+
+export function normalizeLayer(raw: Raw): LayerConfig {
+  switch (raw.type) {
+    case 'dense':
+    case 'conv2d': {
+      const weighted = {
+        activation: (raw.activation ?? 'linear') as ActivationName,
+        useBias: raw.useBias ?? true,
+        kernelInitializer: normalizeInitializer(raw.kernelInitializer, 'glorotUniform'),
+        biasInitializer: normalizeInitializer(raw.biasInitializer, 'zeros'),
+        kernelRegularizer: regularizer(raw.kernelRegularizer),
+        biasRegularizer: regularizer(raw.biasRegularizer),
+      };
+      if (raw.type === 'dense') return { type: 'dense', units: raw.units, ...weighted };
+      return {
+        type: 'conv2d', filters: raw.filters, kernelSize: pair(raw.kernelSize, [3, 3]),
+        strides: pair(raw.strides, [1, 1]), padding: raw.padding ?? 'valid', ...weighted,
+      };
+    }
+    case 'maxPooling2d':
+    case 'averagePooling2d': {
+      const poolSize = pair(raw.poolSize, [2, 2]);
+      return { type: raw.type, poolSize, strides: pair(raw.strides, poolSize), padding: raw.padding ?? 'valid' };
+    }
+    case 'batchNormalization':
+      return {
+        type: 'batchNormalization', momentum: raw.momentum ?? 0.99, epsilon: raw.epsilon ?? 0.001,
+        gammaInitializer: normalizeInitializer(raw.gammaInitializer, 'ones'),
+        betaInitializer: normalizeInitializer(raw.betaInitializer, 'zeros'),
+      };
+    case 'dropout': return { type: 'dropout', rate: raw.rate };
+    case 'activation': return { type: 'activation', activation: raw.activation };
+    case 'residual': return { type: 'residual', layers: (raw.layers as Raw[]).map(normalizeLayer) };
+    case 'flatten': return { type: 'flatten' };
+    case 'globalAveragePooling2d': return { type: 'globalAveragePooling2d' };
+    default: throw new Error(`normalizeLayer: unvalidated layer type ${String(raw.type)}`);
+  }
+}
+
+function normalizeDataset(raw: unknown, shape: 'flat' | 'image'): DatasetConfig {
+  if (raw === 'mnist') return { kind: 'mnist', shape };
+  const d = raw as Raw;
+  if (typeof d.csv === 'string') {
+    return { kind: 'csv', csv: d.csv, label: d.label, task: d.task ?? 'classification', delimiter: d.delimiter ?? ',' };
+  }
+  switch (d.synthetic) {
+    case 'gaussian':
+      return { kind: 'gaussian', features: d.features, samples: d.samples, classes: d.classes, mean: d.mean, std: d.std, labelNoise: d.labelNoise };
+    case 'spirals':
+      return { kind: 'spirals', samples: d.samples, classes: d.classes, noise: d.noise, turns: d.turns, scale: d.scale, offset: d.offset };
+    default:
+      return { kind: 'blobs', features: d.features, samples: d.samples, classes: d.classes, spread: d.spread, scale: d.scale, offset: d.offset };
+  }
+}
+
+export function taskOf(dataset: DatasetConfig): Task {
+  return dataset.kind === 'csv' && dataset.task === 'regression' ? 'regression' : 'classification';
+}
+
+export function defaultLoss(task: Task): LossName {
+  return task === 'regression' ? 'meanSquaredError' : 'categoricalCrossentropy';
+}
+
+export function defaultMetrics(task: Task): MetricName[] {
+  return task === 'regression' ? ['meanAbsoluteError'] : ['accuracy'];
+}
+
+/** `value` must already have passed schema validation without errors. */
+export function normalizeConfig(value: Raw, fallbackName: string): TrainConfig {
+  const data = value.data as Raw;
+  const dataset = normalizeDataset(data.dataset, data.shape ?? 'flat');
+  const task = taskOf(dataset);
+  const training = value.training as Raw;
+  const schedule = (training.lrSchedule as Raw | undefined) ?? { type: 'constant' };
+  const diagnostics = (value.diagnostics as Raw | undefined) ?? {};
+  return {
+    name: value.name ?? fallbackName,
+    seed: value.seed ?? 0,
+    backend: value.backend ?? 'auto',
+    data: {
+      dataset,
+      trainSize: data.trainSize,
+      validationSize: data.validationSize,
+      validationSplit: data.validationSplit ?? 0.2,
+      preprocess: { normalize: data.preprocess?.normalize ?? 'none', per: data.preprocess?.per ?? 'feature' },
+      augment: {
+        translate: data.augment?.translate ?? 0,
+        flipHorizontal: data.augment?.flipHorizontal ?? false,
+        noise: data.augment?.noise ?? 0,
+      },
+    },
+    model: { input: value.model.input, layers: (value.model.layers as Raw[]).map(normalizeLayer) },
+    training: {
+      epochs: training.epochs,
+      batchSize: training.batchSize ?? 32,
+      loss: training.loss ?? defaultLoss(task),
+      metrics: training.metrics ?? defaultMetrics(task),
+      optimizer: training.optimizer,
+      lrSchedule: { warmupEpochs: 0, ...schedule } as TrainConfig['training']['lrSchedule'],
+      earlyStopping: training.earlyStopping,
+      gradientClipping: training.gradientClipping,
+    },
+    diagnostics: { every: diagnostics.every ?? 10, rules: diagnostics.rules ?? {} },
+  };
+}

@@ -1,0 +1,106 @@
+// Entry point from text to a typed config: JSONC syntax, schema validation, normalization and
+// static shape checks, with every problem collected (not thrown) and located in the source.
+
+import { findNodeAtLocation, parseTree, printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
+import * as path from 'node:path';
+import schemaJson from '../../../schemas/train.schema.json';
+import type { ConfigProblem, JsonPath, SourceRange } from './configProblem';
+import { normalizeConfig } from './normalizeConfig';
+import { validateAgainstSchema, type LocatedProblem, type SchemaNode } from './schemaValidator';
+import { checkModelAgainstData, datasetClassCount, datasetInputShape, inferShapes, type ShapeReport } from './shapeInference';
+import type { TrainConfig } from './trainConfig';
+
+export const trainConfigSchema = schemaJson as unknown as SchemaNode;
+
+export interface ParsedConfig {
+  /** Present when there are no errors (warnings allowed). */
+  config?: TrainConfig;
+  problems: ConfigProblem[];
+  shapes?: ShapeReport;
+  tree?: JsonNode;
+  text: string;
+}
+
+/** Turns offsets into 1-based line/column, for terminals and for tests. */
+export class LineIndex {
+  private readonly starts: number[] = [0];
+
+  constructor(text: string) {
+    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.starts.push(i + 1);
+  }
+
+  range(offset: number, length: number): SourceRange {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { offset, length, line: lo + 1, column: offset - this.starts[lo] + 1 };
+  }
+}
+
+/**
+ * The node a path points at, or its nearest existing ancestor; for an object property, the
+ * key's node when the value is a container (underlining a whole object is noise).
+ */
+export function nodeForPath(tree: JsonNode, jsonPath: JsonPath): JsonNode | undefined {
+  for (let n = jsonPath.length; n >= 0; n--) {
+    const node = findNodeAtLocation(tree, jsonPath.slice(0, n));
+    if (!node) continue;
+    const isContainer = node.type === 'object' || node.type === 'array';
+    if (isContainer && node.parent?.type === 'property' && node.parent.children?.[0]) return node.parent.children[0];
+    if (isContainer && n > 0) return { ...node, length: 1 };
+    return node;
+  }
+  return undefined;
+}
+
+export function locateProblems(problems: (ConfigProblem | LocatedProblem)[], tree: JsonNode | undefined, text: string): ConfigProblem[] {
+  const lines = new LineIndex(text);
+  return problems.map((p) => {
+    const { node: explicit, ...rest } = p as LocatedProblem;
+    const node = explicit ?? (tree ? nodeForPath(tree, p.path) : undefined);
+    return node ? { ...rest, range: lines.range(node.offset, node.length) } : { ...rest, range: p.range ?? lines.range(0, 0) };
+  });
+}
+
+function syntaxProblems(errors: ParseError[]): LocatedProblem[] {
+  return errors.map((e) => ({
+    code: 'json.syntax',
+    severity: 'error',
+    message: `JSON syntax error: ${printParseErrorCode(e.error).replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase()}.`,
+    path: [],
+    node: { type: 'null', offset: e.offset, length: Math.max(1, e.length), value: null } as JsonNode,
+  }));
+}
+
+export function configNameFromFile(fileName: string): string {
+  return path.basename(fileName).replace(/\.train\.jsonc?$/i, '').replace(/\.jsonc?$/i, '');
+}
+
+/** Parses and checks a config's text. Never throws for bad input: every problem is reported. */
+export function parseTrainConfig(text: string, fileName: string): ParsedConfig {
+  const errors: ParseError[] = [];
+  const tree = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false });
+  if (errors.length > 0 || !tree) {
+    const problems = errors.length > 0 ? syntaxProblems(errors) : [{ code: 'json.syntax', severity: 'error' as const, message: 'The file is empty: a config is a JSON object.', path: [] }];
+    return { problems: locateProblems(problems, undefined, text), tree, text };
+  }
+  const validation = validateAgainstSchema(tree, trainConfigSchema);
+  if (validation.problems.length > 0) {
+    return { problems: locateProblems(validation.problems, tree, text), tree, text };
+  }
+  const config = normalizeConfig(validation.value as Record<string, unknown>, configNameFromFile(fileName));
+  const shapes = inferShapes(config.model.layers, config.model.input);
+  const semantic = [
+    ...shapes.problems,
+    ...(shapes.problems.length === 0
+      ? checkModelAgainstData(config, shapes.outputShape, datasetInputShape(config.data.dataset), datasetClassCount(config.data.dataset))
+      : []),
+  ];
+  const problems = locateProblems(semantic, tree, text);
+  const hasErrors = problems.some((p) => p.severity === 'error');
+  return { config: hasErrors ? undefined : config, problems, shapes, tree, text };
+}

@@ -1,0 +1,237 @@
+// Static shape inference over the config's layers, without tfjs: it catches impossible
+// architectures (dense after conv without flatten, kernels larger than their input, residual
+// branches whose shape cannot be projected back) in milliseconds, and gives later rules the
+// fan-in/fan-out of every weighted layer.
+
+import { problem, type ConfigProblem, type JsonPath } from './configProblem';
+import type { DatasetConfig, LayerConfig, TrainConfig } from './trainConfig';
+
+export type Shape = number[];
+
+export interface LayerShape {
+  /** Index path: [3] for a top-level layer, [3, 1] for the second layer of the residual block at 3. */
+  index: number[];
+  type: LayerConfig['type'];
+  inputShape: Shape;
+  outputShape: Shape;
+  /** Inputs feeding one output unit (dense: d_in; conv: k·k·c_in); 0 for layers without weights. */
+  fanIn: number;
+  fanOut: number;
+  params: number;
+  /** Residual blocks: the branch's layers, and whether a projection is added on the skip path. */
+  branch?: LayerShape[];
+  projection?: { kind: 'dense' | 'conv1x1'; strides: [number, number]; params: number };
+}
+
+export interface ShapeReport {
+  layers: LayerShape[];
+  outputShape: Shape | undefined;
+  problems: ConfigProblem[];
+}
+
+const fmt = (shape: Shape) => `[${shape.join(', ')}]`;
+
+function convOutput(size: number, kernel: number, stride: number, padding: 'valid' | 'same'): number {
+  return padding === 'same' ? Math.ceil(size / stride) : Math.floor((size - kernel) / stride) + 1;
+}
+
+function layerPath(index: number[]): JsonPath {
+  const path: JsonPath = ['model', 'layers'];
+  index.forEach((i, depth) => {
+    if (depth > 0) path.push('layers');
+    path.push(i);
+  });
+  return path;
+}
+
+function inferLayer(layer: LayerConfig, input: Shape, index: number[], problems: ConfigProblem[]): LayerShape | undefined {
+  const path = layerPath(index);
+  const at = `Layer ${index.join('.')} (${layer.type})`;
+  const base = { index, type: layer.type, inputShape: input, fanIn: 0, fanOut: 0, params: 0 };
+  const needsImage = () => {
+    if (input.length === 3) return true;
+    problems.push(problem('shape.needs-image', [...path, 'type'],
+      `${at} needs an image input [height, width, channels] but gets ${fmt(input)}. ` +
+      `Set model.input to an image shape (for MNIST: "shape": "image" and [28, 28, 1]) or use dense layers.`));
+    return false;
+  };
+  switch (layer.type) {
+    case 'dense': {
+      if (input.length !== 1) {
+        problems.push(problem('shape.dense-needs-flat', [...path, 'type'],
+          `${at} gets a ${fmt(input)} input but dense layers here take flat vectors. ` +
+          `Add {"type": "flatten"} or {"type": "globalAveragePooling2d"} before it.`));
+        return undefined;
+      }
+      const dIn = input[0];
+      return { ...base, outputShape: [layer.units], fanIn: dIn, fanOut: layer.units, params: dIn * layer.units + (layer.useBias ? layer.units : 0) };
+    }
+    case 'conv2d': {
+      if (!needsImage()) return undefined;
+      const [h, w, c] = input;
+      const [kh, kw] = layer.kernelSize;
+      const [sh, sw] = layer.strides;
+      const oh = convOutput(h, kh, sh, layer.padding);
+      const ow = convOutput(w, kw, sw, layer.padding);
+      if (oh < 1 || ow < 1) {
+        problems.push(problem('shape.too-small', [...path, 'kernelSize'],
+          `${at}: a ${kh}×${kw} kernel with "valid" padding does not fit its ${h}×${w} input. Use a smaller kernel or "padding": "same".`));
+        return undefined;
+      }
+      return {
+        ...base, outputShape: [oh, ow, layer.filters], fanIn: kh * kw * c, fanOut: kh * kw * layer.filters,
+        params: kh * kw * c * layer.filters + (layer.useBias ? layer.filters : 0),
+      };
+    }
+    case 'maxPooling2d':
+    case 'averagePooling2d': {
+      if (!needsImage()) return undefined;
+      const [h, w, c] = input;
+      const oh = convOutput(h, layer.poolSize[0], layer.strides[0], layer.padding);
+      const ow = convOutput(w, layer.poolSize[1], layer.strides[1], layer.padding);
+      if (oh < 1 || ow < 1) {
+        problems.push(problem('shape.too-small', [...path, 'poolSize'],
+          `${at}: a ${layer.poolSize.join('×')} pool does not fit its ${h}×${w} input. Remove a pooling layer or use "padding": "same".`));
+        return undefined;
+      }
+      return { ...base, outputShape: [oh, ow, c] };
+    }
+    case 'globalAveragePooling2d':
+      if (!needsImage()) return undefined;
+      return { ...base, outputShape: [input[2]] };
+    case 'flatten':
+      return { ...base, outputShape: [input.reduce((a, b) => a * b, 1)] };
+    case 'batchNormalization': {
+      const channels = input[input.length - 1];
+      return { ...base, outputShape: input, params: 4 * channels };
+    }
+    case 'dropout':
+    case 'activation':
+      return { ...base, outputShape: input };
+    case 'residual':
+      return inferResidual(layer.layers, input, index, base, problems);
+  }
+}
+
+function inferResidual(branchLayers: LayerConfig[], input: Shape, index: number[], base: Omit<LayerShape, 'outputShape'>, problems: ConfigProblem[]): LayerShape | undefined {
+  const branch: LayerShape[] = [];
+  let shape = input;
+  for (let i = 0; i < branchLayers.length; i++) {
+    const inferred = inferLayer(branchLayers[i], shape, [...index, i], problems);
+    if (!inferred) return undefined;
+    branch.push(inferred);
+    shape = inferred.outputShape;
+  }
+  const params = branch.reduce((sum, l) => sum + l.params, 0);
+  const result: LayerShape = { ...base, outputShape: shape, params, branch };
+  if (fmt(shape) === fmt(input)) return result;
+
+  const path = layerPath(index);
+  if (shape.length === 1 && input.length === 1) {
+    result.projection = { kind: 'dense', strides: [1, 1], params: input[0] * shape[0] };
+  } else if (shape.length === 3 && input.length === 3) {
+    const sh = Math.round(input[0] / shape[0]);
+    const sw = Math.round(input[1] / shape[1]);
+    if (sh < 1 || sw < 1 || Math.ceil(input[0] / sh) !== shape[0] || Math.ceil(input[1] / sw) !== shape[1]) {
+      problems.push(problem('shape.residual-mismatch', [...path, 'layers'],
+        `Residual block ${index.join('.')} turns ${fmt(input)} into ${fmt(shape)}; a 1×1 projection of the skip path cannot ` +
+        `match that size. Use "padding": "same" in the branch so only strides change the size.`));
+      return undefined;
+    }
+    result.projection = { kind: 'conv1x1', strides: [sh, sw], params: input[2] * shape[2] };
+  } else {
+    problems.push(problem('shape.residual-mismatch', [...path, 'layers'],
+      `Residual block ${index.join('.')} turns ${fmt(input)} into ${fmt(shape)}: the branch must keep the rank of its input ` +
+      `(no flatten inside a residual branch).`));
+    return undefined;
+  }
+  result.params += result.projection.params;
+  return result;
+}
+
+export function inferShapes(layers: LayerConfig[], input: Shape): ShapeReport {
+  const problems: ConfigProblem[] = [];
+  const report: LayerShape[] = [];
+  let shape: Shape | undefined = input;
+  for (let i = 0; i < layers.length && shape; i++) {
+    const inferred = inferLayer(layers[i], shape, [i], problems);
+    if (inferred) report.push(inferred);
+    shape = inferred?.outputShape;
+  }
+  return { layers: report, outputShape: shape, problems };
+}
+
+/** The input shape a dataset yields, when it is known without reading files. */
+export function datasetInputShape(dataset: DatasetConfig): Shape | undefined {
+  switch (dataset.kind) {
+    case 'mnist': return dataset.shape === 'image' ? [28, 28, 1] : [784];
+    case 'gaussian':
+    case 'blobs': return [dataset.features];
+    case 'spirals': return [2];
+    case 'csv': return undefined;
+  }
+}
+
+export function datasetClassCount(dataset: DatasetConfig): number | undefined {
+  switch (dataset.kind) {
+    case 'mnist': return 10;
+    case 'csv': return undefined;
+    default: return dataset.classes;
+  }
+}
+
+/** The activation the network ends in: the last activation-bearing layer's. */
+export function finalActivation(layers: LayerConfig[]): string {
+  for (let i = layers.length - 1; i >= 0; i--) {
+    const layer = layers[i];
+    if (layer.type === 'dense' || layer.type === 'conv2d' || layer.type === 'activation') return layer.activation;
+    if (layer.type === 'residual') return 'linear';
+  }
+  return 'linear';
+}
+
+/** Checks that the model fits its data and loss: input shape, output size, output activation. */
+export function checkModelAgainstData(config: TrainConfig, outputShape: Shape | undefined, inputShape: Shape | undefined, classes: number | undefined): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const input = config.model.input;
+  if (inputShape && fmt(inputShape) !== fmt(input)) {
+    const hint = config.data.dataset.kind === 'mnist'
+      ? ` MNIST with "shape": "${config.data.dataset.shape}" yields ${fmt(inputShape)}.`
+      : '';
+    problems.push(problem('shape.input-mismatch', ['model', 'input'],
+      `model.input is ${fmt(input)} but the data has shape ${fmt(inputShape)}.${hint} Make them agree.`));
+  }
+  if (!outputShape) return problems;
+  const last = config.model.layers.length - 1;
+  const lastPath: JsonPath = ['model', 'layers', last];
+  const activation = finalActivation(config.model.layers);
+  const loss = config.training.loss;
+  if (classes !== undefined && loss === 'categoricalCrossentropy') {
+    if (outputShape.length !== 1 || outputShape[0] !== classes) {
+      problems.push(problem('shape.output-mismatch', lastPath,
+        `The model ends in ${fmt(outputShape)} but the data has ${classes} classes: the last layer should be a dense layer with ${classes} units.`));
+    }
+    if (activation !== 'softmax' && activation !== 'linear') {
+      problems.push(problem('loss.activation-mismatch', lastPath,
+        `categoricalCrossentropy needs class probabilities (softmax) or raw logits (linear) from the last layer, not "${activation}".`));
+    }
+  } else if (loss === 'binaryCrossentropy') {
+    if (outputShape.length !== 1 || outputShape[0] !== 1 || (classes !== undefined && classes !== 2)) {
+      problems.push(problem('shape.output-mismatch', lastPath,
+        `binaryCrossentropy needs 2 classes and a single output unit; this model ends in ${fmt(outputShape)}${classes ? ` with ${classes} classes` : ''}.`));
+    }
+    if (activation !== 'sigmoid' && activation !== 'linear') {
+      problems.push(problem('loss.activation-mismatch', lastPath,
+        `binaryCrossentropy needs a probability (sigmoid) or a logit (linear) from the last layer, not "${activation}".`));
+    }
+  } else if (classes === undefined || config.data.dataset.kind === 'csv') {
+    // Regression (or CSV classification whose class count is known only after reading the file).
+    if (config.data.dataset.kind === 'csv' && config.data.dataset.task === 'regression' && (outputShape.length !== 1 || outputShape[0] !== 1)) {
+      problems.push(problem('shape.output-mismatch', lastPath, `Regression predicts one number: end the model with a dense layer of 1 unit, not ${fmt(outputShape)}.`));
+    }
+  } else if (outputShape.length !== 1 || outputShape[0] !== classes) {
+    problems.push(problem('shape.output-mismatch', lastPath,
+      `The model ends in ${fmt(outputShape)} but the data has ${classes} classes.`));
+  }
+  return problems;
+}

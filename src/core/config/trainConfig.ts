@@ -1,0 +1,140 @@
+// The typed, normalized form of a `*.train.json` file: what the engine consumes after the
+// parser has validated the text, filled in defaults and resolved aliases.
+// The JSON Schema in schemas/train.schema.json is the source of truth for names and defaults.
+
+export type ActivationName =
+  | 'linear' | 'relu' | 'relu6' | 'leakyRelu' | 'elu' | 'selu' | 'tanh' | 'sigmoid'
+  | 'hardSigmoid' | 'softmax' | 'softplus' | 'softsign' | 'swish' | 'mish' | 'gelu';
+
+/** Initializers after alias resolution (xavierX → glorotX; kaimingX and msraX → heX). */
+export type InitializerConfig =
+  | { type: 'zeros' } | { type: 'ones' }
+  | { type: 'glorotNormal' } | { type: 'glorotUniform' }
+  | { type: 'heNormal' } | { type: 'heUniform' }
+  | { type: 'leCunNormal' } | { type: 'leCunUniform' }
+  | { type: 'orthogonal'; gain: number }
+  | { type: 'constant'; value: number }
+  | { type: 'randomNormal'; mean: number; stddev: number }
+  | { type: 'randomUniform'; minval: number; maxval: number }
+  | { type: 'truncatedNormal'; mean: number; stddev: number };
+
+export interface RegularizerConfig { l1: number; l2: number }
+
+interface WeightedLayerOptions {
+  useBias: boolean;
+  kernelInitializer: InitializerConfig;
+  biasInitializer: InitializerConfig;
+  kernelRegularizer?: RegularizerConfig;
+  biasRegularizer?: RegularizerConfig;
+}
+
+export interface DenseLayerConfig extends WeightedLayerOptions {
+  type: 'dense'; units: number; activation: ActivationName;
+}
+export interface Conv2dLayerConfig extends WeightedLayerOptions {
+  type: 'conv2d'; filters: number; kernelSize: [number, number]; strides: [number, number];
+  padding: 'valid' | 'same'; activation: ActivationName;
+}
+export interface PoolingLayerConfig {
+  type: 'maxPooling2d' | 'averagePooling2d';
+  poolSize: [number, number]; strides: [number, number]; padding: 'valid' | 'same';
+}
+export interface GlobalAveragePoolingLayerConfig { type: 'globalAveragePooling2d' }
+export interface FlattenLayerConfig { type: 'flatten' }
+export interface BatchNormalizationLayerConfig {
+  type: 'batchNormalization'; momentum: number; epsilon: number;
+  gammaInitializer: InitializerConfig; betaInitializer: InitializerConfig;
+}
+export interface DropoutLayerConfig { type: 'dropout'; rate: number }
+export interface ActivationLayerConfig { type: 'activation'; activation: ActivationName }
+export interface ResidualLayerConfig { type: 'residual'; layers: LayerConfig[] }
+
+export type LayerConfig =
+  | DenseLayerConfig | Conv2dLayerConfig | PoolingLayerConfig | GlobalAveragePoolingLayerConfig
+  | FlattenLayerConfig | BatchNormalizationLayerConfig | DropoutLayerConfig
+  | ActivationLayerConfig | ResidualLayerConfig;
+
+export type LayerType = LayerConfig['type'];
+
+export type NormalizeMode = 'none' | 'meanSubtract' | 'standardize';
+
+export interface PreprocessConfig { normalize: NormalizeMode; per: 'feature' | 'channel' }
+
+export interface AugmentConfig { translate: number; flipHorizontal: boolean; noise: number }
+
+export type DatasetConfig =
+  | { kind: 'mnist'; shape: 'flat' | 'image' }
+  | { kind: 'csv'; csv: string; label: string; task: 'classification' | 'regression'; delimiter: string }
+  | { kind: 'gaussian'; features: number; samples: number; classes: number; mean: number; std: number; labelNoise: number }
+  | { kind: 'spirals'; samples: number; classes: number; noise: number; turns: number; scale: number; offset: number }
+  | { kind: 'blobs'; features: number; samples: number; classes: number; spread: number; scale: number; offset: number };
+
+export interface DataConfig {
+  dataset: DatasetConfig;
+  /** Examples in the training split (undefined: all that remain after validation). */
+  trainSize?: number;
+  /** Examples in the validation split (wins over validationSplit when given). */
+  validationSize?: number;
+  validationSplit: number;
+  preprocess: PreprocessConfig;
+  augment: AugmentConfig;
+}
+
+export type OptimizerConfig =
+  | { type: 'sgd'; learningRate: number; momentum: number; nesterov: boolean }
+  | { type: 'adam'; learningRate: number; beta1: number; beta2: number; epsilon: number }
+  | { type: 'rmsprop'; learningRate: number; decay: number; momentum: number; epsilon: number }
+  | { type: 'adagrad'; learningRate: number; initialAccumulatorValue: number };
+
+export interface WarmupConfig { warmupEpochs: number }
+
+export type LrScheduleConfig = WarmupConfig & (
+  | { type: 'constant' }
+  | { type: 'step'; stepSize: number; gamma: number }
+  | { type: 'exponential'; gamma: number }
+  | { type: 'cosine'; minLearningRate: number }
+  | { type: 'reduceOnPlateau'; monitor: MonitorName; factor: number; patience: number; minDelta: number; minLearningRate: number }
+);
+
+export type MonitorName = 'val_loss' | 'loss' | 'val_accuracy' | 'accuracy';
+
+export interface EarlyStoppingConfig {
+  monitor: MonitorName; patience: number; minDelta: number; restoreBestWeights: boolean;
+}
+
+export type LossName =
+  | 'categoricalCrossentropy' | 'binaryCrossentropy' | 'meanSquaredError' | 'meanAbsoluteError' | 'huber';
+
+export type MetricName = 'accuracy' | 'meanAbsoluteError' | 'meanSquaredError';
+
+export interface TrainingConfig {
+  epochs: number;
+  batchSize: number;
+  loss: LossName;
+  metrics: MetricName[];
+  optimizer: OptimizerConfig;
+  lrSchedule: LrScheduleConfig;
+  earlyStopping?: EarlyStoppingConfig;
+  gradientClipping?: { norm: number };
+}
+
+export type Severity = 'off' | 'info' | 'warning' | 'error';
+
+export interface DiagnosticsConfig {
+  /** Take per-layer statistics every N steps. */
+  every: number;
+  rules: Record<string, { severity?: Severity; [threshold: string]: unknown }>;
+}
+
+export interface TrainConfig {
+  name: string;
+  seed: number;
+  backend: 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+  data: DataConfig;
+  model: { input: number[]; layers: LayerConfig[] };
+  training: TrainingConfig;
+  diagnostics: DiagnosticsConfig;
+}
+
+/** The task a dataset poses, which decides the default loss and metrics. */
+export type Task = 'classification' | 'regression';

@@ -1,0 +1,39 @@
+// Writes a model's topology and weights to a folder in the tfjs layers format (model.json +
+// weights.bin), loadable with tf.loadLayersModel. We write the files ourselves because the
+// file:// handler exists only in tfjs-node, which is optional.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { LayersModel } from './modelBuilder';
+import type { Tf } from './tensorflowRuntime';
+
+export async function saveModel(tf: Tf, model: LayersModel, dir: string): Promise<void> {
+  fs.mkdirSync(dir, { recursive: true });
+  await model.save(tf.io.withSaveHandler(async (artifacts) => {
+    const weights = artifacts.weightData
+      ? Buffer.from(tf.io.CompositeArrayBuffer.join(artifacts.weightData))
+      : Buffer.alloc(0);
+    fs.writeFileSync(path.join(dir, 'weights.bin'), weights);
+    const json = {
+      format: 'layers-model',
+      generatedBy: 'Training Doctor',
+      convertedBy: null,
+      modelTopology: artifacts.modelTopology,
+      weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs ?? [] }],
+    };
+    fs.writeFileSync(path.join(dir, 'model.json'), JSON.stringify(json));
+    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: weights.length } };
+  }));
+}
+
+/** Loads a model written by saveModel (used by tests and by comparing runs). */
+export async function loadSavedModel(tf: Tf, dir: string): Promise<LayersModel> {
+  const json = JSON.parse(fs.readFileSync(path.join(dir, 'model.json'), 'utf8'));
+  const weights = fs.readFileSync(path.join(dir, 'weights.bin'));
+  const weightData = weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength);
+  return tf.loadLayersModel(tf.io.fromMemory({
+    modelTopology: json.modelTopology,
+    weightSpecs: json.weightsManifest[0].weights,
+    weightData,
+  }));
+}

@@ -1,0 +1,146 @@
+// Chooses the TensorFlow.js backend at run time. The native binding (@tensorflow/tfjs-node) is
+// optional: its install downloads libtensorflow, which fails on machines without internet, so we
+// try it (the workspace's own node_modules first, then ours), fall back to the WebAssembly
+// backend, then to plain JavaScript, and record why each step was passed over.
+//
+// tfjs-node brings its own copy of tfjs-core, so when it loads we must use the namespace it
+// exports for everything; hence the engine receives `tf` from here instead of importing it.
+
+import { createRequire } from 'node:module';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { registerMissingWasmKernels } from './wasmKernels';
+
+export type Tf = typeof import('@tensorflow/tfjs');
+export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+export type BackendPreference = 'auto' | BackendName;
+
+export interface BackendAttempt {
+  backend: BackendName;
+  source?: string;
+  error: string;
+}
+
+export interface TensorflowRuntime {
+  tf: Tf;
+  backend: BackendName;
+  /** Where the backend came from, e.g. the path of the tfjs-node package, or "wasm (SIMD)". */
+  detail: string;
+  /** Backends tried before the one in use, with the reason each was passed over. */
+  skipped: BackendAttempt[];
+}
+
+export interface RuntimeOptions {
+  preference?: BackendPreference;
+  /** Folders whose node_modules may hold a user-installed @tensorflow/tfjs-node, tried in order. */
+  searchDirs?: string[];
+}
+
+const cached = new Map<string, Promise<TensorflowRuntime>>();
+
+/** Loads (once per preference) and initializes a backend. */
+export function loadTensorflow(options: RuntimeOptions = {}): Promise<TensorflowRuntime> {
+  const key = JSON.stringify([options.preference ?? 'auto', options.searchDirs ?? []]);
+  let runtime = cached.get(key);
+  if (!runtime) {
+    runtime = initialize(options);
+    cached.set(key, runtime);
+    runtime.catch(() => cached.delete(key));
+  }
+  return runtime;
+}
+
+async function initialize(options: RuntimeOptions): Promise<TensorflowRuntime> {
+  const preference = options.preference ?? 'auto';
+  const order: BackendName[] = preference === 'auto' ? ['tensorflow', 'wasm', 'cpu'] : [preference];
+  const skipped: BackendAttempt[] = [];
+  for (const backend of order) {
+    try {
+      if (backend === 'tensorflow') {
+        const found = findTfjsNode(options.searchDirs ?? [], skipped);
+        if (!found) continue;
+        return { ...found, skipped };
+      }
+      const tf = bundledTensorflow();
+      if (backend === 'wasm') return { tf, backend, detail: await initWasm(tf), skipped };
+      await withQuietConsole(() => tf.setBackend('cpu'));
+      await tf.ready();
+      return { tf, backend: 'cpu', detail: 'pure JavaScript (slow: no native or WebAssembly kernels)', skipped };
+    } catch (error) {
+      skipped.push({ backend, error: errorText(error) });
+    }
+  }
+  const reasons = skipped.map((s) => `${s.backend}${s.source ? ` (${s.source})` : ''}: ${s.error}`).join('; ');
+  throw new Error(`No TensorFlow.js backend could be started (${reasons}).`);
+}
+
+function errorText(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.split('\n')[0];
+}
+
+/** Candidate places for @tensorflow/tfjs-node: each search dir, then our own install. */
+export function tfjsNodeCandidates(searchDirs: string[]): { source: string; load: () => unknown }[] {
+  const candidates = searchDirs.map((dir) => {
+    const requireFrom = createRequire(path.join(path.resolve(dir), 'package.json'));
+    return { source: dir, load: () => requireFrom('@tensorflow/tfjs-node') };
+  });
+  candidates.push({ source: 'training-doctor', load: () => require('@tensorflow/tfjs-node') });
+  return candidates;
+}
+
+function findTfjsNode(searchDirs: string[], skipped: BackendAttempt[]): Omit<TensorflowRuntime, 'skipped'> | undefined {
+  for (const candidate of tfjsNodeCandidates(searchDirs)) {
+    try {
+      const tf = candidate.load() as Tf;
+      if (typeof tf?.getBackend !== 'function' || !tf.findBackend?.('tensorflow')) {
+        throw new Error('the package loaded but registered no "tensorflow" backend');
+      }
+      tf.setBackend('tensorflow');
+      return { tf, backend: 'tensorflow', detail: `@tensorflow/tfjs-node from ${candidate.source}` };
+    } catch (error) {
+      const text = errorText(error);
+      const notInstalled = /Cannot find module '@tensorflow\/tfjs-node'/.test(text);
+      skipped.push({ backend: 'tensorflow', source: candidate.source, error: notInstalled ? 'not installed' : text });
+    }
+  }
+  return undefined;
+}
+
+function bundledTensorflow(): Tf {
+  return require('@tensorflow/tfjs') as Tf;
+}
+
+/** The folder holding the backend's .wasm binaries: next to the bundle, else in node_modules. */
+export function wasmBinaryDir(): string {
+  const besideBundle = path.join(__dirname, 'wasm');
+  if (fs.existsSync(path.join(besideBundle, 'tfjs-backend-wasm.wasm'))) return besideBundle;
+  const pkg = require.resolve('@tensorflow/tfjs-backend-wasm/package.json');
+  return path.join(path.dirname(pkg), 'dist');
+}
+
+async function initWasm(tf: Tf): Promise<string> {
+  const wasm = require('@tensorflow/tfjs-backend-wasm') as typeof import('@tensorflow/tfjs-backend-wasm');
+  const dir = wasmBinaryDir();
+  wasm.setWasmPaths(dir + path.sep);
+  const ok = await tf.setBackend('wasm');
+  if (!ok) throw new Error('the WebAssembly backend failed to initialize');
+  await tf.ready();
+  registerMissingWasmKernels(tf);
+  const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
+  return `WebAssembly${simd ? ' (SIMD)' : ''}`;
+}
+
+/** tfjs greets Node users of the cpu backend on the console; keep our output clean. */
+async function withQuietConsole<T>(body: () => T | Promise<T>): Promise<T> {
+  const warn = console.warn;
+  const log = console.log;
+  console.warn = () => undefined;
+  console.log = () => undefined;
+  try {
+    return await body();
+  } finally {
+    console.warn = warn;
+    console.log = log;
+  }
+}

@@ -1,0 +1,95 @@
+// The typed events a training run emits, in order: run-started, then step / layer-stats /
+// epoch-end / finding / log, then exactly one run-ended. The CLI prints them, the run folder
+// stores them (metrics.jsonl) and the extension streams them to its dashboards.
+
+import type { Finding } from '../diagnosis/finding';
+import type { BackendName } from './tensorflowRuntime';
+import type { LayerStats } from './layerStatistics';
+
+export interface LayerSummary {
+  index: number;
+  name: string;
+  type: string;
+  activation: string;
+  outputShape: number[];
+  params: number;
+}
+
+export interface RunStartedEvent {
+  type: 'run-started';
+  runId: string;
+  runDir?: string;
+  configName: string;
+  configPath?: string;
+  backend: BackendName;
+  backendDetail: string;
+  dataset: string;
+  trainExamples: number;
+  validationExamples: number;
+  epochs: number;
+  stepsPerEpoch: number;
+  batchSize: number;
+  statsEvery: number;
+  layers: LayerSummary[];
+  startedAt: string;
+}
+
+export interface StepEvent {
+  type: 'step';
+  step: number;
+  epoch: number;
+  loss: number;
+  learningRate: number;
+  /** Batch metrics (accuracy, mae, ...). */
+  metrics: Record<string, number>;
+}
+
+export interface LayerStatsEvent {
+  type: 'layer-stats';
+  step: number;
+  epoch: number;
+  layers: LayerStats[];
+  /** Global gradient norm before clipping. */
+  gradNorm: number;
+}
+
+export interface EpochEndEvent {
+  type: 'epoch-end';
+  epoch: number;
+  step: number;
+  loss: number;
+  metrics: Record<string, number>;
+  valLoss?: number;
+  valMetrics: Record<string, number>;
+  learningRate: number;
+  durationMs: number;
+}
+
+export interface FindingEvent {
+  type: 'finding';
+  finding: Finding;
+}
+
+export interface LogEvent {
+  type: 'log';
+  level: 'info' | 'warning' | 'error';
+  message: string;
+}
+
+export type RunStatus = 'completed' | 'stopped-early' | 'cancelled' | 'failed';
+
+export interface RunEndedEvent {
+  type: 'run-ended';
+  status: RunStatus;
+  /** Why a run failed or stopped early, in words. */
+  reason?: string;
+  epochsCompleted: number;
+  steps: number;
+  durationMs: number;
+  bestEpoch?: number;
+  final: { loss?: number; valLoss?: number; metrics: Record<string, number>; valMetrics: Record<string, number> };
+  findings: Finding[];
+}
+
+export type TrainingEvent =
+  | RunStartedEvent | StepEvent | LayerStatsEvent | EpochEndEvent | FindingEvent | LogEvent | RunEndedEvent;

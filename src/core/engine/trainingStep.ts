@@ -1,0 +1,159 @@
+// One optimization step of the custom training loop, in two phases:
+//   1. forward + backward with the tape: loss, metric sums, gradients and (on statistics steps)
+//      per-layer activation statistics, all from the same forward pass;
+//   2. after the caller has checked that the loss and gradients are finite: clipping, the
+//      per-layer gradient/weight statistics, and the optimizer update.
+// Splitting lets a NaN/Inf step stop the run before it poisons the weights.
+
+import type { MetricName } from '../config/trainConfig';
+import {
+  activationStatsTensor, decodeActivationStats, gradNormTensor, snapshotVariables, updateRatioTensor, weightStatsTensor,
+  trainableVariables, type LayerStats,
+} from './layerStatistics';
+import { computeLoss, encodeTargets, metricKey, metricSum, type TargetEncoding } from './lossAndMetrics';
+import type { BuiltModel } from './modelBuilder';
+import type { Optimizer } from './optimizerFactory';
+import type { Tf } from './tensorflowRuntime';
+
+type Tensor = ReturnType<Tf['tensor']>;
+type Variable = ReturnType<Tf['variable']>;
+
+export interface StepInput {
+  x: Float32Array;
+  y: Float32Array;
+  count: number;
+}
+
+/** Phase 1's results: numbers already read back, tensors held until the step is applied or dropped. */
+export class PendingStep {
+  constructor(
+    private readonly tf: Tf,
+    /** Total loss (data loss + regularization). */
+    readonly loss: number,
+    readonly dataLoss: number,
+    /** Global L2 norm of all gradients, before any clipping. */
+    readonly gradNorm: number,
+    readonly metricSums: Record<string, number>,
+    readonly grads: Record<string, Tensor>,
+    /** Present on statistics steps. */
+    readonly activationValues: Float32Array | undefined,
+    private readonly held: Tensor[],
+  ) {}
+
+  get finite(): boolean {
+    return Number.isFinite(this.loss) && Number.isFinite(this.gradNorm);
+  }
+
+  release(): void {
+    this.tf.dispose([...Object.values(this.grads), ...this.held]);
+  }
+}
+
+export class StepRunner {
+  private readonly variables: Variable[];
+
+  constructor(
+    private readonly tf: Tf,
+    private readonly built: BuiltModel,
+    private readonly inputShape: number[],
+    private readonly encoding: TargetEncoding,
+    private readonly metrics: MetricName[],
+  ) {
+    this.variables = built.model.trainableWeights.map((w) => w.read() as Variable);
+  }
+
+  /** Phase 1: the model on a batch in training mode, and its gradients; statistics when `measure`. */
+  async forwardBackward(batch: StepInput, measure: boolean): Promise<PendingStep> {
+    const { tf, built, encoding } = this;
+    let activationStats: Tensor | undefined;
+    let metricTensor: Tensor | undefined;
+    let dataLossTensor: Tensor | undefined;
+    const { head, grads } = tf.tidy(() => {
+      const xs = tf.tensor(batch.x, [batch.count, ...this.inputShape]);
+      const targets = encodeTargets(tf, batch.y, encoding);
+      const result = tf.variableGrads(() => {
+        const outputs = ([] as Tensor[]).concat(built.model.apply(xs, { training: true }) as Tensor | Tensor[]);
+        const predictions = outputs[outputs.length - 1];
+        // Kept: these leave the gradient scope; released with the step.
+        if (measure) activationStats = tf.keep(activationStatsTensor(tf, outputs, built.tracked));
+        metricTensor = tf.keep(tf.stack(this.metrics.map((m) => metricSum(tf, m, targets, predictions, encoding))));
+        const dataLoss = computeLoss(tf, targets, predictions, encoding);
+        dataLossTensor = tf.keep(tf.clone(dataLoss));
+        const penalties = built.model.calculateLosses();
+        return (penalties.length > 0 ? tf.add(dataLoss, tf.addN(penalties)) : dataLoss) as ReturnType<Tf['scalar']>;
+      }, this.variables);
+      return { head: tf.stack([result.value, dataLossTensor!, globalNorm(tf, Object.values(result.grads))]), grads: result.grads };
+    });
+    const held = [head, ...[activationStats, metricTensor, dataLossTensor].filter((t): t is Tensor => t !== undefined)];
+    const [loss, dataLoss, gradNorm] = await head.data();
+    const metricValues = metricTensor ? await metricTensor.data() : new Float32Array();
+    const activationValues = activationStats ? (await activationStats.data()) as Float32Array : undefined;
+    const metricSums: Record<string, number> = {};
+    this.metrics.forEach((m, i) => (metricSums[metricKey(m)] = metricValues[i]));
+    return new PendingStep(tf, loss, dataLoss, gradNorm, metricSums, grads, activationValues, held);
+  }
+
+  /** Phase 2: clip, measure, update; releases the step. Per-layer statistics on statistics steps. */
+  async apply(step: PendingStep, optimizer: Optimizer, clipNorm: number | undefined): Promise<LayerStats[] | undefined> {
+    const { tf, built } = this;
+    try {
+      const measure = step.activationValues !== undefined;
+      const scale = clipNorm !== undefined && step.gradNorm > clipNorm ? clipNorm / (step.gradNorm + 1e-6) : 1;
+      const before = measure ? snapshotVariables(tf, built.tracked) : undefined;
+      const statistics = tf.tidy(() => {
+        const grads = step.grads;
+        const applied = scale === 1 ? grads : Object.fromEntries(Object.entries(grads).map(([k, g]) => [k, tf.mul(g, scale)]));
+        // Gradient norms are reported before clipping: that is what tells whether they explode.
+        const gradNorms = measure ? gradNormTensor(tf, built.tracked, grads) : undefined;
+        optimizer.applyGradients(applied as never);
+        if (!before || !gradNorms) return undefined;
+        return tf.concat([gradNorms, updateRatioTensor(tf, built.tracked, before), weightStatsTensor(tf, built.tracked)]);
+      });
+      if (before) tf.dispose([...before.values()]);
+      if (!statistics || !step.activationValues) return undefined;
+      const values = (await statistics.data()) as Float32Array;
+      statistics.dispose();
+      return decodeLayerStats(built, step.activationValues, values);
+    } finally {
+      step.release();
+    }
+  }
+
+  /** Statistics of a measured step without updating the weights (the probe); releases the step. */
+  async inspect(step: PendingStep): Promise<LayerStats[]> {
+    const { tf, built } = this;
+    try {
+      if (!step.activationValues) throw new Error('inspect() needs a step taken with measure = true');
+      const values = tf.tidy(() => tf.concat([
+        gradNormTensor(tf, built.tracked, step.grads),
+        tf.fill([built.tracked.length], NaN),
+        weightStatsTensor(tf, built.tracked),
+      ]));
+      const data = (await values.data()) as Float32Array;
+      values.dispose();
+      return decodeLayerStats(built, step.activationValues, data);
+    } finally {
+      step.release();
+    }
+  }
+}
+
+function globalNorm(tf: Tf, grads: Tensor[]): Tensor {
+  if (grads.length === 0) return tf.scalar(0);
+  return tf.sqrt(tf.addN(grads.map((g) => tf.sum(tf.square(g)))));
+}
+
+function decodeLayerStats(built: BuiltModel, activationValues: Float32Array, values: Float32Array): LayerStats[] {
+  const n = built.tracked.length;
+  const activations = decodeActivationStats(activationValues, 0, n);
+  return built.tracked.map((layer, i) => {
+    const stats: LayerStats = { index: layer.index, name: layer.name, type: layer.type, activation: activations[i] };
+    if (trainableVariables(layer).length > 0) {
+      stats.gradNorm = values[i];
+      if (!Number.isNaN(values[n + i])) stats.updateRatio = values[n + i];
+    }
+    const weightMean = values[2 * n + 2 * i];
+    if (!Number.isNaN(weightMean)) stats.weights = { mean: weightMean, std: values[2 * n + 2 * i + 1] };
+    return stats;
+  });
+}
