@@ -128,7 +128,7 @@ async function initWasm(tf: Tf): Promise<string> {
   await tf.ready();
   registerMissingWasmKernels(tf);
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
-  return `WebAssembly${simd ? ' (SIMD)' : ''}`;
+  return simd ? 'WebAssembly with SIMD' : 'WebAssembly';
 }
 
 /** tfjs greets Node users of the cpu backend on the console; keep our output clean. */

@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+// Entry of the `training-doctor` command: runs the bundled CLI (build it with `npm run build`).
+'use strict';
+const path = require('node:path');
+const fs = require('node:fs');
+const bundle = path.join(__dirname, '..', 'dist', 'cli.js');
+if (!fs.existsSync(bundle)) {
+  process.stderr.write('training-doctor: dist/cli.js is missing; run `npm run build` first.\n');
+  process.exit(2);
+}
+require(bundle).main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

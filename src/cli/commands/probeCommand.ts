@@ -1,0 +1,33 @@
+// `training-doctor probe`: the model at init, one real batch forward and backward, per-layer
+// statistics as a table (or JSON), the seeds' "activation std by layer" pictures in numbers.
+
+import { loadTensorflow } from '../../core/engine/tensorflowRuntime';
+import { probeModel } from '../../core/engine/probe';
+import { positiveInteger } from '../cliArguments';
+import { num, table } from '../formatting';
+import { backendFlag, EXIT, reportProblems, type CommandContext } from '../commandContext';
+
+export async function runProbe({ file, flags, stdout, stderr }: CommandContext): Promise<number> {
+  const json = flags.json === true;
+  if (!reportProblems(file, json, stderr) || !file.config) {
+    if (json) stdout.write(JSON.stringify({ file: file.filePath, problems: file.problems }, null, 2) + '\n');
+    return EXIT.usage;
+  }
+  const config = file.config;
+  const runtime = await loadTensorflow({ preference: backendFlag(flags) ?? config.backend, searchDirs: [file.baseDir, process.cwd()] });
+  const { report } = await probeModel(config, { runtime, baseDir: file.baseDir, batchSize: positiveInteger(flags, 'batch') });
+  if (json) {
+    stdout.write(JSON.stringify(report, null, 2) + '\n');
+    return EXIT.ok;
+  }
+  stdout.write(`Probe of "${report.config}" at initialization on ${report.backend} (${report.backendDetail})\n`);
+  stdout.write(`  batch: ${report.batchSize} training examples of ${report.dataset}; loss ${num(report.loss)}\n\n`);
+  const rows = report.layers.map((l) => [
+    String(l.index), l.type, `[${l.outputShape.join(',')}]`, num(l.activation.mean), num(l.activation.std),
+    l.activation.zeroFraction === null ? '' : `${(l.activation.zeroFraction * 100).toFixed(1)}%`,
+    l.activation.saturatedFraction === null ? '' : `${(l.activation.saturatedFraction * 100).toFixed(1)}%`,
+    l.weights ? num(l.weights.std) : '', num(l.gradNorm),
+  ]);
+  stdout.write(table(['#', 'layer', 'output', 'act mean', 'act std', 'zeros', 'saturated', 'weight std', 'grad norm'], rows) + '\n');
+  return EXIT.ok;
+}

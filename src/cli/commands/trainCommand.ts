@@ -1,0 +1,53 @@
+// `training-doctor train`: a full run with a progress display (or JSON events with --json),
+// cancellable with Ctrl+C (the run is then recorded as cancelled, its data kept).
+
+import * as path from 'node:path';
+import { loadTensorflow } from '../../core/engine/tensorflowRuntime';
+import { runTraining } from '../../core/engine/trainingSession';
+import { positiveInteger } from '../cliArguments';
+import { formatFinding } from '../formatting';
+import { backendFlag, EXIT, reportProblems, type CommandContext } from '../commandContext';
+import { TrainProgress } from '../trainProgress';
+
+export async function runTrain({ file, flags, stdout, stderr }: CommandContext): Promise<number> {
+  const json = flags.json === true;
+  if (!reportProblems(file, json, stderr) || !file.config) {
+    if (json) stdout.write(JSON.stringify({ type: 'config-error', file: file.filePath, problems: file.problems }) + '\n');
+    return EXIT.usage;
+  }
+  const config = file.config;
+  const runtime = await loadTensorflow({ preference: backendFlag(flags) ?? config.backend, searchDirs: [file.baseDir, process.cwd()] });
+  const progress = json ? undefined : new TrainProgress(stdout);
+  const abort = new AbortController();
+  const onSignal = () => {
+    if (abort.signal.aborted) process.exit(EXIT.cancelled); // a second Ctrl+C means now
+    abort.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const ended = await runTraining(config, {
+      runtime,
+      baseDir: file.baseDir,
+      runsDir: typeof flags.out === 'string' ? path.resolve(flags.out) : undefined,
+      workspaceDir: process.cwd(),
+      configText: file.text,
+      configPath: file.filePath,
+      epochs: positiveInteger(flags, 'epochs'),
+      signal: abort.signal,
+      onEvent: (event) => {
+        if (json) stdout.write(JSON.stringify(event) + '\n');
+        else progress?.handle(event);
+      },
+    });
+    if (!json) {
+      const findings = ended.findings;
+      stdout.write(findings.length === 0 ? 'Findings: none.\n' : `Findings (${findings.length}):\n${findings.map((f) => `  ${formatFinding(f)}`).join('\n')}\n`);
+    }
+    if (ended.status === 'cancelled') return EXIT.cancelled;
+    return ended.status === 'failed' ? EXIT.failed : EXIT.ok;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}

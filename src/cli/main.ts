@@ -1,0 +1,71 @@
+// `training-doctor`: the headless front end of the engine, for terminals and CI pipelines.
+//   lint <file> [--json]                                  validation errors (and static findings)
+//   probe <file> [--json] [--batch N]                     init-time per-layer statistics
+//   train <file> [--json] [--out DIR] [--epochs N]        train, report, record a run folder
+// Exit codes: 0 ok, 1 errors found / run failed, 2 usage or config error, 130 cancelled.
+
+import * as path from 'node:path';
+import { loadConfigFile, type LoadedConfigFile } from '../core/config/loadConfigFile';
+import { parseArguments, positiveInteger, UsageError, type FlagSpec } from './cliArguments';
+import { backendFlag, EXIT, type CommandContext } from './commandContext';
+import { runLint } from './commands/lintCommand';
+import { runProbe } from './commands/probeCommand';
+import { runTrain } from './commands/trainCommand';
+
+const USAGE = `Usage: training-doctor <command> <config.train.json> [options]
+
+Commands:
+  lint   <file> [--json]                          check a config without running it
+  probe  <file> [--json] [--batch N]              per-layer statistics of the model at init
+  train  <file> [--json] [--out DIR] [--epochs N] train and report; writes a run folder
+
+Options:
+  --json           machine-readable output (train: one JSON event per line)
+  --batch N        probe: examples in the batch pushed through the model (default 256)
+  --out DIR        train: folder that receives the run folder (default: ./.training-doctor/runs)
+  --epochs N       train: override training.epochs
+  --backend NAME   auto | tensorflow | wasm | cpu (default: the config's "backend", else auto)
+`;
+
+const FLAGS: Record<string, Record<string, FlagSpec>> = {
+  lint: { json: {} },
+  probe: { json: {}, batch: { value: true }, backend: { value: true } },
+  train: { json: {}, out: { value: true }, epochs: { value: true }, backend: { value: true } },
+};
+
+export async function main(argv: string[], stdout = process.stdout, stderr = process.stderr): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    stdout.write(USAGE);
+    return command ? EXIT.ok : EXIT.usage;
+  }
+  try {
+    const spec = FLAGS[command];
+    if (!spec) throw new UsageError(`Unknown command "${command}".`);
+    const { positionals, flags } = parseArguments(rest, spec);
+    if (positionals.length !== 1) throw new UsageError(`${command} takes exactly one config file.`);
+    positiveInteger(flags, 'batch');
+    positiveInteger(flags, 'epochs');
+    backendFlag(flags);
+    const file = await loadConfigFile(path.resolve(positionals[0]));
+    const context: CommandContext = { file, flags, stdout, stderr };
+    switch (command) {
+      case 'lint': return await runLint(context);
+      case 'probe': return await runProbe(context);
+      default: return await runTrain(context);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      stderr.write(`training-doctor: ${error.message}\n\n${USAGE}`);
+      return EXIT.usage;
+    }
+    stderr.write(`training-doctor: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    return EXIT.failed;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

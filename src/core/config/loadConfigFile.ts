@@ -1,0 +1,56 @@
+// Reads a config file and checks everything that can be checked without training: the text
+// (parseTrainConfig) and the data it points at (a CSV file exists, has the label column, is
+// numeric, and fits the model's input and output). Used by `lint`, `probe` and `train` alike.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { loadCsvExamples } from '../data/csvDataset';
+import { ConfigProblemError, problem, type ConfigProblem } from './configProblem';
+import { locateProblems, parseTrainConfig, type ParsedConfig } from './parseConfig';
+import { checkModelAgainstData } from './shapeInference';
+
+export interface LoadedConfigFile extends ParsedConfig {
+  filePath: string;
+  baseDir: string;
+}
+
+export async function loadConfigFile(filePath: string): Promise<LoadedConfigFile> {
+  const absolute = path.resolve(filePath);
+  const baseDir = path.dirname(absolute);
+  let text: string;
+  try {
+    text = fs.readFileSync(absolute, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const message = code === 'ENOENT' ? `No such file: ${absolute}` : `Cannot read ${absolute}: ${(error as Error).message}`;
+    return { filePath: absolute, baseDir, text: '', problems: [{ ...problem('file.unreadable', [], message), range: { offset: 0, length: 0, line: 1, column: 1 } }] };
+  }
+  const parsed = parseTrainConfig(text, absolute);
+  const result: LoadedConfigFile = { ...parsed, filePath: absolute, baseDir };
+  if (!parsed.config) return result;
+  const dataProblems = await checkDataSource(parsed, baseDir);
+  if (dataProblems.length === 0) return result;
+  const located = locateProblems(dataProblems, parsed.tree, text);
+  const problems = [...parsed.problems, ...located];
+  return { ...result, problems, config: problems.some((p) => p.severity === 'error') ? undefined : parsed.config };
+}
+
+/** Data checks that need the file system: today the CSV source (MNIST and synthetic data are known statically). */
+export async function checkDataSource(parsed: ParsedConfig, baseDir: string): Promise<ConfigProblem[]> {
+  const config = parsed.config;
+  if (!config || config.data.dataset.kind !== 'csv') return [];
+  try {
+    const examples = await loadCsvExamples(config.data.dataset, baseDir, config.seed);
+    const classes = examples.task === 'classification' ? examples.numClasses : undefined;
+    const problems = checkModelAgainstData(config, parsed.shapes?.outputShape, examples.inputShape, classes);
+    if (examples.task === 'classification' && examples.numClasses < 2) {
+      problems.push(problem('data.csv-one-class', ['data', 'dataset', 'label'],
+        `The label column "${config.data.dataset.label}" holds a single value, so there is nothing to classify. ` +
+        'Check the column, or use "task": "regression" for numeric targets.'));
+    }
+    return problems;
+  } catch (error) {
+    if (error instanceof ConfigProblemError) return error.problems;
+    return [problem('data.unreadable', ['data', 'dataset'], `Cannot read the data: ${(error as Error).message}`)];
+  }
+}

@@ -1,0 +1,77 @@
+// The probe: the model as initialized, one batch of real (preprocessed) training data forward and
+// backward, no update. It shows what the first step of training will see: per-layer activation
+// statistics and gradient norms, the numbers behind "activations vanish with depth".
+
+import type { TrainConfig } from '../config/trainConfig';
+import type { Finding } from '../diagnosis/finding';
+import type { LoadedData } from '../data/dataset';
+import type { LayerStats } from './layerStatistics';
+import type { TensorflowRuntime } from './tensorflowRuntime';
+import { layerSummaries, prepareModel } from './trainingSession';
+
+export interface ProbeLayer {
+  index: number;
+  name: string;
+  type: string;
+  outputShape: number[];
+  params: number;
+  activation: { mean: number; std: number; zeroFraction: number | null; saturatedFraction: number | null };
+  weights: { mean: number; std: number } | null;
+  gradNorm: number | null;
+}
+
+export interface ProbeReport {
+  config: string;
+  backend: string;
+  backendDetail: string;
+  dataset: string;
+  batchSize: number;
+  loss: number;
+  layers: ProbeLayer[];
+  findings: Finding[];
+}
+
+export const DEFAULT_PROBE_BATCH = 256;
+
+export interface ProbeOptions {
+  runtime: TensorflowRuntime;
+  baseDir: string;
+  batchSize?: number;
+  data?: LoadedData;
+}
+
+export async function probeModel(config: TrainConfig, options: ProbeOptions): Promise<{ report: ProbeReport; stats: LayerStats[] }> {
+  const prepared = await prepareModel(config, options.runtime, options.baseDir, options.data);
+  const { data, built, steps } = prepared;
+  try {
+    const count = Math.max(1, Math.min(options.batchSize ?? DEFAULT_PROBE_BATCH, data.train.count));
+    // The first `count` training examples: the split is already in seeded random order.
+    const batch = { x: data.train.x.subarray(0, count * data.featureSize), y: data.train.y.subarray(0, count), count };
+    const pending = await steps.forwardBackward(batch, true);
+    const loss = pending.loss;
+    const stats = await steps.inspect(pending);
+    const summaries = layerSummaries(built);
+    const layers: ProbeLayer[] = stats.map((s, i) => ({
+      index: s.index,
+      name: s.name,
+      type: s.type,
+      outputShape: summaries[i].outputShape,
+      params: summaries[i].params,
+      activation: {
+        mean: s.activation.mean,
+        std: s.activation.std,
+        zeroFraction: s.activation.zeroFraction ?? null,
+        saturatedFraction: s.activation.saturatedFraction ?? null,
+      },
+      weights: s.weights ?? null,
+      gradNorm: s.gradNorm ?? null,
+    }));
+    const report: ProbeReport = {
+      config: config.name, backend: options.runtime.backend, backendDetail: options.runtime.detail,
+      dataset: data.source, batchSize: count, loss, layers, findings: [],
+    };
+    return { report, stats };
+  } finally {
+    built.model.dispose();
+  }
+}
