@@ -5,7 +5,7 @@
 // Exit codes: 0 ok, 1 errors found / run failed, 2 usage or config error, 130 cancelled.
 
 import * as path from 'node:path';
-import { loadConfigFile, type LoadedConfigFile } from '../core/config/loadConfigFile';
+import { loadConfigFile } from '../core/config/loadConfigFile';
 import { parseArguments, positiveInteger, UsageError, type FlagSpec } from './cliArguments';
 import { backendFlag, EXIT, type CommandContext } from './commandContext';
 import { runLint } from './commands/lintCommand';

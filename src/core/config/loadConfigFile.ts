@@ -41,7 +41,9 @@ export async function checkDataSource(parsed: ParsedConfig, baseDir: string): Pr
   if (!config || config.data.dataset.kind !== 'csv') return [];
   try {
     const examples = await loadCsvExamples(config.data.dataset, baseDir, config.seed);
-    const classes = examples.task === 'classification' ? examples.numClasses : undefined;
+    // A single class is reported as data.csv-one-class below; checking the model against it would
+    // add a misleading "the last layer should have 1 unit".
+    const classes = examples.task === 'classification' && examples.numClasses >= 2 ? examples.numClasses : undefined;
     const problems = checkModelAgainstData(config, parsed.shapes?.outputShape, examples.inputShape, classes);
     if (examples.task === 'classification' && examples.numClasses < 2) {
       problems.push(problem('data.csv-one-class', ['data', 'dataset', 'label'],

@@ -66,14 +66,20 @@ export function locateProblems(problems: (ConfigProblem | LocatedProblem)[], tre
   });
 }
 
-function syntaxProblems(errors: ParseError[]): LocatedProblem[] {
-  return errors.map((e) => ({
-    code: 'json.syntax',
-    severity: 'error',
-    message: `JSON syntax error: ${printParseErrorCode(e.error).replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase()}.`,
-    path: [],
-    node: { type: 'null', offset: e.offset, length: Math.max(1, e.length), value: null } as JsonNode,
-  }));
+function syntaxProblems(errors: ParseError[], text: string): LocatedProblem[] {
+  return errors.map((e) => {
+    // Errors at the end of the text ("close brace expected") have nothing to underline: keep the
+    // range inside the text so editors and terminals can show it.
+    const offset = Math.min(e.offset, text.length);
+    const length = Math.min(Math.max(1, e.length), text.length - offset);
+    return {
+      code: 'json.syntax',
+      severity: 'error',
+      message: `JSON syntax error: ${printParseErrorCode(e.error).replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase()}.`,
+      path: [],
+      node: { type: 'null', offset, length, value: null } as JsonNode,
+    };
+  });
 }
 
 export function configNameFromFile(fileName: string): string {
@@ -83,9 +89,11 @@ export function configNameFromFile(fileName: string): string {
 /** Parses and checks a config's text. Never throws for bad input: every problem is reported. */
 export function parseTrainConfig(text: string, fileName: string): ParsedConfig {
   const errors: ParseError[] = [];
-  const tree = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false });
+  // allowEmptyContent: an empty (or comments-only) file is reported below as empty, not as
+  // "value expected" at an offset past its end.
+  const tree = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: true });
   if (errors.length > 0 || !tree) {
-    const problems = errors.length > 0 ? syntaxProblems(errors) : [{ code: 'json.syntax', severity: 'error' as const, message: 'The file is empty: a config is a JSON object.', path: [] }];
+    const problems = errors.length > 0 ? syntaxProblems(errors, text) : [{ code: 'json.syntax', severity: 'error' as const, message: 'The file is empty: a config is a JSON object.', path: [] }];
     return { problems: locateProblems(problems, undefined, text), tree, text };
   }
   const validation = validateAgainstSchema(tree, trainConfigSchema);

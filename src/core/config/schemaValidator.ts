@@ -245,11 +245,15 @@ function describeVariant(schema: SchemaNode): string | undefined {
   return first ? `"${first}"` : undefined;
 }
 
-/** The property key that holds a node, which is where an editor should underline "missing X". */
+/**
+ * The property key that holds a node, which is where an editor should underline "missing X";
+ * for an object without a key (a layer in an array, the root) its opening brace, since
+ * underlining the whole object is noise (as parseConfig's nodeForPath does).
+ */
 function keyOrSelf(node: JsonNode): JsonNode {
   const parent = node.parent;
   if (parent?.type === 'property' && parent.children?.[0]) return parent.children[0];
-  return node;
+  return { ...node, length: 1 };
 }
 
 export function label(path: JsonPath): string {
