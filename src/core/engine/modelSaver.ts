@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { LayersModel } from './modelBuilder';
+import { seededDropoutClass } from './seededDropout';
 import type { Tf } from './tensorflowRuntime';
 
 export async function saveModel(tf: Tf, model: LayersModel, dir: string): Promise<void> {
@@ -31,6 +32,9 @@ export async function loadSavedModel(tf: Tf, dir: string): Promise<LayersModel> 
   const json = JSON.parse(fs.readFileSync(path.join(dir, 'model.json'), 'utf8'));
   const weights = fs.readFileSync(path.join(dir, 'weights.bin'));
   const weightData = weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength);
+  // Models with dropout name our layer class, which tfjs knows only once it is registered: in a
+  // process that has not built a model yet, loading would fail with "Unknown layer".
+  seededDropoutClass(tf);
   return tf.loadLayersModel(tf.io.fromMemory({
     modelTopology: json.modelTopology,
     weightSpecs: json.weightsManifest[0].weights,

@@ -47,7 +47,12 @@ export function loadTensorflow(options: RuntimeOptions = {}): Promise<Tensorflow
     cached.set(key, runtime);
     runtime.catch(() => cached.delete(key));
   }
-  return runtime;
+  // tfjs has one global backend: loading another preference since then switched it, so a cached
+  // runtime switches it back, or it would run on a backend other than the one it reports.
+  return runtime.then(async (loaded) => {
+    if (loaded.tf.getBackend() !== loaded.backend) await withQuietConsole(() => loaded.tf.setBackend(loaded.backend));
+    return loaded;
+  });
 }
 
 async function initialize(options: RuntimeOptions): Promise<TensorflowRuntime> {
@@ -63,7 +68,11 @@ async function initialize(options: RuntimeOptions): Promise<TensorflowRuntime> {
       }
       const tf = bundledTensorflow();
       if (backend === 'wasm') return { tf, backend, detail: await initWasm(tf), skipped };
-      await withQuietConsole(() => tf.setBackend('cpu'));
+      await withQuietConsole(async () => {
+        await tf.setBackend('cpu');
+        // The greeting comes with the backend's first tensor, not with setBackend.
+        tf.dispose(tf.scalar(0));
+      });
       await tf.ready();
       return { tf, backend: 'cpu', detail: 'pure JavaScript (slow: no native or WebAssembly kernels)', skipped };
     } catch (error) {

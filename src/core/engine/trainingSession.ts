@@ -203,8 +203,9 @@ class TrainingSession {
             const what = Number.isFinite(pending.loss) ? 'The gradients' : 'The loss';
             return {
               status: 'failed',
+              // A failed run saves no weights (see run()), so the reason must not promise any.
               reason: `${what} became ${Number.isNaN(pending.loss) || Number.isNaN(pending.gradNorm) ? 'NaN' : 'infinite'} at step ${this.stepCount} (epoch ${epoch + 1}); ` +
-                'training stopped before the update, so the saved weights are the last finite ones. Lower the learning rate or add gradient clipping.',
+                'training stopped before applying that update. Lower the learning rate or add gradient clipping.',
             };
           }
           const layers = await steps.apply(pending, optimizer, training.gradientClipping?.norm);

@@ -1,0 +1,167 @@
+import { before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Tf } from '../../../src/core/engine/tensorflowRuntime';
+import { maxRelativeError, onBackend, wasmRuntime, type Tensor } from './engineFixtures';
+
+interface Case {
+  batch: number;
+  height: number;
+  width: number;
+  inChannels: number;
+  outChannels: number;
+  kernel: [number, number];
+  strides: [number, number];
+  pad: 'valid' | 'same';
+}
+
+const cases: Case[] = [];
+for (const pad of ['valid', 'same'] as const) {
+  for (const strides of [[1, 1], [2, 2]] as [number, number][]) {
+    for (const kernel of [[3, 3], [1, 1], [3, 2]] as [number, number][]) {
+      for (const [inChannels, outChannels] of [[1, 4], [3, 1], [5, 8]]) {
+        cases.push({ batch: 2, height: 9, width: 8, inChannels, outChannels, kernel, strides, pad });
+      }
+    }
+  }
+}
+// Asymmetric strides and an even-sized image, where 'same' pads unevenly.
+cases.push({ batch: 3, height: 10, width: 7, inChannels: 2, outChannels: 3, kernel: [2, 3], strides: [1, 2], pad: 'same' });
+cases.push({ batch: 1, height: 6, width: 11, inChannels: 4, outChannels: 2, kernel: [3, 3], strides: [2, 1], pad: 'valid' });
+
+/** Random but fixed inputs for a case, as plain arrays so each backend makes its own tensors. */
+function inputsFor(tf: Tf, c: Case, seed: number): { x: Float32Array; dy: Float32Array; filter: Float32Array; outShape: number[] } {
+  return tf.tidy(() => {
+    const x = tf.randomNormal([c.batch, c.height, c.width, c.inChannels], 0, 1, 'float32', seed);
+    const filter = tf.randomNormal([...c.kernel, c.inChannels, c.outChannels], 0, 1, 'float32', seed + 1);
+    const outShape = tf.conv2d(x as ReturnType<Tf['tensor4d']>, filter as ReturnType<Tf['tensor4d']>, c.strides, c.pad).shape;
+    const dy = tf.randomNormal(outShape, 0, 1, 'float32', seed + 2);
+    return { x: x.dataSync() as Float32Array, dy: dy.dataSync() as Float32Array, filter: filter.dataSync() as Float32Array, outShape };
+  });
+}
+
+/** d/dfilter and d/dx of Σ(conv2d(x, filter)·dy): Conv2DBackpropFilter and Conv2DBackpropInput. */
+function convGradients(tf: Tf, c: Case, inputs: ReturnType<typeof inputsFor>): { filter: Float32Array; x: Float32Array } {
+  return tf.tidy(() => {
+    const x = tf.tensor4d(inputs.x, [c.batch, c.height, c.width, c.inChannels]);
+    const dy = tf.tensor(inputs.dy, inputs.outShape);
+    const filter = tf.tensor4d(inputs.filter, [...c.kernel, c.inChannels, c.outChannels]);
+    const [dx, dw] = tf.grads((a: Tensor, w: Tensor) => tf.sum(tf.mul(tf.conv2d(a as never, w as never, c.strides, c.pad), dy)))([x, filter]);
+    return { filter: dw.dataSync() as Float32Array, x: dx.dataSync() as Float32Array };
+  });
+}
+
+function filterGradient(tf: Tf, c: Case, inputs: ReturnType<typeof inputsFor>): Float32Array {
+  return convGradients(tf, c, inputs).filter;
+}
+
+function label(c: Case): string {
+  return `${c.pad}, strides ${c.strides.join('×')}, kernel ${c.kernel.join('×')}, ${c.inChannels}→${c.outChannels} channels, ${c.height}×${c.width}`;
+}
+
+describe('wasm Conv2DBackpropFilter (registered by wasmKernels)', () => {
+  let tf: Tf;
+  before(async () => {
+    tf = (await wasmRuntime()).tf;
+  });
+
+  it('is registered on wasm after loading the runtime', () => {
+    assert.equal(tf.getBackend(), 'wasm');
+    assert.ok(tf.getKernel('Conv2DBackpropFilter', 'wasm'));
+  });
+
+  it(`matches the cpu backend within 1e-4 relative in ${cases.length} configurations (filter and input gradients)`, async () => {
+    const failures: string[] = [];
+    for (const [i, c] of cases.entries()) {
+      const inputs = inputsFor(tf, c, 100 + 10 * i);
+      const onWasm = convGradients(tf, c, inputs);
+      const onCpu = await onBackend(tf, 'cpu', () => convGradients(tf, c, inputs));
+      assert.equal(onWasm.filter.length, c.kernel[0] * c.kernel[1] * c.inChannels * c.outChannels);
+      const filterError = maxRelativeError(onWasm.filter, onCpu.filter);
+      if (!(filterError <= 1e-4)) failures.push(`${label(c)}: filter gradient relative error ${filterError}`);
+      const inputError = maxRelativeError(onWasm.x, onCpu.x);
+      if (!(inputError <= 1e-4)) failures.push(`${label(c)}: input gradient relative error ${inputError}`);
+    }
+    assert.equal(tf.getBackend(), 'wasm');
+    assert.deepEqual(failures, []);
+  });
+
+  it('gives the same gradient through a conv2d layer as through tf.conv2d (layers path, with bias)', () => {
+    const c = cases.find((k) => k.pad === 'same' && k.strides[0] === 2 && k.kernel[0] === 3 && k.kernel[1] === 2 && k.inChannels === 5)!;
+    const inputs = inputsFor(tf, c, 7);
+    const layer = tf.layers.conv2d({ filters: c.outChannels, kernelSize: c.kernel, strides: c.strides, padding: c.pad, useBias: true });
+    const x = tf.tensor4d(inputs.x, [c.batch, c.height, c.width, c.inChannels]);
+    layer.apply(x); // builds the weights
+    layer.setWeights([tf.tensor4d(inputs.filter, [...c.kernel, c.inChannels, c.outChannels]), tf.zeros([c.outChannels])]);
+    const dy = tf.tensor(inputs.dy, inputs.outShape);
+    const { grads } = tf.variableGrads(() => tf.sum(tf.mul(layer.apply(x) as Tensor, dy)) as never, layer.trainableWeights.map((w) => w.read() as never));
+    const kernelGrad = grads[(layer.trainableWeights[0].read() as unknown as { name: string }).name].dataSync();
+    assert.ok(maxRelativeError(kernelGrad, filterGradient(tf, c, inputs)) <= 1e-5);
+    tf.dispose([x, dy, ...Object.values(grads)]);
+    layer.dispose();
+  });
+
+  it('rejects explicit numeric padding with a clear message instead of computing garbage', () => {
+    const x = tf.ones([1, 5, 5, 1]);
+    const w = tf.ones([3, 3, 1, 1]);
+    assert.throws(() => tf.grad((f: Tensor) => tf.sum(tf.conv2d(x as never, f as never, 1, 1)))(w), /padding 1 is not supported/);
+    tf.dispose([x, w]);
+  });
+
+  it('computes pooling gradients like the cpu backend, also for windows whose values are all negative', async () => {
+    const failures: string[] = [];
+    const shape: [number, number, number, number] = [2, 9, 8, 3];
+    // Mostly negative inputs: the wasm MaxPoolGrad of tfjs 4.22 lost the gradient of such windows.
+    const x = tf.tidy(() => tf.sub(tf.randomNormal(shape, 0, 1, 'float32', 11), 1.5).dataSync() as Float32Array);
+    for (const pad of ['valid', 'same'] as const) {
+      for (const strides of [1, 2, [2, 1]] as (number | [number, number])[]) {
+        for (const pool of [[2, 2], [3, 3], [3, 2], [1, 1]] as [number, number][]) {
+          const gradients = () => tf.tidy(() => {
+            const input = tf.tensor4d(x, shape);
+            const outShape = tf.maxPool(input, pool, strides, pad).shape;
+            const dy = tf.randomNormal(outShape, 0, 1, 'float32', 12);
+            const max = tf.grad((a: Tensor) => tf.sum(tf.mul(tf.maxPool(a as never, pool, strides, pad), dy)))(input);
+            const avg = tf.grad((a: Tensor) => tf.sum(tf.mul(tf.avgPool(a as never, pool, strides, pad), dy)))(input);
+            return { max: max.dataSync(), avg: avg.dataSync() };
+          });
+          const onWasm = gradients();
+          const onCpu = await onBackend(tf, 'cpu', gradients);
+          const where = `${pad}, strides ${strides}, pool ${pool.join('×')}`;
+          const maxError = maxRelativeError(onWasm.max, onCpu.max);
+          if (!(maxError <= 1e-6)) failures.push(`${where}: maxPool gradient relative error ${maxError}`);
+          const avgError = maxRelativeError(onWasm.avg, onCpu.avg);
+          if (!(avgError <= 1e-5)) failures.push(`${where}: avgPool gradient relative error ${avgError}`);
+        }
+      }
+    }
+    assert.deepEqual(failures, []);
+  });
+
+  it('leaks no tensors, bytes or data buffers over repeated conv and maxPool gradient computations', () => {
+    const c = cases.find((k) => k.pad === 'same' && k.strides[0] === 2 && k.inChannels === 5 && k.kernel[0] === 3 && k.kernel[1] === 3)!;
+    const inputs = inputsFor(tf, c, 3);
+    const x = tf.tensor4d(inputs.x, [c.batch, c.height, c.width, c.inChannels]);
+    const dy = tf.tensor(inputs.dy, inputs.outShape);
+    const filter = tf.tensor4d(inputs.filter, [...c.kernel, c.inChannels, c.outChannels]);
+    const grad = tf.grad((w: Tensor) => tf.sum(tf.mul(tf.conv2d(x, w as never, c.strides, c.pad), dy)));
+    // Also the raw kernel, which a leak of its internal reshapes would show in numDataBuffers.
+    const direct = () => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, {
+      strides: c.strides, pad: c.pad, dataFormat: 'NHWC', filterShape: filter.shape,
+    }) as Tensor;
+    const pooled = tf.grad((a: Tensor) => tf.sum(tf.maxPool(a as never, 3, 2, 'same')));
+    const round = () => {
+      const g = grad(filter);
+      const d = direct();
+      assert.ok(maxRelativeError(g.dataSync(), d.dataSync()) <= 1e-6);
+      const p = pooled(x);
+      tf.dispose([g, d, p]);
+    };
+    round(); // warm-up
+    const start = tf.memory() as { numTensors: number; numBytes: number; numDataBuffers: number };
+    for (let i = 0; i < 30; i++) round();
+    const end = tf.memory() as { numTensors: number; numBytes: number; numDataBuffers: number };
+    assert.equal(end.numTensors, start.numTensors);
+    assert.equal(end.numBytes, start.numBytes);
+    assert.equal(end.numDataBuffers, start.numDataBuffers);
+    tf.dispose([x, dy, filter]);
+  });
+});
