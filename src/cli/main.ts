@@ -2,6 +2,7 @@
 //   lint <file> [--json]                                  validation errors (and static findings)
 //   probe <file> [--json] [--batch N]                     init-time per-layer statistics
 //   train <file> [--json] [--out DIR] [--epochs N]        train, report, record a run folder
+//   lr-find <file> [--json] [--steps N] [--out DIR]       learning-rate range test
 // Exit codes: 0 ok, 1 errors found / run failed, 2 usage or config error, 130 cancelled.
 
 import * as path from 'node:path';
@@ -9,6 +10,7 @@ import { loadConfigFile } from '../core/config/loadConfigFile';
 import { parseArguments, positiveInteger, UsageError, type FlagSpec } from './cliArguments';
 import { backendFlag, EXIT, type CommandContext } from './commandContext';
 import { runLint } from './commands/lintCommand';
+import { runLrFind } from './commands/lrFindCommand';
 import { runProbe } from './commands/probeCommand';
 import { runTrain } from './commands/trainCommand';
 
@@ -18,12 +20,14 @@ Commands:
   lint   <file> [--json]                          check a config without running it
   probe  <file> [--json] [--batch N]              per-layer statistics of the model at init
   train  <file> [--json] [--out DIR] [--epochs N] train and report; writes a run folder
+  lr-find <file> [--json] [--steps N] [--out DIR] learning-rate range test: suggests a rate
 
 Options:
   --json           machine-readable output (train: one JSON event per line)
   --batch N        probe: examples in the batch pushed through the model (default 256)
   --out DIR        train: folder that receives the run folder (default: ./.training-doctor/runs)
   --epochs N       train: override training.epochs
+  --steps N        lr-find: steps of the sweep from 1e-7 to 10 (default 200)
   --backend NAME   auto | tensorflow | wasm | cpu (default: the config's "backend", else auto)
 `;
 
@@ -31,6 +35,7 @@ const FLAGS: Record<string, Record<string, FlagSpec>> = {
   lint: { json: {} },
   probe: { json: {}, batch: { value: true }, backend: { value: true } },
   train: { json: {}, out: { value: true }, epochs: { value: true }, backend: { value: true } },
+  'lr-find': { json: {}, out: { value: true }, steps: { value: true }, backend: { value: true } },
 };
 
 export async function main(argv: string[], stdout = process.stdout, stderr = process.stderr): Promise<number> {
@@ -46,12 +51,14 @@ export async function main(argv: string[], stdout = process.stdout, stderr = pro
     if (positionals.length !== 1) throw new UsageError(`${command} takes exactly one config file.`);
     positiveInteger(flags, 'batch');
     positiveInteger(flags, 'epochs');
+    positiveInteger(flags, 'steps');
     backendFlag(flags);
     const file = await loadConfigFile(path.resolve(positionals[0]));
     const context: CommandContext = { file, flags, stdout, stderr };
     switch (command) {
       case 'lint': return await runLint(context);
       case 'probe': return await runProbe(context);
+      case 'lr-find': return await runLrFind(context);
       default: return await runTrain(context);
     }
   } catch (error) {

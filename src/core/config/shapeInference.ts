@@ -130,15 +130,14 @@ function inferResidual(branchLayers: LayerConfig[], input: Shape, index: number[
   if (shape.length === 1 && input.length === 1) {
     result.projection = { kind: 'dense', strides: [1, 1], params: input[0] * shape[0] };
   } else if (shape.length === 3 && input.length === 3) {
-    const sh = Math.round(input[0] / shape[0]);
-    const sw = Math.round(input[1] / shape[1]);
-    if (sh < 1 || sw < 1 || Math.ceil(input[0] / sh) !== shape[0] || Math.ceil(input[1] / sw) !== shape[1]) {
+    const strides = projectionStrides(input, shape);
+    if (!strides) {
       problems.push(problem('shape.residual-mismatch', [...path, 'layers'],
         `Residual block ${index.join('.')} turns ${fmt(input)} into ${fmt(shape)}; a 1×1 projection of the skip path cannot ` +
         `match that size. Use "padding": "same" in the branch so only strides change the size.`));
       return undefined;
     }
-    result.projection = { kind: 'conv1x1', strides: [sh, sw], params: input[2] * shape[2] };
+    result.projection = { kind: 'conv1x1', strides, params: input[2] * shape[2] };
   } else {
     problems.push(problem('shape.residual-mismatch', [...path, 'layers'],
       `Residual block ${index.join('.')} turns ${fmt(input)} into ${fmt(shape)}: the branch must keep the rank of its input ` +
@@ -147,6 +146,20 @@ function inferResidual(branchLayers: LayerConfig[], input: Shape, index: number[
   }
   result.params += result.projection.params;
   return result;
+}
+
+/**
+ * The strides of the 1×1 "same" convolution that maps a skip path of `input` onto a branch
+ * output of `output`: the smallest s with ceil(in/s) = out, if there is one.
+ */
+export function projectionStrides(input: Shape, output: Shape): [number, number] | undefined {
+  const stride = (size: number, target: number) => {
+    const s = Math.ceil(size / target);
+    return s >= 1 && Math.ceil(size / s) === target ? s : undefined;
+  };
+  const sh = stride(input[0], output[0]);
+  const sw = stride(input[1], output[1]);
+  return sh && sw ? [sh, sw] : undefined;
 }
 
 export function inferShapes(layers: LayerConfig[], input: Shape): ShapeReport {

@@ -13,6 +13,8 @@ export interface ActivationStats {
   std: number;
   /** Fraction of exact zeros (ReLU-family outputs only). */
   zeroFraction?: number;
+  /** Fraction of units (dense features, conv channels) that are zero for every example of the batch (ReLU family only). */
+  deadFraction?: number;
   /** Fraction within 1% of an asymptote (tanh, sigmoid, hardSigmoid outputs only). */
   saturatedFraction?: number;
 }
@@ -34,9 +36,9 @@ const SATURATING = new Set(['tanh', 'sigmoid', 'hardSigmoid']);
 /** Relative closeness to the asymptote that counts as saturated (the derivative is then < ~2%). */
 export const SATURATION_MARGIN = 0.01;
 
-const ACTIVATION_FIELDS = 4;
+const ACTIVATION_FIELDS = 5;
 
-/** [mean, std, zeroFraction, saturatedFraction] per layer, NaN where not applicable. */
+/** [mean, std, zeroFraction, saturatedFraction, deadFraction] per layer, NaN where not applicable. */
 export function activationStatsTensor(tf: Tf, outputs: Tensor[], tracked: TrackedLayer[]): Tensor {
   return tf.tidy(() => {
     const rows = tracked.map((layer, i) => {
@@ -45,9 +47,15 @@ export function activationStatsTensor(tf: Tf, outputs: Tensor[], tracked: Tracke
       const nan = tf.scalar(NaN);
       let zero: Tensor = nan;
       let saturated: Tensor = nan;
-      if (RELU_FAMILY.has(layer.activation)) zero = tf.mean(tf.cast(tf.equal(a, 0), 'float32'));
+      let dead: Tensor = nan;
+      if (RELU_FAMILY.has(layer.activation)) {
+        zero = tf.mean(tf.cast(tf.equal(a, 0), 'float32'));
+        // A unit is dead when it outputs 0 for the whole batch (and every position, for conv).
+        const unitAxes = a.shape.slice(0, -1).map((_, axis) => axis);
+        dead = tf.mean(tf.cast(tf.equal(tf.max(a, unitAxes), 0), 'float32'));
+      }
       if (SATURATING.has(layer.activation)) saturated = saturationFraction(tf, a, layer.activation);
-      return tf.stack([mean, tf.sqrt(variance), zero, saturated]);
+      return tf.stack([mean, tf.sqrt(variance), zero, saturated, dead]);
     });
     return tf.concat(rows);
   });
@@ -67,6 +75,7 @@ export function decodeActivationStats(values: Float32Array | number[], offset: n
     const entry: ActivationStats = { mean: values[base], std: values[base + 1] };
     if (!Number.isNaN(values[base + 2])) entry.zeroFraction = values[base + 2];
     if (!Number.isNaN(values[base + 3])) entry.saturatedFraction = values[base + 3];
+    if (!Number.isNaN(values[base + 4])) entry.deadFraction = values[base + 4];
     stats.push(entry);
   }
   return stats;

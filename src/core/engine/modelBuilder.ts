@@ -3,6 +3,7 @@
 // the per-layer activations the instruments measure. Each config layer remembers the tfjs layers
 // it became, so weights and gradients can be reported per config layer.
 
+import { projectionStrides } from '../config/shapeInference';
 import type { ActivationName, LayerConfig, RegularizerConfig } from '../config/trainConfig';
 import { deriveSeed, SeededRandom } from '../random';
 import { makeInitializer } from './initializers';
@@ -93,8 +94,14 @@ class GraphBuilder {
       }
       case 'globalAveragePooling2d':
         return { output: add(tf.layers.globalAveragePooling2d({ name: this.uniqueName(prefix, 'gap') }), input), created, weightLayers };
-      case 'flatten':
-        return { output: add(tf.layers.flatten({ name: this.uniqueName(prefix, 'flatten') }), input), created, weightLayers };
+      case 'flatten': {
+        // tfjs's Flatten refuses an already-flat input; a reshape to the same size is the identity there.
+        const size = (input.shape.slice(1) as number[]).reduce((a, b) => a * b, 1);
+        const flatten = input.shape.length > 2
+          ? tf.layers.flatten({ name: this.uniqueName(prefix, 'flatten') })
+          : tf.layers.reshape({ targetShape: [size], name: this.uniqueName(prefix, 'flatten') });
+        return { output: add(flatten, input), created, weightLayers };
+      }
       case 'batchNormalization': {
         const bn = tf.layers.batchNormalization({
           momentum: layer.momentum, epsilon: layer.epsilon,
@@ -134,7 +141,7 @@ class GraphBuilder {
             ? tf.layers.dense({ units: outShape[0], useBias: false, kernelInitializer: init, name: projectionName })
             : tf.layers.conv2d({
               filters: outShape[2], kernelSize: 1, padding: 'same', useBias: false, kernelInitializer: init, name: projectionName,
-              strides: [Math.round(inShape[0] / outShape[0]), Math.round(inShape[1] / outShape[1])],
+              strides: projectionStrides(inShape, outShape) ?? [1, 1],
             });
           skip = add(projection, input);
         }

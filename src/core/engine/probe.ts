@@ -4,7 +4,7 @@
 
 import type { TrainConfig } from '../config/trainConfig';
 import type { Finding } from '../diagnosis/finding';
-import type { LoadedData } from '../data/dataset';
+import type { InputStatistics, LoadedData } from '../data/dataset';
 import type { LayerStats } from './layerStatistics';
 import type { TensorflowRuntime } from './tensorflowRuntime';
 import { layerSummaries, prepareModel } from './trainingSession';
@@ -15,7 +15,7 @@ export interface ProbeLayer {
   type: string;
   outputShape: number[];
   params: number;
-  activation: { mean: number; std: number; zeroFraction: number | null; saturatedFraction: number | null };
+  activation: { mean: number; std: number; zeroFraction: number | null; saturatedFraction: number | null; deadFraction: number | null };
   weights: { mean: number; std: number } | null;
   gradNorm: number | null;
 }
@@ -40,7 +40,7 @@ export interface ProbeOptions {
   data?: LoadedData;
 }
 
-export async function probeModel(config: TrainConfig, options: ProbeOptions): Promise<{ report: ProbeReport; stats: LayerStats[] }> {
+export async function probeModel(config: TrainConfig, options: ProbeOptions): Promise<{ report: ProbeReport; stats: LayerStats[]; inputStats: InputStatistics }> {
   const prepared = await prepareModel(config, options.runtime, options.baseDir, options.data);
   const { data, built, steps } = prepared;
   try {
@@ -62,6 +62,7 @@ export async function probeModel(config: TrainConfig, options: ProbeOptions): Pr
         std: s.activation.std,
         zeroFraction: s.activation.zeroFraction ?? null,
         saturatedFraction: s.activation.saturatedFraction ?? null,
+        deadFraction: s.activation.deadFraction ?? null,
       },
       weights: s.weights ?? null,
       gradNorm: s.gradNorm ?? null,
@@ -70,7 +71,7 @@ export async function probeModel(config: TrainConfig, options: ProbeOptions): Pr
       config: config.name, backend: options.runtime.backend, backendDetail: options.runtime.detail,
       dataset: data.source, batchSize: count, loss, layers, findings: [],
     };
-    return { report, stats };
+    return { report, stats, inputStats: data.rawInputStats };
   } finally {
     built.model.dispose();
   }

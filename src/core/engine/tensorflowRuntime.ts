@@ -132,9 +132,20 @@ async function initWasm(tf: Tf): Promise<string> {
   const wasm = require('@tensorflow/tfjs-backend-wasm') as typeof import('@tensorflow/tfjs-backend-wasm');
   const dir = wasmBinaryDir();
   wasm.setWasmPaths(dir + path.sep);
-  const ok = await tf.setBackend('wasm');
+  // Emscripten's runtime installs process-wide handlers that rethrow every uncaught error and
+  // unhandled rejection, turning any later crash into a dump of its minified source. Whoever
+  // embeds the engine (the CLI, the trainer process) keeps its own error handling instead.
+  const uncaught = process.listeners('uncaughtException');
+  const unhandled = process.listeners('unhandledRejection');
+  let ok: boolean;
+  try {
+    ok = await tf.setBackend('wasm');
+    await tf.ready();
+  } finally {
+    for (const l of process.listeners('uncaughtException')) if (!uncaught.includes(l)) process.removeListener('uncaughtException', l);
+    for (const l of process.listeners('unhandledRejection')) if (!unhandled.includes(l)) process.removeListener('unhandledRejection', l);
+  }
   if (!ok) throw new Error('the WebAssembly backend failed to initialize');
-  await tf.ready();
   registerMissingWasmKernels(tf);
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
   return simd ? 'WebAssembly with SIMD' : 'WebAssembly';

@@ -2,6 +2,7 @@
 // epoch-end / finding / log, then exactly one run-ended. The CLI prints them, the run folder
 // stores them (metrics.jsonl) and the extension streams them to its dashboards.
 
+import type { InputStatistics } from '../data/dataset';
 import type { Finding } from '../diagnosis/finding';
 import type { BackendName } from './tensorflowRuntime';
 import type { LayerStats } from './layerStatistics';
@@ -31,6 +32,8 @@ export interface RunStartedEvent {
   batchSize: number;
   statsEvery: number;
   layers: LayerSummary[];
+  /** Statistics of the raw (un-preprocessed) training inputs. */
+  inputStats: InputStatistics;
   startedAt: string;
 }
 
@@ -39,6 +42,8 @@ export interface StepEvent {
   step: number;
   epoch: number;
   loss: number;
+  /** Global L2 norm of the gradients, before clipping (NaN or Infinity when they blew up). */
+  gradNorm: number;
   learningRate: number;
   /** Batch metrics (accuracy, mae, ...). */
   metrics: Record<string, number>;

@@ -174,7 +174,7 @@ class TrainingSession {
       type: 'run-started', runId: this.folder?.id ?? 'in-memory', runDir: this.folder?.dir, configName: config.name,
       configPath: options.configPath, backend: options.runtime.backend, backendDetail: options.runtime.detail,
       dataset: data.source, trainExamples: data.train.count, validationExamples: data.validation.count,
-      epochs, stepsPerEpoch, batchSize, statsEvery: every, layers: layerSummaries(built), startedAt: new Date(this.started).toISOString(),
+      epochs, stepsPerEpoch, batchSize, statsEvery: every, layers: layerSummaries(built), inputStats: data.rawInputStats, startedAt: new Date(this.started).toISOString(),
     });
     if (stopper?.fellBack) this.emit({ type: 'log', level: 'warning', message: `earlyStopping monitors "${training.earlyStopping!.monitor}" but there is no validation split; monitoring the training value instead.` });
 
@@ -200,6 +200,8 @@ class TrainingSession {
           const pending = await steps.forwardBackward({ x, y: batch.y, count }, measure);
           if (!pending.finite) {
             pending.release();
+            // The step is reported (its loss is the evidence) but never applied.
+            this.emit({ type: 'step', step: this.stepCount, epoch, loss: pending.loss, gradNorm: pending.gradNorm, learningRate, metrics: {} });
             const what = Number.isFinite(pending.loss) ? 'The gradients' : 'The loss';
             return {
               status: 'failed',
@@ -216,7 +218,7 @@ class TrainingSession {
             metricSums[k] = (metricSums[k] ?? 0) + v;
             batchMetrics[k] = v / count;
           }
-          this.emit({ type: 'step', step: this.stepCount, epoch, loss: pending.loss, learningRate, metrics: batchMetrics });
+          this.emit({ type: 'step', step: this.stepCount, epoch, loss: pending.loss, gradNorm: pending.gradNorm, learningRate, metrics: batchMetrics });
           if (layers) this.emit({ type: 'layer-stats', step: this.stepCount, epoch, layers, gradNorm: pending.gradNorm });
           this.stepCount++;
           // Let cancellation requests and IPC messages in between steps.

@@ -38,7 +38,38 @@ export function registerMissingWasmKernels(tf: Tf): void {
   if (patched.has(tf)) return;
   registerConv2DBackpropFilter(tf);
   replaceMaxPoolGrad(tf);
+  for (const name of ['BatchMatMul', '_FusedMatMul']) wrapWithExplicitTranspose(tf, name);
   patched.add(tf);
+}
+
+const wrapped = new WeakSet<object>();
+
+/** Replaces a wasm matMul kernel with one that transposes operands explicitly (see header). */
+function wrapWithExplicitTranspose(tf: Tf, kernelName: string): void {
+  const original = tf.getKernel(kernelName, 'wasm');
+  const transpose = tf.getKernel('Transpose', 'wasm')?.kernelFunc as unknown as KernelFunc | undefined;
+  if (!original || !transpose || wrapped.has(original.kernelFunc)) return;
+  const matMul = original.kernelFunc as unknown as KernelFunc;
+  const swapLastTwo = (t: TensorInfo, backend: KernelArgs['backend']) => {
+    const perm = t.shape.map((_, i) => i);
+    [perm[perm.length - 2], perm[perm.length - 1]] = [perm[perm.length - 1], perm[perm.length - 2]];
+    return transpose({ inputs: { x: t }, backend, attrs: { perm } });
+  };
+  const kernelFunc: KernelFunc = ({ inputs, backend, attrs }) => {
+    if (!attrs.transposeA && !attrs.transposeB) return matMul({ inputs, backend, attrs });
+    const temporaries: TensorInfo[] = [];
+    let { a, b } = inputs;
+    if (attrs.transposeA) temporaries.push((a = swapLastTwo(a, backend)));
+    if (attrs.transposeB) temporaries.push((b = swapLastTwo(b, backend)));
+    try {
+      return matMul({ inputs: { ...inputs, a, b }, backend, attrs: { ...attrs, transposeA: false, transposeB: false } });
+    } finally {
+      for (const t of temporaries) backend.disposeData(t.dataId);
+    }
+  };
+  wrapped.add(kernelFunc);
+  tf.unregisterKernel(kernelName, 'wasm');
+  tf.registerKernel({ ...original, setupFunc: undefined, kernelFunc: kernelFunc as never });
 }
 
 function registerConv2DBackpropFilter(tf: Tf): void {

@@ -193,7 +193,7 @@ describe('RunFolder', () => {
 
   it('buffers step events until a flush point', () => {
     const folder = RunFolder.create(path.join(root.dir, 'buffer'), 'buffer', '{}');
-    folder.append({ type: 'step', step: 0, epoch: 0, loss: 1, learningRate: 0.1, metrics: {} });
+    folder.append({ type: 'step', step: 0, epoch: 0, loss: 1, gradNorm: 0.5, learningRate: 0.1, metrics: {} });
     assert.deepEqual(readRun(folder.dir).events, []);
     folder.flush();
     assert.equal(readRun(folder.dir).events.length, 1);

@@ -45,7 +45,9 @@ function assertFolderMatches(result: RunResult): ReturnType<typeof readRun> {
   assert.deepEqual(stored.events, JSON.parse(JSON.stringify(result.events)));
   assert.equal(stored.events[0].type, 'run-started');
   assert.equal(stored.events.at(-1)!.type, 'run-ended');
-  assert.equal(stored.events.filter((e) => e.type === 'step').length, result.ended.steps);
+  // Applied steps are counted; a non-finite step is reported (as evidence) but never applied.
+  const reported = stored.events.filter((e) => e.type === 'step') as { loss: number | null }[];
+  assert.equal(reported.filter((e) => e.loss !== null && Number.isFinite(e.loss)).length, result.ended.steps);
   return stored;
 }
 
@@ -56,7 +58,10 @@ describe('a run whose loss overflows', () => {
     assert.match(result.ended.reason ?? '', /NaN|infinite/);
     assert.match(result.ended.reason ?? '', new RegExp(`at step ${result.ended.steps} \\(epoch 1\\)`));
     assert.ok(result.ended.steps >= 1, 'the first steps were finite');
-    assert.ok(result.steps.every((s) => Number.isFinite(s.loss)), 'no non-finite loss was reported as a step');
+    const last = result.steps.at(-1)!;
+    assert.ok(!Number.isFinite(last.loss) || !Number.isFinite(last.gradNorm), 'the failing step is reported with its non-finite value');
+    assert.equal(last.step, result.ended.steps, 'it is the step after the last applied one');
+    assert.ok(result.steps.slice(0, -1).every((s) => Number.isFinite(s.loss)), 'every applied step had a finite loss');
     assert.equal(result.ended.epochsCompleted, 0);
     assert.equal(result.ended.final.loss, undefined);
     const stored = assertFolderMatches(result);

@@ -1,0 +1,50 @@
+// `training-doctor lr-find`: the learning-rate range test. Prints the suggested rate with its
+// uncertainty and a small plot of loss against learning rate; writes the curve as JSON.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { findLearningRate } from '../../core/engine/learningRateFinder';
+import { loadTensorflow } from '../../core/engine/tensorflowRuntime';
+import { positiveInteger } from '../cliArguments';
+import { backendFlag, EXIT, reportProblems, type CommandContext } from '../commandContext';
+import { num, relativeToCwd } from '../formatting';
+import { asciiCurve } from '../asciiCurve';
+
+export async function runLrFind({ file, flags, stdout, stderr }: CommandContext): Promise<number> {
+  const json = flags.json === true;
+  if (!reportProblems(file, json, stderr) || !file.config) {
+    if (json) stdout.write(JSON.stringify({ file: file.filePath, problems: file.problems }, null, 2) + '\n');
+    return EXIT.usage;
+  }
+  const config = file.config;
+  const runtime = await loadTensorflow({ preference: backendFlag(flags) ?? config.backend, searchDirs: [file.baseDir, process.cwd()] });
+  const abort = new AbortController();
+  const onSignal = () => abort.abort();
+  process.once('SIGINT', onSignal);
+  try {
+    if (!json) stdout.write(`Learning-rate range test for "${config.name}" (${config.training.optimizer.type}) on ${runtime.backend}...\n`);
+    const result = await findLearningRate(config, { runtime, baseDir: file.baseDir, steps: positiveInteger(flags, 'steps'), signal: abort.signal });
+    const outDir = path.resolve(typeof flags.out === 'string' ? flags.out : path.join(process.cwd(), '.training-doctor', 'lr-find'));
+    fs.mkdirSync(outDir, { recursive: true });
+    const outFile = path.join(outDir, `${config.name.replace(/[^A-Za-z0-9._-]+/g, '-')}.json`);
+    const record = { config: file.filePath, backend: runtime.backend, ...result, suggestion: result.suggestion && { ...result.suggestion } };
+    fs.writeFileSync(outFile, JSON.stringify(record, null, 2));
+    if (json) {
+      stdout.write(JSON.stringify({ ...record, curveFile: outFile }, null, 2) + '\n');
+      return result.stoppedBecause === 'cancelled' ? EXIT.cancelled : EXIT.ok;
+    }
+    const s = result.suggestion;
+    if (s) {
+      stdout.write(asciiCurve(result.points.map((p) => p.learningRate), s.smoothed, { width: 60, height: 12, mark: s.suggested }) + '\n');
+      stdout.write(`Suggested learning rate: ${num(s.suggested)} (loss falls fastest; plausible range ${num(s.low)} to ${num(s.high)}).\n`);
+      stdout.write(`Loss minimum at ${num(s.minLossRate)}; a tenth of it, ${num(s.minLossRate / 10)}, is the other common choice.\n`);
+      stdout.write(`Configured: ${num(result.configuredRate)}${result.configuredRate > s.minLossRate ? ' (above the loss minimum of the sweep: may be too high)' : result.configuredRate < s.low / 10 ? ' (far below the useful range: may be too low)' : ''}.\n`);
+    } else {
+      stdout.write('Not enough finite points to suggest a rate (the loss diverged almost at once: check the data and the model).\n');
+    }
+    stdout.write(`Stopped: ${result.stoppedBecause} after ${result.points.length} steps. Curve: ${relativeToCwd(outFile)}\n`);
+    return result.stoppedBecause === 'cancelled' ? EXIT.cancelled : EXIT.ok;
+  } finally {
+    process.off('SIGINT', onSignal);
+  }
+}
