@@ -9,6 +9,7 @@
 import { createRequire } from 'node:module';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { registerBatchNormGradient } from './batchNormGradient';
 import { registerMissingWasmKernels } from './wasmKernels';
 
 export type Tf = typeof import('@tensorflow/tfjs');
@@ -64,9 +65,11 @@ async function initialize(options: RuntimeOptions): Promise<TensorflowRuntime> {
       if (backend === 'tensorflow') {
         const found = findTfjsNode(options.searchDirs ?? [], skipped);
         if (!found) continue;
+        registerBatchNormGradient(found.tf);
         return { ...found, skipped };
       }
       const tf = bundledTensorflow();
+      registerBatchNormGradient(tf);
       if (backend === 'wasm') return { tf, backend, detail: await initWasm(tf), skipped };
       await withQuietConsole(async () => {
         await tf.setBackend('cpu');
