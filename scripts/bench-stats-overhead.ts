@@ -38,10 +38,16 @@ async function stepsPerSecond(file: string, every: number): Promise<number> {
   const runtime = await loadTensorflow({ preference: 'auto', searchDirs: [root] });
   console.log(`backend: ${runtime.backend} (${runtime.detail}); ${steps} timed steps per measurement`);
   console.log('config                              no stats   every 10   every 1   overhead@10  overhead@1');
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   for (const file of configs) {
-    const never = await stepsPerSecond(file, 1e9);
-    const ten = await stepsPerSecond(file, 10);
-    const one = await stepsPerSecond(file, 1);
+    // Interleaved rounds and medians, so drift in machine load does not favour one setting.
+    const samples: Record<'never' | 'ten' | 'one', number[]> = { never: [], ten: [], one: [] };
+    for (let round = 0; round < 3; round++) {
+      samples.never.push(await stepsPerSecond(file, 1e9));
+      samples.ten.push(await stepsPerSecond(file, 10));
+      samples.one.push(await stepsPerSecond(file, 1));
+    }
+    const [never, ten, one] = [median(samples.never), median(samples.ten), median(samples.one)];
     const pct = (x: number) => `${((never / x - 1) * 100).toFixed(1)}%`;
     console.log(`${path.basename(file).padEnd(36)}${never.toFixed(1).padStart(8)}/s ${ten.toFixed(1).padStart(8)}/s ${one.toFixed(1).padStart(7)}/s ${pct(ten).padStart(12)} ${pct(one).padStart(11)}`);
   }

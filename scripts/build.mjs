@@ -12,6 +12,7 @@ const watch = process.argv.includes('--watch');
 
 const nodeEntries = {
   cli: 'src/cli/main.ts',
+  trainer: 'src/trainer/main.ts',
 };
 
 fs.mkdirSync(dist, { recursive: true });

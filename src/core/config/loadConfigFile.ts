@@ -14,12 +14,12 @@ export interface LoadedConfigFile extends ParsedConfig {
   baseDir: string;
 }
 
-export async function loadConfigFile(filePath: string): Promise<LoadedConfigFile> {
+/** `text`: the editor's (possibly unsaved) content; read from disk when absent. */
+export async function loadConfigFile(filePath: string, text?: string): Promise<LoadedConfigFile> {
   const absolute = path.resolve(filePath);
   const baseDir = path.dirname(absolute);
-  let text: string;
   try {
-    text = fs.readFileSync(absolute, 'utf8');
+    text ??= fs.readFileSync(absolute, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const message = code === 'ENOENT' ? `No such file: ${absolute}` : `Cannot read ${absolute}: ${(error as Error).message}`;

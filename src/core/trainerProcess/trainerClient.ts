@@ -1,0 +1,128 @@
+// The host's side of a trainer child process: forks it, waits for its `ready`, sends the job,
+// validates every message it sends back, and turns any way it can end (finished, crashed, killed,
+// out of memory, hung on stop) into exactly one outcome. No vscode import: the extension and the
+// tests use it alike.
+
+import { fork, type ChildProcess } from 'node:child_process';
+import { parseTrainerMessage, type StartMessage, type TrainerMessage } from './trainerProtocol';
+
+export interface TrainerOutcome {
+  /** finished: the job ran to its end (whatever the run's own status); crashed: the process died. */
+  kind: 'finished' | 'crashed' | 'stopped';
+  /** For crashes: what happened, in words. */
+  reason?: string;
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export interface TrainerClientOptions {
+  /** The bundled trainer script (dist/trainer.js). */
+  script: string;
+  start: StartMessage;
+  onMessage: (message: TrainerMessage) => void;
+  onExit: (outcome: TrainerOutcome) => void;
+  /** Flags for the child's Node (e.g. a memory limit); none by default. */
+  execArgv?: string[];
+  /** How long the process may take to say `ready` (loading tfjs can take a few seconds). */
+  readyTimeoutMs?: number;
+  /** After `stop`, how long to wait for a clean exit before SIGTERM, then SIGKILL. */
+  stopGraceMs?: number;
+}
+
+const STDERR_TAIL = 4000;
+
+export class TrainerClient {
+  private readonly child: ChildProcess;
+  private stderr = '';
+  private finished = false;
+  private stopRequested = false;
+  private exited = false;
+  private readonly timers: NodeJS.Timeout[] = [];
+
+  private constructor(private readonly options: TrainerClientOptions) {
+    this.child = fork(options.script, [], {
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      execArgv: options.execArgv ?? [],
+      serialization: 'json',
+    });
+    this.child.stderr?.on('data', (chunk: Buffer) => {
+      this.stderr = (this.stderr + chunk.toString()).slice(-STDERR_TAIL);
+    });
+    this.child.on('message', (raw) => this.receive(raw));
+    this.child.on('error', (error) => {
+      this.stderr += `\n${error.message}`;
+    });
+    this.child.on('exit', (code, signal) => this.exit(code, signal));
+    this.timers.push(setTimeout(() => {
+      if (!this.ready) this.kill(`The trainer did not start within ${Math.round((options.readyTimeoutMs ?? 60_000) / 1000)} s.`);
+    }, options.readyTimeoutMs ?? 60_000));
+  }
+
+  private ready = false;
+  private killReason?: string;
+
+  static start(options: TrainerClientOptions): TrainerClient {
+    return new TrainerClient(options);
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  private receive(raw: unknown): void {
+    const message = parseTrainerMessage(raw);
+    if (!message) {
+      this.options.onMessage({ type: 'failed', message: `The trainer sent a malformed message: ${JSON.stringify(raw)?.slice(0, 200)}` });
+      return;
+    }
+    if (message.type === 'ready') {
+      this.ready = true;
+      this.child.send(this.options.start);
+      if (this.stopRequested) this.child.send({ type: 'stop' });
+    }
+    if (message.type === 'finished') this.finished = true;
+    this.options.onMessage(message);
+  }
+
+  /** Asks the job to stop at its next step; escalates to signals if it does not exit in time. */
+  stop(): void {
+    if (this.exited) return;
+    this.stopRequested = true;
+    if (this.child.connected) this.child.send({ type: 'stop' });
+    const grace = this.options.stopGraceMs ?? 1500;
+    this.timers.push(setTimeout(() => this.child.kill('SIGTERM'), grace));
+    this.timers.push(setTimeout(() => this.child.kill('SIGKILL'), grace * 3));
+  }
+
+  /** Ends the process at once (window closing, extension deactivating). */
+  kill(reason = 'The trainer was killed.'): void {
+    if (this.exited) return;
+    this.killReason = reason;
+    this.child.kill('SIGKILL');
+  }
+
+  private exit(code: number | null, signal: NodeJS.Signals | null): void {
+    if (this.exited) return;
+    this.exited = true;
+    for (const timer of this.timers) clearTimeout(timer);
+    if (this.finished && code === 0) {
+      this.options.onExit({ kind: 'finished', exitCode: code, signal });
+      return;
+    }
+    if (this.stopRequested && !this.killReason) {
+      this.options.onExit({ kind: 'stopped', exitCode: code, signal, reason: 'Stopped before the job could finish cleanly.' });
+      return;
+    }
+    this.options.onExit({ kind: 'crashed', exitCode: code, signal, reason: this.killReason ?? describeCrash(code, signal, this.stderr) });
+  }
+}
+
+/** Words for a process death, from its exit code, signal and the end of its stderr. */
+export function describeCrash(code: number | null, signal: NodeJS.Signals | null, stderr: string): string {
+  if (/heap out of memory|Allocation failed|out of memory/i.test(stderr)) {
+    return 'The trainer ran out of memory. Use a smaller batch size, a smaller model or less data.';
+  }
+  const tail = stderr.trim().split('\n').slice(-6).join('\n');
+  const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+  return `The trainer process ${how}${tail ? `:\n${tail}` : '.'}`;
+}

@@ -1,0 +1,81 @@
+// The trainer child process: runs one job (train, probe or lr-find) for its host over Node's IPC
+// channel, so training never runs in (or blocks, or crashes) the VS Code extension host.
+// Life cycle: send `ready`; receive one `start`; stream events; send `finished`; exit.
+// A `stop` message (or the host going away) cancels the job at the next step.
+
+import { loadConfigFile } from '../core/config/loadConfigFile';
+import { RunDiagnosis, diagnoseProbe } from '../core/diagnosis/runDiagnosis';
+import { findLearningRate } from '../core/engine/learningRateFinder';
+import { probeModel } from '../core/engine/probe';
+import { loadTensorflow } from '../core/engine/tensorflowRuntime';
+import { describeError, runTraining } from '../core/engine/trainingSession';
+import { parseHostMessage, type StartMessage, type TrainerMessage } from '../core/trainerProcess/trainerProtocol';
+import * as path from 'node:path';
+
+const abort = new AbortController();
+let started = false;
+
+function send(message: TrainerMessage): Promise<void> {
+  return new Promise((resolve) => {
+    if (!process.send || !process.connected) return resolve();
+    process.send(message, undefined, {}, () => resolve());
+  });
+}
+
+async function runJob(start: StartMessage): Promise<void> {
+  const file = await loadConfigFile(start.configPath, start.configText);
+  if (!file.config || !file.shapes) {
+    await send({ type: 'problems', problems: file.problems });
+    await send({ type: 'finished', findings: [] });
+    return;
+  }
+  const config = file.config;
+  const runtime = await loadTensorflow({ preference: start.backend ?? config.backend, searchDirs: [path.dirname(file.filePath), start.workspaceDir] });
+  if (start.job === 'probe') {
+    const { report, stats, inputStats } = await probeModel(config, { runtime, baseDir: file.baseDir });
+    report.findings = diagnoseProbe(config, file.shapes, stats, inputStats);
+    await send({ type: 'probe-result', report });
+    await send({ type: 'finished', findings: report.findings });
+    return;
+  }
+  if (start.job === 'lr-find') {
+    const result = await findLearningRate(config, { runtime, baseDir: file.baseDir, signal: abort.signal });
+    await send({ type: 'lr-find-result', result });
+    await send({ type: 'finished', findings: [] });
+    return;
+  }
+  const ended = await runTraining(config, {
+    runtime, baseDir: file.baseDir, workspaceDir: start.workspaceDir, configText: file.text, configPath: file.filePath,
+    epochs: start.epochs, signal: abort.signal, monitors: [new RunDiagnosis(config, file.shapes)],
+    onEvent: (event) => void send({ type: 'event', event }),
+  });
+  await send({ type: 'finished', findings: ended.findings });
+}
+
+process.on('message', (raw) => {
+  const message = parseHostMessage(raw);
+  if (!message) {
+    void send({ type: 'failed', message: `The trainer received a malformed message: ${JSON.stringify(raw)?.slice(0, 200)}` });
+    return;
+  }
+  if (message.type === 'stop') {
+    abort.abort();
+    return;
+  }
+  if (started) {
+    void send({ type: 'failed', message: 'The trainer runs one job; it was asked to start a second.' });
+    return;
+  }
+  started = true;
+  runJob(message)
+    .catch((error) => send({ type: 'failed', message: describeError(error) }))
+    .finally(() => process.exit(0));
+});
+
+// Without a host there is nobody to report to: stop at the next step and leave.
+process.on('disconnect', () => {
+  abort.abort();
+  setTimeout(() => process.exit(0), 2000).unref();
+});
+
+void send({ type: 'ready', pid: process.pid, nodeVersion: process.version });
