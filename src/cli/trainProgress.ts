@@ -52,7 +52,7 @@ export class TrainProgress {
         if (event.level !== 'info' || !this.out.isTTY) this.line(`  ${event.level}: ${event.message}`);
         break;
       case 'run-ended':
-        this.line(`Run ${event.status}${event.reason ? `: ${event.reason}` : ''} after ${event.epochsCompleted} epoch(s), ${event.steps} steps, ${duration(event.durationMs)}.`);
+        this.line(`Run ${event.status} after ${event.epochsCompleted} epoch(s), ${event.steps} steps, ${duration(event.durationMs)}.${event.reason ? `\n  ${event.reason}` : ''}`);
         break;
       case 'layer-stats':
         break;
