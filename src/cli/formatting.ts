@@ -2,7 +2,7 @@
 // logs link (file:line:col), compact numbers, durations.
 
 import * as path from 'node:path';
-import type { ConfigProblem } from '../core/config/configProblem';
+import type { ConfigProblem, SourceRange } from '../core/config/configProblem';
 import type { Finding } from '../core/diagnosis/finding';
 
 export function relativeToCwd(filePath: string): string {
@@ -10,16 +10,21 @@ export function relativeToCwd(filePath: string): string {
   return relative && !relative.startsWith('..') ? relative : filePath;
 }
 
-export function formatProblem(filePath: string, p: ConfigProblem): string {
-  const where = p.range ? `${relativeToCwd(filePath)}:${p.range.line}:${p.range.column}` : relativeToCwd(filePath);
-  return `${where}: ${p.severity} ${p.code}: ${p.message}`;
+export function location(filePath: string, range: SourceRange | undefined): string {
+  return range ? `${relativeToCwd(filePath)}:${range.line}:${range.column}` : relativeToCwd(filePath);
 }
 
-export function formatFinding(f: Finding): string {
-  const where = f.layer !== undefined ? ` [layer ${f.layer}]` : '';
+export function formatProblem(filePath: string, p: ConfigProblem): string {
+  return `${location(filePath, p.range)}: ${p.severity} ${p.code}: ${p.message}`;
+}
+
+/** A finding for people; with `at` (file:line:col) in the compiler style when it can be located. */
+export function formatFinding(f: Finding, at?: string): string {
+  const where = at ? `${at}: ` : '';
+  const layer = f.layer !== undefined ? ` [layer ${f.layer}]` : '';
   const when = f.step !== undefined ? ` (step ${f.step}${f.epoch !== undefined ? `, epoch ${f.epoch + 1}` : ''})` : '';
   const fixes = f.fixes.length > 0 ? `\n    fixes: ${f.fixes.map((x) => `${x.id} (${x.title})`).join('; ')}` : '';
-  return `${f.severity} ${f.rule}${where}${when}: ${f.message}${fixes}`;
+  return `${where}${f.severity} ${f.rule}${layer}${when}: ${f.message}${fixes}`;
 }
 
 /** 4 significant digits, switching to exponent notation for very small or large values. */

@@ -3,6 +3,7 @@
 //   probe <file> [--json] [--batch N]                     init-time per-layer statistics
 //   train <file> [--json] [--out DIR] [--epochs N]        train, report, record a run folder
 //   lr-find <file> [--json] [--steps N] [--out DIR]       learning-rate range test
+//   fix <file> --rule ID [--fix ID] [--layer N] [--dry-run]  apply a finding's fix to the config
 // Exit codes: 0 ok, 1 errors found / run failed, 2 usage or config error, 130 cancelled.
 
 import * as path from 'node:path';
@@ -10,6 +11,7 @@ import { loadConfigFile } from '../core/config/loadConfigFile';
 import { parseArguments, positiveInteger, UsageError, type FlagSpec } from './cliArguments';
 import { backendFlag, EXIT, type CommandContext } from './commandContext';
 import { runLint } from './commands/lintCommand';
+import { runFix } from './commands/fixCommand';
 import { runLrFind } from './commands/lrFindCommand';
 import { runProbe } from './commands/probeCommand';
 import { runTrain } from './commands/trainCommand';
@@ -21,6 +23,8 @@ Commands:
   probe  <file> [--json] [--batch N]              per-layer statistics of the model at init
   train  <file> [--json] [--out DIR] [--epochs N] train and report; writes a run folder
   lr-find <file> [--json] [--steps N] [--out DIR] learning-rate range test: suggests a rate
+  fix    <file> --rule ID [--fix ID] [--layer N] [--dry-run]
+                                                  apply a finding's fix (preferred by default), print the diff
 
 Options:
   --json           machine-readable output (train: one JSON event per line)
@@ -35,6 +39,7 @@ const FLAGS: Record<string, Record<string, FlagSpec>> = {
   lint: { json: {} },
   probe: { json: {}, batch: { value: true }, backend: { value: true } },
   train: { json: {}, out: { value: true }, epochs: { value: true }, backend: { value: true } },
+  fix: { rule: { value: true }, fix: { value: true }, layer: { value: true }, 'dry-run': {}, backend: { value: true } },
   'lr-find': { json: {}, out: { value: true }, steps: { value: true }, backend: { value: true } },
 };
 
@@ -52,6 +57,7 @@ export async function main(argv: string[], stdout = process.stdout, stderr = pro
     positiveInteger(flags, 'batch');
     positiveInteger(flags, 'epochs');
     positiveInteger(flags, 'steps');
+    if (flags.layer !== undefined && !/^\d+$/.test(String(flags.layer))) throw new UsageError(`--layer needs a layer index (0, 1, ...), not ${JSON.stringify(flags.layer)}.`);
     backendFlag(flags);
     const file = await loadConfigFile(path.resolve(positionals[0]));
     const context: CommandContext = { file, flags, stdout, stderr };
@@ -59,6 +65,7 @@ export async function main(argv: string[], stdout = process.stdout, stderr = pro
       case 'lint': return await runLint(context);
       case 'probe': return await runProbe(context);
       case 'lr-find': return await runLrFind(context);
+      case 'fix': return await runFix(context);
       default: return await runTrain(context);
     }
   } catch (error) {

@@ -1,15 +1,25 @@
-// `training-doctor lint`: every problem of a config, located, without running anything.
+// `training-doctor lint`: every problem of a config, located, and the static findings (the rules
+// that need no training), without running anything. Exit 1 on errors (problems or findings).
 
+import { locatePath } from '../../core/config/parseConfig';
+import { lintFindings } from '../../core/diagnosis/lintConfig';
 import { EXIT, reportProblems, type CommandContext } from '../commandContext';
+import { formatFinding, location } from '../formatting';
 
 export async function runLint({ file, flags, stdout, stderr }: CommandContext): Promise<number> {
   const json = flags.json === true;
-  const ok = reportProblems(file, json, stderr);
+  const valid = reportProblems(file, json, stderr);
+  const { findings } = await lintFindings(file);
+  const failing = !valid || findings.some((f) => f.severity === 'error');
   if (json) {
-    stdout.write(JSON.stringify({ file: file.filePath, problems: file.problems, findings: [] }, null, 2) + '\n');
-  } else if (ok) {
-    const warnings = file.problems.length;
-    stdout.write(`${file.config?.name ?? file.filePath}: no errors${warnings ? `, ${warnings} warning(s)` : ''}.\n`);
+    const located = findings.map((f) => ({ ...f, range: locatePath(f.path, file.tree, file.text) }));
+    stdout.write(JSON.stringify({ file: file.filePath, problems: file.problems, findings: located }, null, 2) + '\n');
+    return failing ? EXIT.failed : EXIT.ok;
   }
-  return ok ? EXIT.ok : EXIT.failed;
+  for (const f of findings) stdout.write(formatFinding(f, location(file.filePath, locatePath(f.path, file.tree, file.text))) + '\n');
+  if (valid) {
+    const counts = ['error', 'warning', 'info'].map((s) => [s, findings.filter((f) => f.severity === s).length] as const).filter(([, n]) => n > 0);
+    stdout.write(`${file.config?.name ?? file.filePath}: valid${counts.length ? `; findings: ${counts.map(([s, n]) => `${n} ${s}${n === 1 ? '' : 's'}`).join(', ')}` : ', no findings'}.\n`);
+  }
+  return failing ? EXIT.failed : EXIT.ok;
 }

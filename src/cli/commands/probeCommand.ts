@@ -4,7 +4,9 @@
 import { loadTensorflow } from '../../core/engine/tensorflowRuntime';
 import { probeModel } from '../../core/engine/probe';
 import { positiveInteger } from '../cliArguments';
-import { num, table } from '../formatting';
+import { formatFinding, location, num, table } from '../formatting';
+import { locatePath } from '../../core/config/parseConfig';
+import { diagnoseProbe } from '../../core/diagnosis/runDiagnosis';
 import { backendFlag, EXIT, reportProblems, type CommandContext } from '../commandContext';
 
 export async function runProbe({ file, flags, stdout, stderr }: CommandContext): Promise<number> {
@@ -15,7 +17,8 @@ export async function runProbe({ file, flags, stdout, stderr }: CommandContext):
   }
   const config = file.config;
   const runtime = await loadTensorflow({ preference: backendFlag(flags) ?? config.backend, searchDirs: [file.baseDir, process.cwd()] });
-  const { report } = await probeModel(config, { runtime, baseDir: file.baseDir, batchSize: positiveInteger(flags, 'batch') });
+  const { report, stats, inputStats } = await probeModel(config, { runtime, baseDir: file.baseDir, batchSize: positiveInteger(flags, 'batch') });
+  report.findings = file.shapes ? diagnoseProbe(config, file.shapes, stats, inputStats) : [];
   if (json) {
     stdout.write(JSON.stringify(report, null, 2) + '\n');
     return EXIT.ok;
@@ -29,5 +32,7 @@ export async function runProbe({ file, flags, stdout, stderr }: CommandContext):
     l.weights ? num(l.weights.std) : '', num(l.gradNorm),
   ]);
   stdout.write(table(['#', 'layer', 'output', 'act mean', 'act std', 'zeros', 'saturated', 'weight std', 'grad norm'], rows) + '\n');
+  stdout.write(report.findings.length === 0 ? '\nFindings: none.\n' : `\nFindings (${report.findings.length}):\n`);
+  for (const f of report.findings) stdout.write(`  ${formatFinding(f, location(file.filePath, locatePath(f.path, file.tree, file.text)))}\n`);
   return EXIT.ok;
 }

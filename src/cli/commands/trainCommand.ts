@@ -4,6 +4,7 @@
 import * as path from 'node:path';
 import { loadTensorflow } from '../../core/engine/tensorflowRuntime';
 import { runTraining } from '../../core/engine/trainingSession';
+import { RunDiagnosis } from '../../core/diagnosis/runDiagnosis';
 import { positiveInteger } from '../cliArguments';
 import { formatFinding } from '../formatting';
 import { backendFlag, EXIT, reportProblems, type CommandContext } from '../commandContext';
@@ -35,6 +36,7 @@ export async function runTrain({ file, flags, stdout, stderr }: CommandContext):
       configPath: file.filePath,
       epochs: positiveInteger(flags, 'epochs'),
       signal: abort.signal,
+      monitors: file.shapes ? [new RunDiagnosis(config, file.shapes)] : [],
       onEvent: (event) => {
         if (json) stdout.write(JSON.stringify(event) + '\n');
         else progress?.handle(event);

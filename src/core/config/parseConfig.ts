@@ -66,6 +66,13 @@ export function locateProblems(problems: (ConfigProblem | LocatedProblem)[], tre
   });
 }
 
+/** Where in the text a config path points (for findings, which carry paths, not ranges). */
+export function locatePath(jsonPath: JsonPath | undefined, tree: JsonNode | undefined, text: string): SourceRange | undefined {
+  if (!jsonPath || !tree) return undefined;
+  const node = nodeForPath(tree, jsonPath);
+  return node ? new LineIndex(text).range(node.offset, node.length) : undefined;
+}
+
 function syntaxProblems(errors: ParseError[], text: string): LocatedProblem[] {
   return errors.map((e) => {
     // Errors at the end of the text ("close brace expected") have nothing to underline: keep the

@@ -7,6 +7,10 @@ export type FindingSeverity = 'error' | 'warning' | 'info';
 export interface FixReference {
   id: string;
   title: string;
+  /** The fix to apply when the user asks for "the" fix (the lightbulb's preferred action). */
+  preferred?: boolean;
+  /** What the fix needs beyond the finding: which layers, which value (e.g. {"layers": [1, 2], "initializer": "heNormal"}). */
+  args?: Record<string, unknown>;
 }
 
 export interface Finding {

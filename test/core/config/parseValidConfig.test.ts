@@ -16,7 +16,7 @@ describe('parseTrainConfig: valid configs', () => {
     assert.deepEqual(config.data.dataset, { kind: 'mnist', shape: 'flat' });
     assert.equal(config.data.trainSize, 8000);
     assert.equal(config.data.validationSize, 2000);
-    assert.deepEqual(config.data.preprocess, { normalize: 'standardize', per: 'feature' });
+    assert.deepEqual(config.data.preprocess, { normalize: 'standardize', per: 'channel' });
     assert.deepEqual(config.model.input, [784]);
     assert.deepEqual(config.model.layers.map((l) => l.type), ['dense', 'dropout', 'dense']);
     const first = config.model.layers[0] as DenseLayerConfig;

@@ -1,0 +1,91 @@
+// `training-doctor fix <file> --rule <id> [--fix <fix-id>] [--layer N] [--dry-run]`: applies one
+// of a finding's fixes to the config text (a minimal edit that keeps comments and formatting),
+// prints the diff and checks the result is still a valid config. The finding is looked for in
+// the static findings, then in a probe (for init-time rules), then in the config's latest run.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseTrainConfig } from '../../core/config/parseConfig';
+import { applyFix } from '../../core/diagnosis/fixes/applyFix';
+import type { Finding } from '../../core/diagnosis/finding';
+import { lintFindings } from '../../core/diagnosis/lintConfig';
+import { diagnoseProbe } from '../../core/diagnosis/runDiagnosis';
+import { probeModel } from '../../core/engine/probe';
+import { readRun, runsRoot } from '../../core/engine/runFolder';
+import { loadTensorflow } from '../../core/engine/tensorflowRuntime';
+import { UsageError } from '../cliArguments';
+import { backendFlag, EXIT, reportProblems, type CommandContext } from '../commandContext';
+import { relativeToCwd } from '../formatting';
+import { unifiedDiff } from '../lineDiff';
+
+/** Findings of `rule` in the most recent recorded run of this config file. */
+export function findingsFromLatestRun(workspaceDir: string, configPath: string, rule: string): Finding[] {
+  const root = runsRoot(workspaceDir);
+  if (!fs.existsSync(root)) return [];
+  const runs = fs.readdirSync(root).sort().reverse();
+  for (const id of runs) {
+    try {
+      const { record, events } = readRun(path.join(root, id));
+      if (record.configPath !== configPath) continue;
+      return events.flatMap((e) => (e.type === 'finding' && e.finding.rule === rule ? [e.finding] : []));
+    } catch {
+      // A folder that is not a run (or a half-written one) is skipped.
+    }
+  }
+  return [];
+}
+
+export async function runFix({ file, flags, stdout, stderr }: CommandContext): Promise<number> {
+  const rule = flags.rule;
+  if (typeof rule !== 'string') throw new UsageError('fix needs --rule <rule-id>.');
+  if (!reportProblems(file, false, stderr) || !file.config || !file.shapes) {
+    stderr.write('The config has errors; fix those first (they are listed above).\n');
+    return EXIT.usage;
+  }
+  const config = file.config;
+  let candidates = (await lintFindings(file)).findings.filter((f) => f.rule === rule);
+  let source = 'the static checks';
+  if (candidates.length === 0) {
+    const runtime = await loadTensorflow({ preference: backendFlag(flags) ?? config.backend, searchDirs: [file.baseDir, process.cwd()] });
+    const { stats, inputStats } = await probeModel(config, { runtime, baseDir: file.baseDir });
+    candidates = diagnoseProbe(config, file.shapes, stats, inputStats).filter((f) => f.rule === rule);
+    source = 'a probe at initialization';
+  }
+  if (candidates.length === 0) {
+    candidates = findingsFromLatestRun(process.cwd(), file.filePath, rule);
+    source = 'the latest run of this config';
+  }
+  if (typeof flags.layer === 'string') candidates = candidates.filter((f) => f.layer === Number(flags.layer));
+  const finding = candidates[0];
+  if (!finding) {
+    stderr.write(`No ${rule} finding for ${relativeToCwd(file.filePath)}${flags.layer ? ` at layer ${flags.layer}` : ''} (checked the static rules, a probe and the latest run).\n`);
+    return EXIT.failed;
+  }
+  const wanted = typeof flags.fix === 'string' ? flags.fix : undefined;
+  const fix = wanted ? finding.fixes.find((f) => f.id === wanted) : finding.fixes.find((f) => f.preferred) ?? finding.fixes[0];
+  if (!fix) {
+    const offered = finding.fixes.map((f) => f.id).join(', ') || 'none';
+    stderr.write(wanted ? `The ${rule} finding does not offer ${wanted}; it offers: ${offered}.\n` : `The ${rule} finding offers no fix.\n`);
+    return EXIT.failed;
+  }
+  const result = applyFix(file.text, finding, fix);
+  if ('error' in result) {
+    stderr.write(`Cannot apply ${fix.id}: ${result.error}\n`);
+    return EXIT.failed;
+  }
+  const check = parseTrainConfig(result.text, file.filePath);
+  const errors = check.problems.filter((p) => p.severity === 'error');
+  if (errors.length > 0) {
+    stderr.write(`${fix.id} would leave the config invalid (${errors.map((e) => e.message).join(' ')}); nothing was written.\n`);
+    return EXIT.failed;
+  }
+  stdout.write(`${rule} (from ${source}): applying ${fix.id}: ${fix.title}\n`);
+  stdout.write(unifiedDiff(file.text, result.text, relativeToCwd(file.filePath)));
+  if (flags['dry-run'] === true) {
+    stdout.write('Dry run: the file was not changed.\n');
+    return EXIT.ok;
+  }
+  fs.writeFileSync(file.filePath, result.text);
+  stdout.write(`Wrote ${relativeToCwd(file.filePath)}.\n`);
+  return EXIT.ok;
+}

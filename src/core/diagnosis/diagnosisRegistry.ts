@@ -1,0 +1,77 @@
+// Runs the rules: static rules over a config (and its data statistics when known), live rules
+// over the events of a run or a probe. Stamps each finding with its rule id and the severity the
+// config asks for, and drops rules set to "off".
+
+import type { ShapeReport } from '../config/shapeInference';
+import type { TrainConfig } from '../config/trainConfig';
+import type { InputStatistics } from '../data/dataset';
+import type { RunMonitor } from '../engine/trainingSession';
+import type { TrainingEvent } from '../engine/trainingEvents';
+import type { Finding } from './finding';
+import { allLiveRules } from './liveRules/allLiveRules';
+import type { FindingDraft, LiveRuleInstance, Rule, RuleMeta, RuleSettings } from './rule';
+import { isActive, resolveSettings } from './ruleSettings';
+import { allStaticRules } from './staticRules/allStaticRules';
+import { predictVariance } from './varianceModel';
+
+export function allRules(): Rule[] {
+  return [...allStaticRules, ...allLiveRules];
+}
+
+/** One entry per rule id (a rule may have a static and a live half sharing id and docs). */
+export function ruleCatalog(): RuleMeta[] {
+  const byId = new Map<string, RuleMeta>();
+  for (const rule of allRules()) if (!byId.has(rule.id)) byId.set(rule.id, rule);
+  return [...byId.values()].sort((a, b) => a.id.localeCompare(b.id));
+}
+
+function stamp(rule: RuleMeta, settings: RuleSettings, draft: FindingDraft): Finding {
+  const severity = settings.severity === 'off' ? 'info' : settings.severity;
+  // A rule may lower its own severity for a weaker case, but never raise it above the setting.
+  const order = { info: 0, warning: 1, error: 2 } as const;
+  const chosen = draft.severity && order[draft.severity] < order[severity] ? draft.severity : severity;
+  return { rule: rule.id, ...draft, severity: chosen };
+}
+
+export interface StaticInput {
+  config: TrainConfig;
+  shapes: ShapeReport;
+  inputStats?: InputStatistics;
+}
+
+export function runStaticRules({ config, shapes, inputStats }: StaticInput): Finding[] {
+  const variance = predictVariance(config, shapes, inputStats);
+  const findings: Finding[] = [];
+  for (const rule of allStaticRules) {
+    const settings = resolveSettings(rule, config);
+    if (!isActive(settings)) continue;
+    for (const draft of rule.check({ config, shapes, variance, inputStats }, settings)) findings.push(stamp(rule, settings, draft));
+  }
+  return findings;
+}
+
+/** The live rules as a run monitor: feed it a run's events (or a probe's single statistics event). */
+export class LiveDiagnosis implements RunMonitor {
+  private readonly instances: { rule: RuleMeta; settings: RuleSettings; instance: LiveRuleInstance }[] = [];
+
+  constructor(input: StaticInput) {
+    for (const rule of allLiveRules) {
+      const settings = resolveSettings(rule, input.config);
+      if (!isActive(settings)) continue;
+      this.instances.push({ rule, settings, instance: rule.start(input, settings) });
+    }
+  }
+
+  observe(event: TrainingEvent): { findings?: Finding[]; stop?: { status: 'failed' | 'stopped-early'; reason: string } } | void {
+    const findings: Finding[] = [];
+    let stop: { status: 'failed' | 'stopped-early'; reason: string } | undefined;
+    for (const { rule, settings, instance } of this.instances) {
+      const verdict = instance.observe(event);
+      if (!verdict) continue;
+      for (const draft of verdict.findings ?? []) findings.push(stamp(rule, settings, draft));
+      stop ??= verdict.stop;
+    }
+    if (findings.length === 0 && !stop) return;
+    return { findings, stop };
+  }
+}

@@ -1,0 +1,27 @@
+// Lint = validation problems + static findings. Static rules see the data's real statistics when
+// the data can be loaded (it is cheap for the bundled datasets); when it cannot, the validation
+// problems already say why and the data-dependent rules fall back to what the config says.
+
+import type { LoadedConfigFile } from '../config/loadConfigFile';
+import { loadDataset } from '../data/loadDataset';
+import type { InputStatistics } from '../data/dataset';
+import { runStaticRules } from './diagnosisRegistry';
+import type { Finding } from './finding';
+
+export interface LintResult {
+  findings: Finding[];
+  inputStats?: InputStatistics;
+}
+
+export async function lintFindings(file: LoadedConfigFile, options: { measureData?: boolean } = {}): Promise<LintResult> {
+  if (!file.config || !file.shapes) return { findings: [] };
+  let inputStats: InputStatistics | undefined;
+  if (options.measureData !== false) {
+    try {
+      inputStats = (await loadDataset(file.config.data, file.config.seed, file.baseDir)).rawInputStats;
+    } catch {
+      // Reported as a validation problem where it matters; the rules run without statistics.
+    }
+  }
+  return { findings: runStaticRules({ config: file.config, shapes: file.shapes, inputStats }), inputStats };
+}

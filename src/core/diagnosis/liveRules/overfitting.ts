@@ -1,0 +1,108 @@
+// fit.overfitting: the validation loss has stopped improving and turned up (or sits far above the
+// training loss) while the training loss keeps falling: the model is fitting the training
+// examples' particulars rather than what carries over to new data. Patience as in Keras'
+// EarlyStopping: the validation loss must have failed to beat its best for `patience` epochs.
+
+import type { EpochEndEvent } from '../../engine/trainingEvents';
+import type { FindingDraft, LiveRule } from '../rule';
+import { hasImageInputs, hiddenWeightedLayers } from './configLayers';
+import { addDropout, augmentData, earlyStopping, fixList, weightDecay } from './liveFixes';
+import { epochText, num, percent } from './numberText';
+import { ReportLedger } from './reportLedger';
+
+interface EpochLosses {
+  epoch: number;
+  loss: number;
+  valLoss: number;
+}
+
+export const overfitting: LiveRule = {
+  id: 'fit.overfitting',
+  kind: 'live',
+  defaultSeverity: 'warning',
+  thresholds: { patience: 3, minRise: 0.01, minTrainDrop: 0.1, maxGapRatio: 1 },
+  docs: {
+    title: 'The model overfits: validation loss rises while training loss falls',
+    description:
+      'A model that keeps lowering its training loss while its validation loss stalls and rises is learning the ' +
+      'particulars of its training examples (noise included) instead of what carries over to new data. Reported when ' +
+      'the validation loss has not beaten its best for `patience` epochs, the training loss fell by at least ' +
+      '`minTrainDrop` since that best epoch, and either the validation loss is `minRise` above its best or it exceeds ' +
+      'the training loss by more than `maxGapRatio` times the training loss. The remedies: stop at the best epoch ' +
+      '(early stopping) and regularize (dropout, weight decay, more or augmented data).',
+  },
+  fixes: ['fix.early-stopping', 'fix.add-dropout', 'fix.weight-decay', 'fix.augment'],
+
+  start(context, settings) {
+    const { config } = context;
+    const t = settings.thresholds;
+    const ledger = new ReportLedger(settings);
+    let best: EpochLosses | undefined;
+
+    const fixes = () => {
+      const stopping = config.training.earlyStopping;
+      const layers = config.model.layers;
+      const undropped = hiddenWeightedLayers(config).filter((i) => layers[i + 1]?.type !== 'dropout');
+      const unregularized = hiddenWeightedLayers(config).filter((i) => {
+        const layer = layers[i];
+        return (layer.type === 'dense' || layer.type === 'conv2d') && !layer.kernelRegularizer;
+      });
+      const augment = config.data.augment;
+      const augmenting = augment.noise > 0 || augment.translate > 0 || augment.flipHorizontal;
+      return fixList([
+        stopping ? undefined : earlyStopping(config, true),
+        undropped.length > 0 ? addDropout(config, undropped, true) : undefined,
+        unregularized.length > 0 ? weightDecay(config, unregularized) : undefined,
+        hasImageInputs(config) && !augmenting ? augmentData(config) : undefined,
+      ]);
+    };
+
+    const judge = (event: EpochEndEvent): FindingDraft | undefined => {
+      if (event.valLoss === undefined || !Number.isFinite(event.valLoss) || !Number.isFinite(event.loss)) return undefined;
+      const now: EpochLosses = { epoch: event.epoch, loss: event.loss, valLoss: event.valLoss };
+      if (!best || now.valLoss < best.valLoss) {
+        best = now;
+        return undefined;
+      }
+      const waited = now.epoch - best.epoch;
+      const trainDrop = best.loss > 0 ? (best.loss - now.loss) / best.loss : 0;
+      const rise = best.valLoss > 0 ? (now.valLoss - best.valLoss) / best.valLoss : 0;
+      const gapRatio = now.loss > 0 ? (now.valLoss - now.loss) / now.loss : Infinity;
+      const rising = rise >= t.minRise;
+      const gapping = gapRatio > t.maxGapRatio;
+      if (waited < t.patience || trainDrop < t.minTrainDrop || !(rising || gapping)) return undefined;
+      const stopping = config.training.earlyStopping;
+      const severity = stopping ? 'info' : 'warning';
+      if (!ledger.claim('run', severity)) return undefined;
+      const seen = rising
+        ? `the validation loss has risen from its best, ${num(best.valLoss)} at ${epochText(best.epoch)}, to ${num(now.valLoss)} (+${percent(rise)})`
+        : `the validation loss has not improved on its best, ${num(best.valLoss)} at ${epochText(best.epoch)}, and is now ${num(now.valLoss)}, ${num(now.valLoss / now.loss)} times the training loss`;
+      return {
+        severity,
+        message:
+          `Over the last ${waited} epochs ${seen}, while the training loss kept falling (${num(best.loss)} → ${num(now.loss)}, ` +
+          `−${percent(trainDrop)}). The model is fitting the particulars of its training examples rather than what carries ` +
+          'over to new data. ' +
+          (stopping
+            ? `Early stopping (patience ${stopping.patience}) will end the run${stopping.restoreBestWeights ? ' and restore the best weights' : ''}; to do better, regularize: dropout, weight decay, more or augmented data.`
+            : 'Stop at the best epoch with early stopping, and regularize: dropout, weight decay, more or augmented data.'),
+        path: stopping ? ['training', 'earlyStopping'] : ['training'],
+        epoch: event.epoch,
+        step: event.step,
+        evidence: {
+          bestEpoch: best.epoch, bestValLoss: best.valLoss, valLoss: now.valLoss, loss: now.loss, lossAtBestEpoch: best.loss,
+          valLossRise: rise, gapRatio, epochsSinceBest: waited,
+        },
+        fixes: fixes(),
+      };
+    };
+
+    return {
+      observe(event) {
+        if (event.type !== 'epoch-end') return;
+        const finding = judge(event);
+        return finding ? { findings: [finding] } : undefined;
+      },
+    };
+  },
+};

@@ -1,0 +1,81 @@
+// act.saturated: most outputs of a tanh/sigmoid layer sit at the flat ends of the curve, where the
+// slope is almost zero. Saturated units pass back almost no gradient, so they (and every layer
+// before them) learn very slowly, and they output the same value whatever the input.
+
+import type { LayerStats } from '../../engine/layerStatistics';
+import type { LayerStatsEvent } from '../../engine/trainingEvents';
+import type { FindingDraft, LiveRule } from '../rule';
+import {
+  feedingWeightedLayer, hiddenWeightedLayers, inputsAreNormalized, inputsLookUnscaled, isOutputLayer, layerPath, layersWithUnsuitedInit,
+} from './configLayers';
+import { addBatchNormalization, fixList, initializerFixes, normalizeInputs } from './liveFixes';
+import { epochText, percent } from './numberText';
+import { ReportLedger } from './reportLedger';
+import { SampleGate } from './sampleGate';
+
+export const saturatedActivations: LiveRule = {
+  id: 'act.saturated',
+  kind: 'live',
+  defaultSeverity: 'warning',
+  thresholds: { maxSaturatedFraction: 0.5, samples: 3 },
+  docs: {
+    title: 'tanh/sigmoid units are saturated',
+    description:
+      'tanh and sigmoid flatten out for large inputs: there the output hardly changes and the slope is nearly zero, so ' +
+      'the unit passes back almost no gradient. When most outputs of a layer sit within 1% of an asymptote, that layer ' +
+      'and the ones before it learn very slowly. Inputs to the layer are too large: weights initialized too big, ' +
+      'unnormalized inputs, or weights grown by large steps. The output layer is not judged (a confident sigmoid output ' +
+      'is the goal there).',
+  },
+  fixes: ['fix.glorot-init', 'fix.add-batchnorm', 'fix.normalize-inputs'],
+
+  start(context, settings) {
+    const { config, shapes } = context;
+    // The run announces its inputs' statistics; a context built before the run may lack them.
+    let inputStats = context.inputStats;
+    const t = settings.thresholds;
+    const gate = new SampleGate(t.samples);
+    const ledger = new ReportLedger(settings);
+
+    const judge = (event: LayerStatsEvent, layer: LayerStats): FindingDraft | undefined => {
+      const fraction = layer.activation.saturatedFraction;
+      if (fraction === undefined || !Number.isFinite(fraction) || isOutputLayer(config, layer.index)) return undefined;
+      if (!gate.holds(layer.index, fraction > t.maxSaturatedFraction) || !ledger.claim(layer.index)) return undefined;
+      const weighted = feedingWeightedLayer(config, layer.index);
+      const candidates = layersWithUnsuitedInit(config, shapes).filter((c) => c.index === weighted);
+      const unscaled = inputsLookUnscaled(config, inputStats);
+      const advice = unscaled
+        ? 'The raw inputs are on a large scale and not normalized: standardize them.'
+        : candidates.length > 0
+          ? 'The initial weights are too large for this activation: Glorot initialization keeps its inputs near the steep middle of the curve.'
+          : 'Batch normalization before the activation keeps its inputs near the steep middle of the curve.';
+      return {
+        message:
+          `Layer ${layer.index} (${layer.type}): ${percent(fraction)} of its outputs sit within 1% of the activation's limits ` +
+          `(${gate.inProbe ? 'at initialization' : `at step ${event.step}, ${epochText(event.epoch)}, ${gate.streak(layer.index)} samples in a row`}). ` +
+          `There the slope is almost zero, so these units pass back almost no gradient and learn very slowly. ${advice}`,
+        layer: layer.index,
+        path: candidates.length > 0 && weighted !== undefined ? layerPath(weighted, 'kernelInitializer') : layerPath(layer.index),
+        step: gate.inProbe ? undefined : event.step,
+        epoch: gate.inProbe ? undefined : event.epoch,
+        evidence: { saturatedFraction: fraction, activationStd: layer.activation.std, samples: gate.inProbe ? 1 : gate.streak(layer.index) },
+        fixes: fixList([
+          unscaled ? normalizeInputs(config, true) : undefined,
+          ...initializerFixes(config, candidates, weighted, true),
+          addBatchNormalization(config, hiddenWeightedLayers(config)),
+          !unscaled && !inputsAreNormalized(config) ? normalizeInputs(config) : undefined,
+        ]),
+      };
+    };
+
+    return {
+      observe(event) {
+        gate.see(event);
+        if (event.type === 'run-started') inputStats ??= event.inputStats;
+        if (event.type !== 'layer-stats') return;
+        const findings = event.layers.map((layer) => judge(event, layer)).filter((f): f is FindingDraft => f !== undefined);
+        return findings.length > 0 ? { findings } : undefined;
+      },
+    };
+  },
+};

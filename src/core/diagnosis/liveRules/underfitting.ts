@@ -1,0 +1,93 @@
+// fit.underfitting: after the first epochs the training loss has hardly fallen, or a classifier's
+// loss still sits near the chance level (ln of the class count), although the weights are moving
+// at a normal pace and gradients flow. The optimizer works; the model does not find the pattern:
+// too little capacity, uninformative or badly scaled inputs, or too few epochs.
+
+import type { EpochEndEvent } from '../../engine/trainingEvents';
+import type { FindingDraft, LiveRule } from '../rule';
+import { chanceLevelLoss, inputsAreNormalized } from './configLayers';
+import { fixList, normalizeInputs, raiseLearningRate } from './liveFixes';
+import { num, percent } from './numberText';
+import { ReportLedger } from './reportLedger';
+import { NO_GRADIENT, ProgressTracker } from './trainingProgress';
+
+/** A classifier's loss this far above chance has diverged or saturated: not underfitting. */
+const DIVERGED_CHANCE_FACTOR = 1.5;
+
+export const underfitting: LiveRule = {
+  id: 'fit.underfitting',
+  kind: 'live',
+  defaultSeverity: 'info',
+  thresholds: { minEpochs: 2, judgeAfterFraction: 0.3, minProgress: 0.1, chanceFraction: 0.9, minUpdateRatio: 1e-4, healthyUpdateRatio: 1e-3 },
+  docs: {
+    title: 'The model underfits: the training loss stays high',
+    description:
+      'The optimizer is working (gradients flow, the weights move at a normal pace) but the training loss has hardly ' +
+      'fallen (less than `minProgress`, relative), or a classifier\'s loss is still above ' +
+      '`chanceFraction` of the loss of a uniform guess (ln of the number of classes). The model does not find the ' +
+      'pattern: too few units or layers, inputs that are not standardized, or simply too few epochs. Some problems sit ' +
+      'on a plateau for a few epochs before the loss drops, so the rule judges only after `judgeAfterFraction` of the ' +
+      'planned epochs (AUTOTRAINER\'s judgment point, 30%) and at least `minEpochs` epochs. Tiny updates are ' +
+      'reported as lr.too-low instead, and layers with no gradient by the gradient and activation rules.',
+  },
+  fixes: ['fix.normalize-inputs', 'fix.raise-lr'],
+
+  start(context, settings) {
+    const { config, shapes } = context;
+    const t = settings.thresholds;
+    const ledger = new ReportLedger(settings);
+    const progress = new ProgressTracker();
+    const chance = chanceLevelLoss(config, shapes);
+    let plannedEpochs = config.training.epochs;
+
+    const judge = (event: EpochEndEvent): FindingDraft | undefined => {
+      const judgeFrom = Math.max(t.minEpochs, Math.ceil(t.judgeAfterFraction * plannedEpochs));
+      if (event.epoch + 1 < judgeFrom || ledger.has('run')) return undefined;
+      const seen = progress.snapshot(event);
+      if (!seen) return undefined;
+      const diverged = chance !== undefined ? seen.currentLoss > DIVERGED_CHANCE_FACTOR * chance : seen.progress < -t.minProgress;
+      const noProgress = seen.progress < t.minProgress;
+      const nearChance = chance !== undefined && seen.currentLoss >= t.chanceFraction * chance;
+      const updates = seen.updates;
+      // Tiny updates everywhere are lr.too-low's case; frozen layers next to moving ones are vanishing gradients.
+      const moving = !updates || (updates.median >= t.minUpdateRatio && updates.spread >= 1e-2);
+      const flowing = seen.gradNorm === undefined || seen.gradNorm > NO_GRADIENT;
+      if (diverged || !(noProgress || nearChance) || !moving || !flowing || !ledger.claim('run')) return undefined;
+      const level = nearChance
+        ? `${num(seen.currentLoss)}, ${percent(seen.currentLoss / chance!)} of the loss of a uniform guess over the classes (${num(chance!)})`
+        : `${num(seen.currentLoss)}, down only ${percent(Math.max(0, seen.progress))} from ${num(seen.initialLoss)}`;
+      const slowish = updates !== undefined && updates.median < t.healthyUpdateRatio;
+      const normalized = inputsAreNormalized(config);
+      return {
+        message:
+          `After ${seen.epochs} epochs the training loss is ${level}, although gradients flow and the weights move at a normal ` +
+          `pace${updates ? ` (median update ratio ${num(updates.median)})` : ''}. The model is not finding the pattern in the data. ` +
+          (normalized ? '' : 'The inputs are not standardized, which makes the problem harder to optimize; standardize them. ') +
+          'Give the model more capacity (more units or layers) or train longer' +
+          (slowish ? '; the updates are on the small side, so a somewhat higher learning rate may help too' : '') +
+          '; if the loss bounces without falling, a decaying learning rate helps it settle.',
+        path: normalized ? ['model', 'layers'] : ['data', 'preprocess', 'normalize'],
+        epoch: event.epoch,
+        step: event.step,
+        evidence: {
+          initialLoss: seen.initialLoss, loss: seen.currentLoss, progress: seen.progress, chanceLoss: chance ?? null,
+          medianUpdateRatio: updates?.median ?? null,
+        },
+        fixes: fixList([
+          normalized ? undefined : normalizeInputs(config, true),
+          slowish ? raiseLearningRate(config, config.training.optimizer.learningRate * 3) : undefined,
+        ]),
+      };
+    };
+
+    return {
+      observe(event) {
+        if (event.type === 'run-started') plannedEpochs = event.epochs;
+        progress.observe(event);
+        if (event.type !== 'epoch-end') return;
+        const finding = judge(event);
+        return finding ? { findings: [finding] } : undefined;
+      },
+    };
+  },
+};

@@ -1,0 +1,113 @@
+// data.unnormalized: inputs that reach the network far from zero mean and unit spread. The
+// initializers' variance rules assume inputs of scale ~1 centred at 0: a large offset makes every
+// first-layer unit see one big shared input (all its weights' gradients share a sign and the
+// updates zig-zag), a large or tiny spread scales every activation after it, and features on very
+// different scales stretch the loss surface into a narrow valley where one learning rate is too
+// big for some weights and too small for others.
+//
+// Judged on the raw training statistics when the data is loaded, else on what the config says
+// (synthetic datasets) or on typical MNIST pixel statistics; CSV files are only judged once loaded.
+// Raw MNIST pixels (in [0, 1], mean 0.13, std 0.31) are a workable, classic input: info, not warning.
+
+import type { TrainConfig } from '../../config/trainConfig';
+import { fixReference } from '../fixes/fixReference';
+import type { FindingDraft, RuleSettings, StaticContext, StaticRule } from '../rule';
+import { estimateRawInputs, type RawInputEstimate } from '../varianceModel';
+import { firstWrittenPath } from './findingLocation';
+import { listText, num } from './messageText';
+
+function isImage(config: TrainConfig): boolean {
+  return config.model.input.length === 3;
+}
+
+/** Pixels share one unit, so their different spreads are content, not scale: no feature-ratio check. */
+function isPixels(config: TrainConfig): boolean {
+  return isImage(config) || config.data.dataset.kind === 'mnist';
+}
+
+function sourceText(raw: RawInputEstimate): string {
+  switch (raw.source) {
+    case 'measured': return 'measured on the training split';
+    case 'config': return 'from the synthetic dataset\'s settings';
+    case 'typical': return 'typical MNIST pixel statistics';
+    case 'unknown': return 'unknown';
+  }
+}
+
+interface Observation {
+  kind: 'offset' | 'spread' | 'ratio';
+  text: string;
+  serious: boolean;
+}
+
+const WHY: Record<Observation['kind'], string> = {
+  offset: 'Off-centre inputs give every first-layer unit one large shared component, so the gradients of its weights share a sign and the updates zig-zag.',
+  spread: 'The initializers assume inputs with a spread near 1; a much larger or smaller spread scales every activation after the first layer by that factor.',
+  ratio: 'Features on very different scales stretch the loss surface into a narrow valley: no single learning rate suits the weights of both the large and the small features.',
+};
+
+function observe(config: TrainConfig, raw: RawInputEstimate, t: Record<string, number>): Observation[] {
+  const { normalize, per } = config.data.preprocess;
+  const image = isImage(config);
+  // "per": "channel" on non-image data is a single mean/std for all features.
+  const perFeature = per === 'feature' || image;
+  const seen: Observation[] = [];
+  const offset = raw.featureMeanAbsMax ?? Math.abs(raw.mean);
+  if (normalize === 'none') {
+    if (offset > t.maxAbsMean) seen.push({ kind: 'offset', text: `${raw.featureMeanAbsMax !== undefined ? 'a feature has mean' : 'the mean is'} ${num(offset)}`, serious: true });
+    else if (Math.abs(raw.mean) > t.infoAbsMean) seen.push({ kind: 'offset', text: `the mean is ${num(raw.mean)}`, serious: false });
+  }
+  if (normalize === 'none' || (normalize === 'meanSubtract' && perFeature)) {
+    if (raw.std > t.maxStd || raw.std < t.minStd) seen.push({ kind: 'spread', text: `the std is ${num(raw.std)}`, serious: true });
+    else if (raw.std > t.infoMaxStd || raw.std < t.infoMinStd) seen.push({ kind: 'spread', text: `the std is ${num(raw.std)}`, serious: false });
+  }
+  const scaled = normalize === 'standardize' && perFeature;
+  const { featureStdMin: low, featureStdMax: high } = raw;
+  if (!scaled && !isPixels(config) && low !== undefined && high !== undefined && low > 0 && high / low > t.maxScaleRatio) {
+    seen.push({ kind: 'ratio', text: `feature stds range from ${num(low)} to ${num(high)} (${num(high / low)}×)`, serious: true });
+  }
+  return seen;
+}
+
+export const dataUnnormalizedRule: StaticRule = {
+  id: 'data.unnormalized',
+  kind: 'static',
+  defaultSeverity: 'warning',
+  thresholds: { maxAbsMean: 3, minStd: 0.05, maxStd: 5, maxScaleRatio: 20, infoAbsMean: 0.1, infoMinStd: 0.25, infoMaxStd: 2.5 },
+  docs: {
+    title: 'Inputs are not normalized',
+    description:
+      'Initializers assume inputs centred at 0 with a spread of about 1. Off-centre inputs make every unit of the first ' +
+      'layer see one large shared component (the gradients of its weights share a sign and the updates zig-zag); a large or ' +
+      'tiny spread scales every activation after it; features on very different scales stretch the loss surface so that no ' +
+      'single learning rate suits all weights. Standardizing (subtract the training mean, divide by the training std; per ' +
+      'channel for images) fixes all three. Warning when a feature mean exceeds maxAbsMean, the std leaves [minStd, maxStd] ' +
+      'or feature stds differ by more than maxScaleRatio; info for milder cases (|mean| > infoAbsMean, std outside ' +
+      '[infoMinStd, infoMaxStd]), such as raw MNIST pixels.',
+  },
+  fixes: ['fix.normalize-inputs'],
+  check(context: StaticContext, settings: RuleSettings): FindingDraft[] {
+    const { config, inputStats } = context;
+    const raw = estimateRawInputs(config, inputStats);
+    if (raw.source === 'unknown') return [];
+    const seen = observe(config, raw, settings.thresholds);
+    if (seen.length === 0) return [];
+    const serious = seen.some((o) => o.serious);
+    const { normalize, per } = config.data.preprocess;
+    const setting = normalize === 'none' ? '"normalize": "none"' : `"normalize": "${normalize}" per "${per}"`;
+    const oneForAll = normalize !== 'none' && per === 'channel' && !isImage(config)
+      ? ' "per": "channel" on data that is not an image uses one mean and std for all features, so their different scales remain.'
+      : '';
+    const reasons = [...new Set(seen.map((o) => o.kind))].map((kind) => WHY[kind]).join(' ');
+    const why = serious ? reasons : `This is workable, but centred, unit-scale inputs usually train faster. ${reasons}`;
+    return [{
+      severity: serious ? undefined : 'info',
+      message:
+        `The inputs reach the network with ${setting}: ${listText(seen.map((o) => o.text))} (${sourceText(raw)}).${oneForAll} ${why} ` +
+        'Standardize them: subtract the training mean and divide by the training std' + (isImage(config) ? ', per channel.' : ', per feature.'),
+      path: firstWrittenPath(context, [['data', 'preprocess', 'normalize'], ['data', 'preprocess'], ['data', 'dataset']]),
+      evidence: { ...raw, normalize, per },
+      fixes: [fixReference('fix.normalize-inputs', config, undefined, true)],
+    }];
+  },
+};

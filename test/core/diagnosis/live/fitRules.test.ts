@@ -1,0 +1,160 @@
+// fit.overfitting and fit.underfitting on hand-built epoch histories: validation loss turning up
+// while the training loss falls (with patience, as Keras' EarlyStopping), and a loss that stays
+// high although the weights move at a normal pace.
+
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { TrainingEvent } from '../../../../src/core/engine/trainingEvents';
+import {
+  epochEnd, healthyLayers, layerStats, mlpConfig, parseFixture, preferredFix, Replay, runStarted, step, withRuleSettings,
+} from './liveTestKit';
+
+/** Epoch ends with the given (training, validation) losses. */
+const history = (pairs: [number, number | undefined][]) => pairs.map(([loss, valLoss], epoch) => epochEnd(epoch, loss, valLoss));
+
+const turning: [number, number][] = [[1.0, 1.0], [0.6, 0.9], [0.4, 0.85], [0.3, 0.86], [0.2, 0.87], [0.1, 0.88], [0.05, 0.95]];
+
+describe('fit.overfitting', () => {
+  it('reports once the validation loss has not beaten its best for 3 epochs while the training loss fell', () => {
+    const replay = new Replay(parseFixture(mlpConfig()));
+    replay.feed(runStarted());
+    const events = history(turning);
+    replay.feed(...events.slice(0, 5));
+    assert.equal(replay.of('fit.overfitting').length, 0, 'two epochs after the best is not enough');
+    replay.feed(events[5]);
+    const [finding] = replay.of('fit.overfitting');
+    assert.ok(finding);
+    assert.equal(finding.severity, 'warning');
+    assert.equal(finding.epoch, 5);
+    assert.equal(finding.evidence.bestEpoch, 2);
+    assert.equal(finding.evidence.bestValLoss, 0.85);
+    assert.equal(finding.evidence.epochsSinceBest, 3);
+    assert.match(finding.message, /best, 0\.85 at epoch 3, to 0\.88/);
+    assert.deepEqual(preferredFix(finding), { ...preferredFix(finding), id: 'fix.early-stopping', args: { monitor: 'val_loss', patience: 3 } });
+    assert.deepEqual(finding.fixes.find((f) => f.id === 'fix.add-dropout')?.args, { layers: [0, 1], rate: 0.3 });
+    assert.ok(finding.fixes.some((f) => f.id === 'fix.weight-decay'));
+    assert.ok(!finding.fixes.some((f) => f.id === 'fix.augment'), 'augmentation needs image inputs');
+    replay.feed(events[6]);
+    assert.equal(replay.of('fit.overfitting').length, 1, 'reported once');
+  });
+
+  it('stays quiet when the training loss stalls too (that is not overfitting)', () => {
+    const replay = new Replay(parseFixture(mlpConfig()));
+    replay.feed(runStarted(), ...history([[1.0, 1.0], [0.8, 0.85], [0.79, 0.9], [0.79, 0.92], [0.78, 0.95], [0.78, 0.97]]));
+    assert.equal(replay.of('fit.overfitting').length, 0);
+  });
+
+  it('stays quiet while the validation loss keeps improving, even with a gap', () => {
+    const replay = new Replay(parseFixture(mlpConfig()));
+    replay.feed(runStarted(), ...history([[1.0, 1.0], [0.5, 0.9], [0.3, 0.8], [0.2, 0.7], [0.1, 0.69], [0.05, 0.68]]));
+    assert.equal(replay.of('fit.overfitting').length, 0);
+  });
+
+  it('reports a stalled validation loss far above a falling training loss (generalization gap)', () => {
+    const replay = new Replay(parseFixture(mlpConfig()));
+    replay.feed(runStarted(), ...history([[1.0, 1.0], [0.5, 0.8], [0.3, 0.8], [0.2, 0.8], [0.1, 0.8]]));
+    const [finding] = replay.of('fit.overfitting');
+    assert.ok(finding);
+    assert.equal(finding.evidence.gapRatio, 7);
+    assert.match(finding.message, /8 times the training loss/);
+  });
+
+  it('is only informational when early stopping will end the run, and then prefers dropout', () => {
+    const config = mlpConfig({ training: { earlyStopping: { monitor: 'val_loss', patience: 3 } } });
+    const replay = new Replay(parseFixture(config));
+    replay.feed(runStarted(), ...history(turning));
+    const [finding] = replay.of('fit.overfitting');
+    assert.equal(finding?.severity, 'info');
+    assert.deepEqual(finding?.path, ['training', 'earlyStopping']);
+    assert.equal(preferredFix(finding).id, 'fix.add-dropout');
+    assert.ok(!finding.fixes.some((f) => f.id === 'fix.early-stopping'));
+  });
+
+  it('offers augmentation for image inputs', () => {
+    const image = {
+      ...mlpConfig(),
+      data: { dataset: 'mnist', shape: 'image', trainSize: 300, validationSize: 100 },
+      model: { input: [28, 28, 1], layers: [{ type: 'flatten' }, { type: 'dense', units: 32, activation: 'relu' }, { type: 'dense', units: 10, activation: 'softmax' }] },
+    };
+    const replay = new Replay(parseFixture(image));
+    replay.feed(runStarted(), ...history(turning));
+    assert.ok(replay.of('fit.overfitting')[0]?.fixes.some((f) => f.id === 'fix.augment'));
+  });
+
+  it('obeys patience from the config and needs a validation loss', () => {
+    const patient = new Replay(parseFixture(withRuleSettings(mlpConfig(), { 'fit.overfitting': { patience: 5 } })));
+    patient.feed(runStarted(), ...history(turning));
+    assert.equal(patient.of('fit.overfitting').length, 0);
+    const blind = new Replay(parseFixture(mlpConfig({ validation: false })));
+    blind.feed(runStarted(), ...history(turning.map(([loss]) => [loss, undefined])));
+    assert.equal(blind.of('fit.overfitting').length, 0);
+  });
+});
+
+/**
+ * Epochs of 16 steps at a flat loss (two unless told), statistics every 10 steps with the given
+ * update ratio, in a run planned for `planned` epochs (6: judged from epoch 2 on).
+ */
+function flatEpochs(loss: number, updateRatio: number, options: { epochs?: number; gradNorm?: number; planned?: number } = {}): TrainingEvent[] {
+  const events: TrainingEvent[] = [runStarted(undefined, options.planned ?? 6)];
+  const epochs = options.epochs ?? 2;
+  for (let i = 0; i < 16 * epochs; i++) {
+    events.push(step(i, loss * (1 + 0.02 * Math.sin(i)), { epoch: Math.floor(i / 16), gradNorm: options.gradNorm ?? 0.5 }));
+    if (i % 10 === 0) events.push(layerStats(i, healthyLayers({ 0: { updateRatio: updateRatio }, 1: { updateRatio: updateRatio }, 2: { updateRatio: updateRatio * 2 } })));
+    if (i % 16 === 15) events.push(epochEnd(Math.floor(i / 16), loss * 0.99, loss));
+  }
+  return events;
+}
+
+describe('fit.underfitting', () => {
+  it('reports (as info) a classifier stuck near the loss of a uniform guess although the weights move normally', () => {
+    const replay = new Replay(parseFixture(mlpConfig()));
+    replay.feed(...flatEpochs(2.3, 3e-3, { epochs: 1 }));
+    assert.equal(replay.of('fit.underfitting').length, 0, 'not judged before 2 epochs');
+    replay.feed(...flatEpochs(2.3, 3e-3).slice(1));
+    const [finding] = replay.of('fit.underfitting');
+    assert.ok(finding);
+    assert.equal(finding.severity, 'info');
+    assert.equal(finding.epoch, 1);
+    assert.ok(Math.abs((finding.evidence.chanceLoss as number) - Math.log(10)) < 1e-12);
+    assert.match(finding.message, /of the loss of a uniform guess/);
+    assert.equal(finding.fixes.length, 0, 'the inputs are standardized and the updates healthy: no config fix applies');
+    assert.equal(replay.of('lr.too-low').length, 0);
+  });
+
+  it('waits for 30% of the planned epochs (AUTOTRAINER\'s judgment point): some problems plateau before they drop', () => {
+    const replay = new Replay(parseFixture(mlpConfig()));
+    const events = flatEpochs(2.3, 3e-3, { epochs: 6, planned: 20 });
+    const fifthEnd = events.findIndex((e) => e.type === 'epoch-end' && e.epoch === 4);
+    replay.feed(...events.slice(0, fifthEnd + 1));
+    assert.equal(replay.of('fit.underfitting').length, 0, 'not before epoch 6 of 20');
+    replay.feed(...events.slice(fifthEnd + 1));
+    assert.equal(replay.of('fit.underfitting')[0]?.epoch, 5);
+  });
+
+  it('offers standardization when the inputs are raw', () => {
+    const replay = new Replay(parseFixture(mlpConfig({ preprocess: { normalize: 'none' } })));
+    replay.feed(...flatEpochs(2.3, 3e-3));
+    assert.equal(preferredFix(replay.of('fit.underfitting')[0]).id, 'fix.normalize-inputs');
+    assert.deepEqual(replay.of('fit.underfitting')[0].path, ['data', 'preprocess', 'normalize']);
+  });
+
+  it('leaves tiny updates to lr.too-low and frozen layers to the gradient rules', () => {
+    const slow = new Replay(parseFixture(mlpConfig()));
+    slow.feed(...flatEpochs(2.3, 2e-5));
+    assert.equal(slow.of('fit.underfitting').length, 0);
+    const noGradient = new Replay(parseFixture(mlpConfig()));
+    noGradient.feed(...flatEpochs(2.3, 3e-3, { gradNorm: 0 }));
+    assert.equal(noGradient.of('fit.underfitting').length, 0);
+  });
+
+  it('stays quiet when the loss falls, and when it has diverged far above chance', () => {
+    const learning = new Replay(parseFixture(mlpConfig()));
+    const events = flatEpochs(2.3, 3e-3).map((e) => (e.type === 'epoch-end' ? { ...e, loss: e.epoch === 0 ? 1.2 : 0.8 } : e));
+    learning.feed(...events);
+    assert.equal(learning.of('fit.underfitting').length, 0);
+    const saturated = new Replay(parseFixture(mlpConfig()));
+    saturated.feed(...flatEpochs(13, 3e-3));
+    assert.equal(saturated.of('fit.underfitting').length, 0);
+  });
+});

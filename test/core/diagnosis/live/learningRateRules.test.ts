@@ -1,0 +1,140 @@
+// lr.too-high and lr.too-low on hand-built step losses and update ratios: divergence, a loss that
+// keeps bouncing back, oversized updates, and a loss that creeps because every step is tiny.
+
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { StepEvent, TrainingEvent } from '../../../../src/core/engine/trainingEvents';
+import {
+  epochEnd, healthyLayers, layerStats, mlpConfig, parseFixture, preferredFix, Replay, runStarted, samples, step, withRuleSettings,
+} from './liveTestKit';
+
+/** Step events with losses from `lossAt(i)`, batch noise of ±10% included by the caller. */
+const steps = (count: number, lossAt: (i: number) => number, start = 0): StepEvent[] =>
+  Array.from({ length: count }, (_, i) => step(start + i, lossAt(start + i), { epoch: Math.floor((start + i) / 100) }));
+
+const noise = (i: number) => 1 + 0.1 * Math.sin(i * 2.7);
+
+describe('lr.too-high', () => {
+  it('is an error when two 20-step windows average twice the first step\'s loss', () => {
+    const replay = new Replay(parseFixture(mlpConfig({ training: { optimizer: { type: 'sgd', learningRate: 5 } } })));
+    replay.feed(runStarted(), step(0, 2.8), ...steps(18, () => 14, 1));
+    replay.feed(step(19, 13));
+    assert.equal(replay.of('lr.too-high').length, 0, 'one window is not enough');
+    replay.feed(...steps(20, () => 13.5, 20));
+    const [finding] = replay.of('lr.too-high');
+    assert.ok(finding);
+    assert.equal(finding.severity, 'error');
+    assert.equal(finding.step, 39);
+    assert.deepEqual(finding.path, ['training', 'optimizer', 'learningRate']);
+    assert.match(finding.message, /climbed from 2\.8 at the first step/);
+    assert.deepEqual(preferredFix(finding).args, { learningRate: 0.5 });
+    assert.ok(finding.fixes.some((f) => f.id === 'fix.lr-decay'), 'a constant schedule can decay');
+    assert.ok(finding.fixes.some((f) => f.id === 'fix.gradient-clipping'));
+  });
+
+  it('warns when the smoothed loss bounces back 30% above its best window for two windows, then escalates on divergence', () => {
+    const replay = new Replay(parseFixture(mlpConfig()));
+    replay.feed(runStarted(), ...steps(100, (i) => (2.3 - 1.6 * Math.min(1, i / 60)) * noise(i)));
+    assert.equal(replay.of('lr.too-high').length, 0, 'a falling loss with batch noise is healthy');
+    replay.feed(...steps(40, (i) => 1.1 * noise(i), 100));
+    const [warning] = replay.of('lr.too-high');
+    assert.ok(warning);
+    assert.equal(warning.severity, 'warning');
+    assert.match(warning.message, /keeps bouncing back/);
+    replay.feed(...steps(40, () => 6, 140));
+    assert.deepEqual(replay.of('lr.too-high').map((f) => f.severity), ['warning', 'error'], 'reported again only because it got worse');
+  });
+
+  it('stays quiet on a noisy plateau and once the loss is tiny', () => {
+    const plateau = new Replay(parseFixture(mlpConfig()));
+    plateau.feed(runStarted(), ...steps(300, (i) => (i < 40 ? 2.3 - i * 0.04 : 0.7) * noise(i)));
+    assert.equal(plateau.of('lr.too-high').length, 0);
+    const tiny = new Replay(parseFixture(mlpConfig()));
+    tiny.feed(runStarted(), ...steps(100, (i) => 2.3 * Math.exp(-i / 5)), ...steps(60, () => 0.01, 100));
+    assert.equal(tiny.of('lr.too-high').length, 0, 'relative noise near zero loss is not oscillation');
+  });
+
+  it('warns when the median update ratio stays above 0.1, ignoring the very first update', () => {
+    const big = () => healthyLayers({ 0: { updateRatio: 0.3 }, 1: { updateRatio: 0.2 }, 2: { updateRatio: 0.4 } });
+    const replay = new Replay(parseFixture(mlpConfig()));
+    replay.feed(runStarted(), ...samples(3, big));
+    assert.equal(replay.of('lr.too-high').length, 0, 'the first sample does not count');
+    replay.feed(layerStats(30, big()));
+    const [finding] = replay.of('lr.too-high');
+    assert.equal(finding?.severity, 'warning');
+    assert.equal(finding?.evidence.medianUpdateRatio, 0.3);
+  });
+
+  it('obeys "off" and threshold overrides', () => {
+    const diverging = [runStarted(), step(0, 2.8), ...steps(60, () => 14, 1)];
+    const off = new Replay(parseFixture(withRuleSettings(mlpConfig(), { 'lr.too-high': { severity: 'off' } })));
+    off.feed(...diverging);
+    assert.equal(off.of('lr.too-high').length, 0);
+    const tolerant = new Replay(parseFixture(withRuleSettings(mlpConfig(), { 'lr.too-high': { divergeFactor: 10 } })));
+    tolerant.feed(...diverging);
+    assert.equal(tolerant.of('lr.too-high').length, 0);
+    const warned = new Replay(parseFixture(withRuleSettings(mlpConfig(), { 'lr.too-high': { severity: 'warning' } })));
+    warned.feed(...diverging);
+    assert.equal(warned.of('lr.too-high')[0]?.severity, 'warning');
+  });
+});
+
+/** `epochs` epochs of 16 steps with a loss falling by `drop` per epoch (relative), stats every 10 steps. */
+function slowRun(updateRatio: (layer: number) => number, options: { epochs?: number; drop?: number; gradNorm?: number } = {}): TrainingEvent[] {
+  const events: TrainingEvent[] = [runStarted()];
+  const drop = options.drop ?? 0.02;
+  for (let i = 0; i < 16 * (options.epochs ?? 2); i++) {
+    const epoch = Math.floor(i / 16);
+    const loss = 3.2 * (1 - drop * (i / 16));
+    events.push(step(i, loss, { epoch, gradNorm: options.gradNorm ?? 5, learningRate: 1e-4 }));
+    if (i % 10 === 0) events.push(layerStats(i, healthyLayers({ 0: { updateRatio: updateRatio(0) }, 1: { updateRatio: updateRatio(1) }, 2: { updateRatio: updateRatio(2) } })));
+    if (i % 16 === 15) events.push(epochEnd(epoch, loss, loss, { learningRate: 1e-4 }));
+  }
+  return events;
+}
+
+describe('lr.too-low', () => {
+  const lowLr = mlpConfig({ training: { optimizer: { type: 'sgd', learningRate: 1e-4 } } });
+
+  it('reports a creeping loss with tiny updates in every layer after 2 epochs, suggesting a rate that gives ~1e-3', () => {
+    const replay = new Replay(parseFixture(lowLr));
+    replay.feed(...slowRun(() => 2e-5));
+    const [finding] = replay.of('lr.too-low');
+    assert.ok(finding);
+    assert.equal(finding.severity, 'warning');
+    assert.equal(finding.epoch, 1);
+    assert.deepEqual(finding.path, ['training', 'optimizer', 'learningRate']);
+    assert.equal(finding.evidence.medianUpdateRatio, 2e-5);
+    const fix = preferredFix(finding);
+    assert.equal(fix.id, 'fix.raise-lr');
+    assert.deepEqual(fix.args, { learningRate: 0.005 }, '1e-4 × (1e-3 / 2e-5) = 5e-3');
+    assert.equal(replay.of('fit.underfitting').length, 0);
+  });
+
+  it('caps the suggested raise at 100×', () => {
+    const replay = new Replay(parseFixture(lowLr));
+    replay.feed(...slowRun(() => 1e-8));
+    assert.deepEqual(preferredFix(replay.of('lr.too-low')[0]).args, { learningRate: 0.01 });
+  });
+
+  it('stays quiet when the loss moves, when only the first layers are slow (vanishing gradients) and without gradients', () => {
+    const moving = new Replay(parseFixture(lowLr));
+    moving.feed(...slowRun(() => 2e-5, { drop: 0.2 }));
+    assert.equal(moving.of('lr.too-low').length, 0);
+    const vanishing = new Replay(parseFixture(lowLr));
+    vanishing.feed(...slowRun((layer) => (layer === 2 ? 2e-2 : 1e-6)));
+    assert.equal(vanishing.of('lr.too-low').length, 0);
+    const silent = new Replay(parseFixture(lowLr));
+    silent.feed(...slowRun(() => 0, { gradNorm: 0 }));
+    assert.equal(silent.of('lr.too-low').length, 0);
+  });
+
+  it('obeys threshold overrides', () => {
+    const replay = new Replay(parseFixture(withRuleSettings(lowLr, { 'lr.too-low': { maxUpdateRatio: 1e-5 } })));
+    replay.feed(...slowRun(() => 2e-5));
+    assert.equal(replay.of('lr.too-low').length, 0);
+    const later = new Replay(parseFixture(withRuleSettings(lowLr, { 'lr.too-low': { minEpochs: 3 } })));
+    later.feed(...slowRun(() => 2e-5));
+    assert.equal(later.of('lr.too-low').length, 0);
+  });
+});
