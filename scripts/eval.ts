@@ -79,17 +79,17 @@ async function runStage(file: string, stage: EvalStage, runtime: TensorflowRunti
     const { config, shapes, baseDir } = loaded;
     if (stage === 'static') {
       const data = await loadDataset(config.data, config.seed, baseDir);
-      result.findings = runStaticRules({ config, shapes, inputStats: data.rawInputStats });
+      result.findings = runStaticRules({ config, shapes, inputStats: data.rawInputStats, tree: loaded.tree });
       stamp(result.findings);
     } else if (stage === 'probe') {
       const probe = await probeModel(config, { runtime, baseDir });
-      result.findings = diagnoseProbe(config, shapes, probe.stats, probe.inputStats);
+      result.findings = diagnoseProbe(config, shapes, { stats: probe.stats, loss: probe.report.loss, inputStats: probe.inputStats }, loaded.tree);
       stamp(result.findings, 0);
     } else {
       let step = 0;
       const ended = await runTraining(config, {
         runtime, baseDir,
-        monitors: [new GuardedMonitor(new RunDiagnosis(config, shapes), result.diagnosisErrors)],
+        monitors: [new GuardedMonitor(new RunDiagnosis(config, shapes, loaded.tree), result.diagnosisErrors)],
         onEvent: (event) => {
           if (event.type === 'step') step = event.step;
           else if (event.type === 'finding') stamp([event.finding], step);

@@ -33,7 +33,7 @@ async function runJob(start: StartMessage): Promise<void> {
   const runtime = await loadTensorflow({ preference: start.backend ?? config.backend, searchDirs: [path.dirname(file.filePath), start.workspaceDir] });
   if (start.job === 'probe') {
     const { report, stats, inputStats } = await probeModel(config, { runtime, baseDir: file.baseDir });
-    report.findings = diagnoseProbe(config, file.shapes, stats, inputStats);
+    report.findings = diagnoseProbe(config, file.shapes, { stats, loss: report.loss, inputStats }, file.tree);
     await send({ type: 'probe-result', report });
     await send({ type: 'finished', findings: report.findings });
     return;
@@ -46,7 +46,7 @@ async function runJob(start: StartMessage): Promise<void> {
   }
   const ended = await runTraining(config, {
     runtime, baseDir: file.baseDir, workspaceDir: start.workspaceDir, configText: file.text, configPath: file.filePath,
-    epochs: start.epochs, signal: abort.signal, monitors: [new RunDiagnosis(config, file.shapes)],
+    epochs: start.epochs, signal: abort.signal, monitors: [new RunDiagnosis(config, file.shapes, file.tree)],
     onEvent: (event) => void send({ type: 'event', event }),
   });
   await send({ type: 'finished', findings: ended.findings });

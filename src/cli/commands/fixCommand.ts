@@ -47,8 +47,8 @@ export async function runFix({ file, flags, stdout, stderr }: CommandContext): P
   let source = 'the static checks';
   if (candidates.length === 0) {
     const runtime = await loadTensorflow({ preference: backendFlag(flags) ?? config.backend, searchDirs: [file.baseDir, process.cwd()] });
-    const { stats, inputStats } = await probeModel(config, { runtime, baseDir: file.baseDir });
-    candidates = diagnoseProbe(config, file.shapes, stats, inputStats).filter((f) => f.rule === rule);
+    const { report, stats, inputStats } = await probeModel(config, { runtime, baseDir: file.baseDir });
+    candidates = diagnoseProbe(config, file.shapes, { stats, loss: report.loss, inputStats }, file.tree).filter((f) => f.rule === rule);
     source = 'a probe at initialization';
   }
   if (candidates.length === 0) {

@@ -18,7 +18,7 @@ export async function runProbe({ file, flags, stdout, stderr }: CommandContext):
   const config = file.config;
   const runtime = await loadTensorflow({ preference: backendFlag(flags) ?? config.backend, searchDirs: [file.baseDir, process.cwd()] });
   const { report, stats, inputStats } = await probeModel(config, { runtime, baseDir: file.baseDir, batchSize: positiveInteger(flags, 'batch') });
-  report.findings = file.shapes ? diagnoseProbe(config, file.shapes, stats, inputStats) : [];
+  report.findings = file.shapes ? diagnoseProbe(config, file.shapes, { stats, loss: report.loss, inputStats }, file.tree) : [];
   if (json) {
     stdout.write(JSON.stringify(report, null, 2) + '\n');
     return EXIT.ok;

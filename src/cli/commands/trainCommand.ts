@@ -36,7 +36,7 @@ export async function runTrain({ file, flags, stdout, stderr }: CommandContext):
       configPath: file.filePath,
       epochs: positiveInteger(flags, 'epochs'),
       signal: abort.signal,
-      monitors: file.shapes ? [new RunDiagnosis(config, file.shapes)] : [],
+      monitors: file.shapes ? [new RunDiagnosis(config, file.shapes, file.tree)] : [],
       onEvent: (event) => {
         if (json) stdout.write(JSON.stringify(event) + '\n');
         else progress?.handle(event);

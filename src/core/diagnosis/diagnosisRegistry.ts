@@ -2,6 +2,7 @@
 // over the events of a run or a probe. Stamps each finding with its rule id and the severity the
 // config asks for, and drops rules set to "off".
 
+import type { Node as JsonNode } from 'jsonc-parser';
 import type { ShapeReport } from '../config/shapeInference';
 import type { TrainConfig } from '../config/trainConfig';
 import type { InputStatistics } from '../data/dataset';
@@ -18,10 +19,21 @@ export function allRules(): Rule[] {
   return [...allStaticRules, ...allLiveRules];
 }
 
-/** One entry per rule id (a rule may have a static and a live half sharing id and docs). */
+/**
+ * One entry per rule id. A rule may have a static and a live half sharing id and docs; the entry
+ * then lists the thresholds and fixes of both.
+ */
 export function ruleCatalog(): RuleMeta[] {
   const byId = new Map<string, RuleMeta>();
-  for (const rule of allRules()) if (!byId.has(rule.id)) byId.set(rule.id, rule);
+  for (const rule of allRules()) {
+    const known = byId.get(rule.id);
+    if (!known) {
+      byId.set(rule.id, { id: rule.id, defaultSeverity: rule.defaultSeverity, thresholds: { ...rule.thresholds }, docs: rule.docs, fixes: [...rule.fixes] });
+      continue;
+    }
+    Object.assign(known.thresholds, rule.thresholds);
+    for (const fix of rule.fixes) if (!known.fixes.includes(fix)) known.fixes.push(fix);
+  }
   return [...byId.values()].sort((a, b) => a.id.localeCompare(b.id));
 }
 
@@ -37,15 +49,16 @@ export interface StaticInput {
   config: TrainConfig;
   shapes: ShapeReport;
   inputStats?: InputStatistics;
+  tree?: JsonNode;
 }
 
-export function runStaticRules({ config, shapes, inputStats }: StaticInput): Finding[] {
+export function runStaticRules({ config, shapes, inputStats, tree }: StaticInput): Finding[] {
   const variance = predictVariance(config, shapes, inputStats);
   const findings: Finding[] = [];
   for (const rule of allStaticRules) {
     const settings = resolveSettings(rule, config);
     if (!isActive(settings)) continue;
-    for (const draft of rule.check({ config, shapes, variance, inputStats }, settings)) findings.push(stamp(rule, settings, draft));
+    for (const draft of rule.check({ config, shapes, variance, inputStats, tree }, settings)) findings.push(stamp(rule, settings, draft));
   }
   return findings;
 }

@@ -23,5 +23,5 @@ export async function lintFindings(file: LoadedConfigFile, options: { measureDat
       // Reported as a validation problem where it matters; the rules run without statistics.
     }
   }
-  return { findings: runStaticRules({ config: file.config, shapes: file.shapes, inputStats }), inputStats };
+  return { findings: runStaticRules({ config: file.config, shapes: file.shapes, inputStats, tree: file.tree }), inputStats };
 }

@@ -3,6 +3,7 @@
 // check (the config alone, plus data statistics when loaded) or a live check (statistics of a
 // probe or a running training). Rules return drafts; the registry stamps id and severity.
 
+import type { Node as JsonNode } from 'jsonc-parser';
 import type { ShapeReport } from '../config/shapeInference';
 import type { Severity, TrainConfig } from '../config/trainConfig';
 import type { InputStatistics } from '../data/dataset';
@@ -41,6 +42,8 @@ export interface StaticContext {
   variance: VariancePrediction;
   /** Statistics of the raw training split, when the data was loaded (lint with data, probe, train). */
   inputStats?: InputStatistics;
+  /** The config's parse tree, when known: lets a finding point at text the user wrote. */
+  tree?: JsonNode;
 }
 
 export interface StaticRule extends RuleMeta {

@@ -2,6 +2,7 @@
 // run start), then the live rules on every event. What the CLI and the trainer process attach to
 // a training run, and what a probe's statistics are judged by.
 
+import type { Node as JsonNode } from 'jsonc-parser';
 import type { ShapeReport } from '../config/shapeInference';
 import type { TrainConfig } from '../config/trainConfig';
 import type { InputStatistics } from '../data/dataset';
@@ -16,11 +17,11 @@ type Verdict = ReturnType<RunMonitor['observe']>;
 export class RunDiagnosis implements RunMonitor {
   private live?: LiveDiagnosis;
 
-  constructor(private readonly config: TrainConfig, private readonly shapes: ShapeReport) {}
+  constructor(private readonly config: TrainConfig, private readonly shapes: ShapeReport, private readonly tree?: JsonNode) {}
 
   observe(event: TrainingEvent): Verdict {
     if (event.type !== 'run-started') return this.live?.observe(event);
-    const input = { config: this.config, shapes: this.shapes, inputStats: event.inputStats };
+    const input = { config: this.config, shapes: this.shapes, inputStats: event.inputStats, tree: this.tree };
     this.live = new LiveDiagnosis(input);
     const findings = runStaticRules(input);
     const verdict = this.live.observe(event);
@@ -28,11 +29,25 @@ export class RunDiagnosis implements RunMonitor {
   }
 }
 
-/** Findings for a probe: the static rules plus the live rules on its single statistics sample. */
-export function diagnoseProbe(config: TrainConfig, shapes: ShapeReport, stats: LayerStats[], inputStats?: InputStatistics): Finding[] {
-  const input = { config, shapes, inputStats };
+export interface ProbeEvidence {
+  stats: LayerStats[];
+  /** The loss of the probe's batch (rules scale some limits by the initial loss). */
+  loss: number;
+  inputStats?: InputStatistics;
+}
+
+/**
+ * Findings for a probe: the static rules, plus the live rules fed what the probe saw as if it
+ * were a run's step 0: its loss, then its one statistics sample.
+ */
+export function diagnoseProbe(config: TrainConfig, shapes: ShapeReport, probe: ProbeEvidence, tree?: JsonNode): Finding[] {
+  const input = { config, shapes, inputStats: probe.inputStats, tree };
   const live = new LiveDiagnosis(input);
-  const gradNorm = Math.sqrt(stats.reduce((sum, s) => sum + (s.gradNorm ?? 0) ** 2, 0));
-  const verdict = live.observe({ type: 'layer-stats', step: 0, epoch: 0, layers: stats, gradNorm });
-  return [...runStaticRules(input), ...(verdict?.findings ?? [])];
+  const gradNorm = Math.sqrt(probe.stats.reduce((sum, s) => sum + (s.gradNorm ?? 0) ** 2, 0));
+  const findings = runStaticRules(input);
+  for (const event of [
+    { type: 'step', step: 0, epoch: 0, loss: probe.loss, gradNorm, learningRate: config.training.optimizer.learningRate, metrics: {} },
+    { type: 'layer-stats', step: 0, epoch: 0, layers: probe.stats, gradNorm },
+  ] as TrainingEvent[]) findings.push(...(live.observe(event)?.findings ?? []));
+  return findings;
 }

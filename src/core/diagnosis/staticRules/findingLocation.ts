@@ -6,12 +6,9 @@ import type { JsonPath } from '../../config/configProblem';
 import { layerPath } from '../fixes/layerTargets';
 import type { StaticContext } from '../rule';
 
-/**
- * The parse tree, when the caller passes it along with the context (the registry may add it as
- * `tree`); without it, paths name the property and locators fall back to its nearest ancestor.
- */
+/** Without the parse tree, paths name the property and locators fall back to its nearest ancestor. */
 function treeOf(context: StaticContext): JsonNode | undefined {
-  return (context as StaticContext & { tree?: JsonNode }).tree;
+  return context.tree;
 }
 
 export function layerPropertyPath(context: StaticContext, indexPath: number[], property: string): JsonPath {
