@@ -16,7 +16,7 @@ export const gradientExploding: LiveRule = {
   id: 'grad.exploding',
   kind: 'live',
   defaultSeverity: 'error',
-  thresholds: { maxRatio: 70, maxNorm: 1e3, growthFactor: 100, baselineSteps: 10, samples: 3 },
+  thresholds: { maxRatio: 70, maxNorm: 1e3, growthFactor: 100, burstFactor: 1e4, baselineSteps: 10, maxFirstStep: 10, samples: 3 },
   docs: {
     title: 'Gradients explode',
     description:
@@ -25,7 +25,9 @@ export const gradientExploding: LiveRule = {
       'The rule watches the gradient norm of every step against its level during the first steps (growth by ' +
       '`growthFactor` is an error), each layer\'s gradient norm against `maxNorm` (scaled by the initial error for ' +
       'squared-error losses, whose gradients grow with the targets), and the first layer\'s gradient against the last ' +
-      'one\'s (AUTOTRAINER\'s ratio, 70).',
+      'one\'s (AUTOTRAINER\'s ratio, 70). A single jump to `burstFactor` times the first step\'s norm is reported at once ' +
+      '(such runs overflow within a step or two). In a probe with plain SGD it also projects the first step: a gradient ' +
+      'that would move a layer\'s weights by more than `maxFirstStep` times their own size is reported.',
   },
   fixes: ['fix.gradient-clipping', 'fix.lower-lr', 'fix.add-batchnorm'],
 
@@ -38,6 +40,7 @@ export const gradientExploding: LiveRule = {
     const baseline: number[] = [];
     let growthStreak = 0;
     let stepNormsSeen = false;
+    let firstNorm: number | undefined;
 
     const fixes = () => fixList([
       gradientClipping(config, true),
@@ -56,6 +59,21 @@ export const gradientExploding: LiveRule = {
 
     const growth = (norm: number, step: number, epoch: number): FindingDraft | undefined => {
       if (!Number.isFinite(norm)) return undefined;
+      firstNorm ??= norm;
+      if (firstNorm > 0 && norm > t.burstFactor * firstNorm && ledger.claim('run', 'error')) {
+        return {
+          severity: 'error',
+          message:
+            `The gradient norm jumped to ${num(norm)} at step ${step} (${epochText(epoch)}), ${num(norm / firstNorm)} times its ` +
+            `first value (${num(firstNorm)}). The gradients are feeding on themselves: each oversized step makes the next ` +
+            `gradient larger, and the values overflow within a step or two. Clip the gradient norm and lower the learning rate.${clippingNote()}`,
+          path: config.training.gradientClipping ? LEARNING_RATE_PATH : ['training'],
+          step,
+          epoch,
+          evidence: { gradNorm: norm, firstGradNorm: firstNorm, growth: norm / firstNorm },
+          fixes: fixes(),
+        };
+      }
       if (baseline.length < t.baselineSteps) {
         baseline.push(norm);
         return undefined;
@@ -76,6 +94,27 @@ export const gradientExploding: LiveRule = {
         evidence: { gradNorm: norm, baselineGradNorm: reference, growth: norm / reference, steps: growthStreak },
         fixes: fixes(),
       };
+    };
+
+    /**
+     * Plain SGD's first step is exactly lr·g (Nesterov: lr·g·(1+μ)); compared with the weights'
+     * norm (from their mean/std and count) it says how far the first update throws each layer.
+     * Adaptive optimizers normalize the gradient, so their first step says nothing about it.
+     */
+    const firstStepProjection = (event: LayerStatsEvent) => {
+      const optimizer = config.training.optimizer;
+      if (optimizer.type !== 'sgd') return undefined;
+      const factor = optimizer.learningRate * (optimizer.nesterov ? 1 + optimizer.momentum : 1);
+      let worst: { index: number; gradNorm: number; weightNorm: number; ratio: number } | undefined;
+      for (const layer of event.layers) {
+        const params = context.shapes.layers.find((l) => l.index[0] === layer.index)?.params;
+        if (layer.gradNorm === undefined || !Number.isFinite(layer.gradNorm) || !layer.weights || !params) continue;
+        const weightNorm = Math.sqrt(params * (layer.weights.std ** 2 + layer.weights.mean ** 2));
+        if (weightNorm <= 0) continue;
+        const ratio = (factor * layer.gradNorm) / weightNorm;
+        if (!worst || ratio > worst.ratio) worst = { index: layer.index, gradNorm: layer.gradNorm, weightNorm, ratio };
+      }
+      return worst;
     };
 
     const onStep = (event: StepEvent): FindingDraft | undefined => {
@@ -112,6 +151,25 @@ export const gradientExploding: LiveRule = {
           evidence: { ratio, firstLayer: first.index, lastLayer: last.index, gradNorms: normsByLayer(profile) },
           fixes: fixes(),
         });
+      }
+
+      if (gate.inProbe) {
+        const projected = firstStepProjection(event);
+        if (projected && projected.ratio > t.maxFirstStep && ledger.claim(projected.index, 'warning')) {
+          drafts.push({
+            severity: 'warning',
+            message:
+              `At initialization layer ${projected.index} has a gradient norm of ${num(projected.gradNorm)} against weights of norm ` +
+              `${num(projected.weightNorm)}: the first SGD step at learning rate ${num(config.training.optimizer.learningRate)} would ` +
+              `move them by ${num(projected.ratio)} times their own size. Gradients this large (often from unscaled targets or ` +
+              `inputs) throw the weights far off at once and the run diverges. Clip the gradient norm, lower the learning rate, or ` +
+              'rescale the data.',
+            layer: projected.index,
+            path: layerPath(projected.index),
+            evidence: { gradNorm: projected.gradNorm, weightNorm: projected.weightNorm, firstStepRatio: projected.ratio },
+            fixes: fixes(),
+          });
+        }
       }
 
       const scale = normScale();

@@ -16,7 +16,7 @@ export const learningRateTooHigh: LiveRule = {
   id: 'lr.too-high',
   kind: 'live',
   defaultSeverity: 'error',
-  thresholds: { divergeFactor: 2, windowSteps: 20, reboundFactor: 1.3, minLossFraction: 0.05, maxUpdateRatio: 0.1, samples: 3 },
+  thresholds: { divergeFactor: 2, windowSteps: 20, reboundFactor: 1.3, minGiveBack: 0.2, minLossFraction: 0.05, maxUpdateRatio: 0.1, samples: 3 },
   docs: {
     title: 'The learning rate is too high',
     description:
@@ -24,7 +24,8 @@ export const learningRateTooHigh: LiveRule = {
       'above what the model can reach, or climbs until it overflows. The rule averages the step losses over windows of ' +
       '`windowSteps` steps and reports divergence (an error) when two windows in a row average at least `divergeFactor` ' +
       'times the first step\'s loss, and oscillation when two windows in a row climb back to `reboundFactor` times the ' +
-      'lowest window so far (ignored once the loss is below `minLossFraction` of its start, where batch noise dominates). ' +
+      'lowest window so far while giving back at least `minGiveBack` of the progress made since the first step (ignored ' +
+      'once the loss is below `minLossFraction` of its start, where batch noise dominates). ' +
       'It also reports when the median update ratio ‖Δθ‖/‖θ‖ over the layers stays above `maxUpdateRatio` for ' +
       '`samples` statistics samples.',
   },
@@ -78,18 +79,22 @@ export const learningRateTooHigh: LiveRule = {
       // Oscillation needs a few windows of history and a loss still well above zero, where batch noise is small.
       if (losses.blocks < 4) return undefined;
       const meaningful = first > 0 && lowestBefore >= t.minLossFraction * first;
-      reboundWindows = meaningful && latest >= t.reboundFactor * lowestBefore ? reboundWindows + 1 : 0;
+      // Near the bottom, batch noise makes a small loss look like a big relative rebound; a real
+      // overshoot gives back a good part of the progress made so far.
+      const givenBack = first > lowestBefore ? (latest - lowestBefore) / (first - lowestBefore) : 0;
+      reboundWindows = meaningful && latest >= t.reboundFactor * lowestBefore && givenBack >= t.minGiveBack ? reboundWindows + 1 : 0;
       if (reboundWindows < 2 || !ledger.claim('run', 'warning')) return undefined;
       return {
         severity: 'warning',
         message:
           `The training loss keeps bouncing back: it averaged ${num(latest)} over steps ${from}–${event.step} (${epochText(event.epoch)}), ` +
-          `${num(latest / lowestBefore)}× the lowest ${Math.round(t.windowSteps)}-step average so far (${num(lowestBefore)}), for ${reboundWindows} windows in a row. ` +
+          `${num(latest / lowestBefore)}× the lowest ${Math.round(t.windowSteps)}-step average so far (${num(lowestBefore)}), giving back ` +
+          `${Math.round(givenBack * 100)}% of the progress made since the start, for ${reboundWindows} windows in a row. ` +
           `Steps that overshoot the minimum throw away progress instead of settling. ${rate(event.learningRate)}`,
         path: LEARNING_RATE_PATH,
         step: event.step,
         epoch: event.epoch,
-        evidence: { windowLoss: latest, lowestWindowLoss: lowestBefore, ratio: latest / lowestBefore, windows: reboundWindows, learningRate: event.learningRate },
+        evidence: { windowLoss: latest, lowestWindowLoss: lowestBefore, ratio: latest / lowestBefore, givenBack, windows: reboundWindows, learningRate: event.learningRate },
         fixes: fixes(),
       };
     };

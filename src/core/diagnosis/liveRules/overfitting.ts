@@ -20,15 +20,17 @@ export const overfitting: LiveRule = {
   id: 'fit.overfitting',
   kind: 'live',
   defaultSeverity: 'warning',
-  thresholds: { patience: 3, minRise: 0.01, minTrainDrop: 0.1, maxGapRatio: 1 },
+  thresholds: { patience: 3, minRise: 0.01, minTrainDrop: 0.1, minGapRatio: 0.5, maxGapRatio: 1 },
   docs: {
     title: 'The model overfits: validation loss rises while training loss falls',
     description:
       'A model that keeps lowering its training loss while its validation loss stalls and rises is learning the ' +
       'particulars of its training examples (noise included) instead of what carries over to new data. Reported when ' +
       'the validation loss has not beaten its best for `patience` epochs, the training loss fell by at least ' +
-      '`minTrainDrop` since that best epoch, and either the validation loss is `minRise` above its best or it exceeds ' +
-      'the training loss by more than `maxGapRatio` times the training loss. The remedies: stop at the best epoch ' +
+      '`minTrainDrop` since that best epoch, and either the validation loss is `minRise` above its best while exceeding ' +
+      'the training loss by at least `minGapRatio` times the training loss (without such a generalization gap, a ' +
+      'validation loss that wobbles near the training loss is noise, not overfitting), or the gap alone is over ' +
+      '`maxGapRatio` times the training loss. The remedies: stop at the best epoch ' +
       '(early stopping) and regularize (dropout, weight decay, more or augmented data).',
   },
   fixes: ['fix.early-stopping', 'fix.add-dropout', 'fix.weight-decay', 'fix.augment'],
@@ -68,14 +70,14 @@ export const overfitting: LiveRule = {
       const trainDrop = best.loss > 0 ? (best.loss - now.loss) / best.loss : 0;
       const rise = best.valLoss > 0 ? (now.valLoss - best.valLoss) / best.valLoss : 0;
       const gapRatio = now.loss > 0 ? (now.valLoss - now.loss) / now.loss : Infinity;
-      const rising = rise >= t.minRise;
+      const rising = rise >= t.minRise && gapRatio >= t.minGapRatio;
       const gapping = gapRatio > t.maxGapRatio;
       if (waited < t.patience || trainDrop < t.minTrainDrop || !(rising || gapping)) return undefined;
       const stopping = config.training.earlyStopping;
       const severity = stopping ? 'info' : 'warning';
       if (!ledger.claim('run', severity)) return undefined;
       const seen = rising
-        ? `the validation loss has risen from its best, ${num(best.valLoss)} at ${epochText(best.epoch)}, to ${num(now.valLoss)} (+${percent(rise)})`
+        ? `the validation loss has risen from its best, ${num(best.valLoss)} at ${epochText(best.epoch)}, to ${num(now.valLoss)} (+${percent(rise)}; ${num(now.valLoss / now.loss)} times the training loss)`
         : `the validation loss has not improved on its best, ${num(best.valLoss)} at ${epochText(best.epoch)}, and is now ${num(now.valLoss)}, ${num(now.valLoss / now.loss)} times the training loss`;
       return {
         severity,

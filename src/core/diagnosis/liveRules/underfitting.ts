@@ -17,7 +17,7 @@ const DIVERGED_CHANCE_FACTOR = 1.5;
 export const underfitting: LiveRule = {
   id: 'fit.underfitting',
   kind: 'live',
-  defaultSeverity: 'info',
+  defaultSeverity: 'warning',
   thresholds: { minEpochs: 2, judgeAfterFraction: 0.3, minProgress: 0.1, chanceFraction: 0.9, minUpdateRatio: 1e-4, healthyUpdateRatio: 1e-3 },
   docs: {
     title: 'The model underfits: the training loss stays high',

@@ -11,7 +11,7 @@ import { isOutputLayer, layerSites, weightedSites } from './layerSites';
 export const bnMissingDeepRule: StaticRule = {
   id: 'bn.missing-deep',
   kind: 'static',
-  defaultSeverity: 'info',
+  defaultSeverity: 'warning',
   thresholds: { minDepth: 8 },
   docs: {
     title: 'Deep plain network without BatchNorm',

@@ -12,7 +12,7 @@ import { num } from './messageText';
 export const lrNoDecayRule: StaticRule = {
   id: 'lr.no-decay',
   kind: 'static',
-  defaultSeverity: 'info',
+  defaultSeverity: 'warning',
   thresholds: { minEpochs: 20 },
   docs: {
     title: 'SGD without learning-rate decay',

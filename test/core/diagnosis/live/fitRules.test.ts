@@ -107,14 +107,14 @@ function flatEpochs(loss: number, updateRatio: number, options: { epochs?: numbe
 }
 
 describe('fit.underfitting', () => {
-  it('reports (as info) a classifier stuck near the loss of a uniform guess although the weights move normally', () => {
+  it('reports (as a warning) a classifier stuck near the loss of a uniform guess although the weights move normally', () => {
     const replay = new Replay(parseFixture(mlpConfig()));
     replay.feed(...flatEpochs(2.3, 3e-3, { epochs: 1 }));
     assert.equal(replay.of('fit.underfitting').length, 0, 'not judged before 2 epochs');
     replay.feed(...flatEpochs(2.3, 3e-3).slice(1));
     const [finding] = replay.of('fit.underfitting');
     assert.ok(finding);
-    assert.equal(finding.severity, 'info');
+    assert.equal(finding.severity, 'warning');
     assert.equal(finding.epoch, 1);
     assert.ok(Math.abs((finding.evidence.chanceLoss as number) - Math.log(10)) < 1e-12);
     assert.match(finding.message, /of the loss of a uniform guess/);

@@ -5,9 +5,9 @@ import { analyze, configText, conv, dense, findingsOf, MNIST_IMAGES, mlp, resnet
 const rule = 'bn.missing-deep';
 
 describe('bn.missing-deep', () => {
-  it('a 9-layer plain MLP without BatchNorm: info, BatchNorm after the 8 hidden layers', () => {
+  it('a 9-layer plain MLP without BatchNorm: warning, BatchNorm after the 8 hidden layers', () => {
     const [finding] = findingsOf(analyze(configText({ layers: mlp(8, 64, 'relu', 'heNormal') })), rule);
-    assert.equal(finding.severity, 'info');
+    assert.equal(finding.severity, 'warning');
     assert.deepEqual(finding.path, ['model', 'layers']);
     assert.deepEqual(finding.fixes[0].args, { layers: [0, 1, 2, 3, 4, 5, 6, 7] });
     assert.equal(finding.fixes[0].preferred, true);
