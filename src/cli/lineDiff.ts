@@ -2,8 +2,10 @@
 // what it changed. Longest-common-subsequence over lines: configs are small, so O(n·m) is fine.
 
 export function unifiedDiff(before: string, after: string, label: string, context = 2): string {
-  const a = before.split('\n');
-  const b = after.split('\n');
+  // A final newline ends the last line; it does not start an extra (empty) one.
+  const bothEndInNewline = before.endsWith('\n') && after.endsWith('\n');
+  const a = (bothEndInNewline ? before.slice(0, -1) : before).split('\n');
+  const b = (bothEndInNewline ? after.slice(0, -1) : after).split('\n');
   const n = a.length;
   const m = b.length;
   // lcs[i][j] = length of the LCS of a[i..] and b[j..].
@@ -17,8 +19,9 @@ export function unifiedDiff(before: string, after: string, label: string, contex
   let j = 0;
   while (i < n || j < m) {
     if (i < n && j < m && a[i] === b[j]) lines.push({ kind: ' ', text: a[i++], aLine: i, bLine: ++j });
-    else if (j < m && (i >= n || lcs[i][j + 1] >= lcs[i + 1][j])) lines.push({ kind: '+', text: b[j++], aLine: i, bLine: j });
-    else lines.push({ kind: '-', text: a[i++], aLine: i, bLine: j });
+    // Deletions before insertions, as diff and git print a replaced line.
+    else if (i < n && (j >= m || lcs[i + 1][j] >= lcs[i][j + 1])) lines.push({ kind: '-', text: a[i++], aLine: i, bLine: j });
+    else lines.push({ kind: '+', text: b[j++], aLine: i, bLine: j });
   }
   const changed = lines.map((l, k) => (l.kind !== ' ' ? k : -1)).filter((k) => k >= 0);
   if (changed.length === 0) return '';
