@@ -5,7 +5,11 @@
 
 import type { TrainConfig } from '../../config/trainConfig';
 import type { LayerStats } from '../../engine/layerStatistics';
-import { carriesSignal, isOutputLayer } from './configLayers';
+import type { LayerStatsEvent } from '../../engine/trainingEvents';
+import type { FixReference } from '../finding';
+import type { FindingDraft, LiveRuleInstance } from '../rule';
+import { carriesSignal, hiddenWeightedLayers, inputsAreNormalized, isOutputLayer, type layersWithUnsuitedInit } from './configLayers';
+import { addBatchNormalization, fixList, initializerFixes, normalizeInputs } from './liveFixes';
 
 export interface DepthPoint {
   index: number;
@@ -44,4 +48,33 @@ function formatStd(std: number): string {
 
 export function stdsByLayer(points: DepthPoint[]): Record<string, number> {
   return Object.fromEntries(points.map((p) => [String(p.index), p.std]));
+}
+
+/**
+ * A rule instance that judges only the first statistics sample: a probe's, or a run's first step.
+ * Later samples show what training made of the initialization, not the initialization itself.
+ */
+export function judgeFirstSample(judge: (event: LayerStatsEvent, inRun: boolean) => FindingDraft | undefined): LiveRuleInstance {
+  let judged = false;
+  let inRun = false;
+  return {
+    observe(event) {
+      if (event.type === 'run-started') inRun = true;
+      if (event.type !== 'layer-stats' || judged) return;
+      judged = true;
+      const finding = judge(event, inRun);
+      return finding ? { findings: [finding] } : undefined;
+    },
+  };
+}
+
+/** The remedies for a badly scaled signal: standardize raw inputs when they are the cause, re-initialize, or normalize per layer. */
+export function scaleRemedies(
+  config: TrainConfig, candidates: ReturnType<typeof layersWithUnsuitedInit>, weighted: number | undefined, fromInputs: boolean,
+): FixReference[] {
+  return fixList([
+    fromInputs && !inputsAreNormalized(config) ? normalizeInputs(config, true) : undefined,
+    ...initializerFixes(config, candidates, weighted, true),
+    addBatchNormalization(config, hiddenWeightedLayers(config)),
+  ]);
 }

@@ -5,9 +5,8 @@
 
 import type { LayerStatsEvent } from '../../engine/trainingEvents';
 import type { FindingDraft, LiveRule } from '../rule';
-import { feedingWeightedLayer, hiddenWeightedLayers, inputsAreNormalized, layerPath, layersWithUnsuitedInit } from './configLayers';
-import { depthProfile, stdsByLayer, stdTrail } from './activationDepthProfile';
-import { addBatchNormalization, fixList, initializerFixes, normalizeInputs } from './liveFixes';
+import { feedingWeightedLayer, inputsAreNormalized, layerPath, layersWithUnsuitedInit } from './configLayers';
+import { depthProfile, judgeFirstSample, scaleRemedies, stdsByLayer, stdTrail } from './activationDepthProfile';
 import { num } from './numberText';
 
 /** Below this growth per layer the large values come from the inputs, not from the depth. */
@@ -31,10 +30,7 @@ export const initExplodingActivations: LiveRule = {
   start(context, settings) {
     const { config, shapes } = context;
     const t = settings.thresholds;
-    let judged = false;
-    let runStarted = false;
-
-    const judge = (event: LayerStatsEvent): FindingDraft | undefined => {
+    return judgeFirstSample((event: LayerStatsEvent, runStarted: boolean): FindingDraft | undefined => {
       const { points, factorPerLayer } = depthProfile(event.layers, config);
       const focus = points.find((p) => p.std > t.measuredMaxStd);
       if (!focus) return undefined;
@@ -60,23 +56,8 @@ export const initExplodingActivations: LiveRule = {
         step: runStarted ? event.step : undefined,
         epoch: runStarted ? event.epoch : undefined,
         evidence: { stds: stdsByLayer(points), factorPerLayer: factorPerLayer ?? null, maxStd: largest.std, maxStdLayer: largest.index, measured: runStarted ? 'first-step' : 'probe' },
-        fixes: fixList([
-          fromInputs && !inputsAreNormalized(config) ? normalizeInputs(config, true) : undefined,
-          ...initializerFixes(config, candidates, weighted, true),
-          addBatchNormalization(config, hiddenWeightedLayers(config)),
-        ]),
+        fixes: scaleRemedies(config, candidates, weighted, fromInputs),
       };
-    };
-
-    return {
-      observe(event) {
-        if (event.type === 'run-started') runStarted = true;
-        if (event.type !== 'layer-stats' || judged) return;
-        // Only the first sample shows the initialization; later ones show what training made of it.
-        judged = true;
-        const finding = judge(event);
-        return finding ? { findings: [finding] } : undefined;
-      },
-    };
+    });
   },
 };
