@@ -2,7 +2,9 @@
 // exit codes and the common reporting of config problems.
 
 import type { LoadedConfigFile } from '../core/config/loadConfigFile';
-import type { BackendPreference } from '../core/engine/tensorflowRuntime';
+import type { ShapeReport } from '../core/config/shapeInference';
+import type { TrainConfig } from '../core/config/trainConfig';
+import { loadTensorflow, type BackendPreference, type TensorflowRuntime } from '../core/engine/tensorflowRuntime';
 import { UsageError } from './cliArguments';
 import { formatProblem } from './formatting';
 
@@ -15,11 +17,32 @@ export interface CommandContext {
   stderr: NodeJS.WriteStream;
 }
 
-/** Prints the config's problems; returns false when there are errors. */
-export function reportProblems(file: LoadedConfigFile, json: boolean, stderr: NodeJS.WriteStream): boolean {
+/** Prints the config's problems (to `out`); returns false when there are errors. */
+export function reportProblems(file: LoadedConfigFile, json: boolean, out: NodeJS.WriteStream): boolean {
   const errors = file.problems.filter((p) => p.severity === 'error');
-  if (!json) for (const p of file.problems) stderr.write(formatProblem(file.filePath, p) + '\n');
+  if (!json) for (const p of file.problems) out.write(formatProblem(file.filePath, p) + '\n');
   return errors.length === 0;
+}
+
+export type RunnableConfig = LoadedConfigFile & { config: TrainConfig; shapes: ShapeReport };
+
+/**
+ * What the commands that run the model (probe, train, lr-find, fix) need first: a config without
+ * errors. Otherwise the problems are reported (as JSON on stdout with --json) and undefined returned.
+ */
+export function runnableConfig({ file, flags, stdout, stderr }: CommandContext, jsonEnvelope?: (problems: LoadedConfigFile['problems']) => object): RunnableConfig | undefined {
+  const json = flags.json === true;
+  if (reportProblems(file, json, stderr) && file.config && file.shapes) return file as RunnableConfig;
+  if (json) {
+    const body = jsonEnvelope ? jsonEnvelope(file.problems) : { file: file.filePath, problems: file.problems };
+    stdout.write(JSON.stringify(body, null, jsonEnvelope ? undefined : 2) + '\n');
+  }
+  return undefined;
+}
+
+/** The backend the flags or the config ask for; tfjs-node is looked for beside the config first. */
+export function runtimeFor({ flags }: CommandContext, file: RunnableConfig): Promise<TensorflowRuntime> {
+  return loadTensorflow({ preference: backendFlag(flags) ?? file.config.backend, searchDirs: [file.baseDir, process.cwd()] });
 }
 
 export function backendFlag(flags: Record<string, string | true>): BackendPreference | undefined {

@@ -45,7 +45,8 @@ const FLAGS: Record<string, Record<string, FlagSpec>> = {
 
 export async function main(argv: string[], stdout = process.stdout, stderr = process.stderr): Promise<number> {
   const [command, ...rest] = argv;
-  if (!command || command === '--help' || command === '-h' || command === 'help') {
+  const wantsHelp = (arg: string) => arg === '--help' || arg === '-h' || arg === 'help';
+  if (!command || wantsHelp(command) || rest.some((arg) => arg === '--help' || arg === '-h')) {
     stdout.write(USAGE);
     return command ? EXIT.ok : EXIT.usage;
   }

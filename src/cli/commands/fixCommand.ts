@@ -12,9 +12,8 @@ import { lintFindings } from '../../core/diagnosis/lintConfig';
 import { diagnoseProbe } from '../../core/diagnosis/runDiagnosis';
 import { probeModel } from '../../core/engine/probe';
 import { readRun, runsRoot } from '../../core/engine/runFolder';
-import { loadTensorflow } from '../../core/engine/tensorflowRuntime';
 import { UsageError } from '../cliArguments';
-import { backendFlag, EXIT, reportProblems, type CommandContext } from '../commandContext';
+import { EXIT, runnableConfig, runtimeFor, type CommandContext } from '../commandContext';
 import { relativeToCwd } from '../formatting';
 import { unifiedDiff } from '../lineDiff';
 
@@ -35,10 +34,12 @@ export function findingsFromLatestRun(workspaceDir: string, configPath: string, 
   return [];
 }
 
-export async function runFix({ file, flags, stdout, stderr }: CommandContext): Promise<number> {
+export async function runFix(context: CommandContext): Promise<number> {
+  const { flags, stdout, stderr } = context;
   const rule = flags.rule;
   if (typeof rule !== 'string') throw new UsageError('fix needs --rule <rule-id>.');
-  if (!reportProblems(file, false, stderr) || !file.config || !file.shapes) {
+  const file = runnableConfig(context);
+  if (!file) {
     stderr.write('The config has errors; fix those first (they are listed above).\n');
     return EXIT.usage;
   }
@@ -46,7 +47,7 @@ export async function runFix({ file, flags, stdout, stderr }: CommandContext): P
   let candidates = (await lintFindings(file)).findings.filter((f) => f.rule === rule);
   let source = 'the static checks';
   if (candidates.length === 0) {
-    const runtime = await loadTensorflow({ preference: backendFlag(flags) ?? config.backend, searchDirs: [file.baseDir, process.cwd()] });
+    const runtime = await runtimeFor(context, file);
     const { report, stats, inputStats } = await probeModel(config, { runtime, baseDir: file.baseDir });
     candidates = diagnoseProbe(config, file.shapes, { stats, loss: report.loss, inputStats }, file.tree).filter((f) => f.rule === rule);
     source = 'a probe at initialization';

@@ -6,9 +6,10 @@ import { lintFindings } from '../../core/diagnosis/lintConfig';
 import { EXIT, reportProblems, type CommandContext } from '../commandContext';
 import { formatFinding, location } from '../formatting';
 
-export async function runLint({ file, flags, stdout, stderr }: CommandContext): Promise<number> {
+export async function runLint({ file, flags, stdout }: CommandContext): Promise<number> {
   const json = flags.json === true;
-  const valid = reportProblems(file, json, stderr);
+  // Problems and findings are both lint's output: stdout, in the order of the file's checks.
+  const valid = reportProblems(file, json, stdout);
   const { findings } = await lintFindings(file);
   const failing = !valid || findings.some((f) => f.severity === 'error');
   if (json) {

@@ -4,20 +4,18 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { findLearningRate } from '../../core/engine/learningRateFinder';
-import { loadTensorflow } from '../../core/engine/tensorflowRuntime';
 import { positiveInteger } from '../cliArguments';
-import { backendFlag, EXIT, reportProblems, type CommandContext } from '../commandContext';
+import { EXIT, runnableConfig, runtimeFor, type CommandContext } from '../commandContext';
 import { num, relativeToCwd } from '../formatting';
 import { asciiCurve } from '../asciiCurve';
 
-export async function runLrFind({ file, flags, stdout, stderr }: CommandContext): Promise<number> {
+export async function runLrFind(context: CommandContext): Promise<number> {
+  const { flags, stdout } = context;
   const json = flags.json === true;
-  if (!reportProblems(file, json, stderr) || !file.config) {
-    if (json) stdout.write(JSON.stringify({ file: file.filePath, problems: file.problems }, null, 2) + '\n');
-    return EXIT.usage;
-  }
+  const file = runnableConfig(context);
+  if (!file) return EXIT.usage;
   const config = file.config;
-  const runtime = await loadTensorflow({ preference: backendFlag(flags) ?? config.backend, searchDirs: [file.baseDir, process.cwd()] });
+  const runtime = await runtimeFor(context, file);
   const abort = new AbortController();
   const onSignal = () => abort.abort();
   process.once('SIGINT', onSignal);

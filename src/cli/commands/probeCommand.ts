@@ -1,24 +1,22 @@
 // `training-doctor probe`: the model at init, one real batch forward and backward, per-layer
 // statistics as a table (or JSON), the seeds' "activation std by layer" pictures in numbers.
 
-import { loadTensorflow } from '../../core/engine/tensorflowRuntime';
 import { probeModel } from '../../core/engine/probe';
 import { positiveInteger } from '../cliArguments';
 import { formatFinding, location, num, table } from '../formatting';
 import { locatePath } from '../../core/config/parseConfig';
 import { diagnoseProbe } from '../../core/diagnosis/runDiagnosis';
-import { backendFlag, EXIT, reportProblems, type CommandContext } from '../commandContext';
+import { EXIT, runnableConfig, runtimeFor, type CommandContext } from '../commandContext';
 
-export async function runProbe({ file, flags, stdout, stderr }: CommandContext): Promise<number> {
+export async function runProbe(context: CommandContext): Promise<number> {
+  const { flags, stdout } = context;
   const json = flags.json === true;
-  if (!reportProblems(file, json, stderr) || !file.config) {
-    if (json) stdout.write(JSON.stringify({ file: file.filePath, problems: file.problems }, null, 2) + '\n');
-    return EXIT.usage;
-  }
+  const file = runnableConfig(context);
+  if (!file) return EXIT.usage;
   const config = file.config;
-  const runtime = await loadTensorflow({ preference: backendFlag(flags) ?? config.backend, searchDirs: [file.baseDir, process.cwd()] });
+  const runtime = await runtimeFor(context, file);
   const { report, stats, inputStats } = await probeModel(config, { runtime, baseDir: file.baseDir, batchSize: positiveInteger(flags, 'batch') });
-  report.findings = file.shapes ? diagnoseProbe(config, file.shapes, { stats, loss: report.loss, inputStats }, file.tree) : [];
+  report.findings = diagnoseProbe(config, file.shapes, { stats, loss: report.loss, inputStats }, file.tree);
   if (json) {
     stdout.write(JSON.stringify(report, null, 2) + '\n');
     return EXIT.ok;

@@ -2,22 +2,21 @@
 // cancellable with Ctrl+C (the run is then recorded as cancelled, its data kept).
 
 import * as path from 'node:path';
-import { loadTensorflow } from '../../core/engine/tensorflowRuntime';
 import { runTraining } from '../../core/engine/trainingSession';
 import { RunDiagnosis } from '../../core/diagnosis/runDiagnosis';
 import { positiveInteger } from '../cliArguments';
 import { formatFinding } from '../formatting';
-import { backendFlag, EXIT, reportProblems, type CommandContext } from '../commandContext';
+import { EXIT, runnableConfig, runtimeFor, type CommandContext } from '../commandContext';
 import { TrainProgress } from '../trainProgress';
 
-export async function runTrain({ file, flags, stdout, stderr }: CommandContext): Promise<number> {
+export async function runTrain(context: CommandContext): Promise<number> {
+  const { flags, stdout } = context;
   const json = flags.json === true;
-  if (!reportProblems(file, json, stderr) || !file.config) {
-    if (json) stdout.write(JSON.stringify({ type: 'config-error', file: file.filePath, problems: file.problems }) + '\n');
-    return EXIT.usage;
-  }
+  // With --json the output is one event per line, so a config error is an event too.
+  const file = runnableConfig(context, (problems) => ({ type: 'config-error', file: context.file.filePath, problems }));
+  if (!file) return EXIT.usage;
   const config = file.config;
-  const runtime = await loadTensorflow({ preference: backendFlag(flags) ?? config.backend, searchDirs: [file.baseDir, process.cwd()] });
+  const runtime = await runtimeFor(context, file);
   const progress = json ? undefined : new TrainProgress(stdout);
   const abort = new AbortController();
   const onSignal = () => {
@@ -36,7 +35,7 @@ export async function runTrain({ file, flags, stdout, stderr }: CommandContext):
       configPath: file.filePath,
       epochs: positiveInteger(flags, 'epochs'),
       signal: abort.signal,
-      monitors: file.shapes ? [new RunDiagnosis(config, file.shapes, file.tree)] : [],
+      monitors: [new RunDiagnosis(config, file.shapes, file.tree)],
       onEvent: (event) => {
         if (json) stdout.write(JSON.stringify(event) + '\n');
         else progress?.handle(event);
