@@ -2,7 +2,7 @@
 // log (not a TTY) plain lines only at epoch ends and for notable events, so CI logs stay short.
 
 import type { TrainingEvent } from '../core/engine/trainingEvents';
-import { duration, formatFinding, num } from './formatting';
+import { duration, formatEpochLine, formatFinding, num } from '../core/report/textFormat';
 
 export interface Output {
   write(text: string): void;
@@ -38,9 +38,7 @@ export class TrainProgress {
         if (this.out.isTTY) this.drawBar(event.step, event.epoch, event.loss, event.metrics);
         break;
       case 'epoch-end': {
-        const train = [`loss ${num(event.loss)}`, ...Object.entries(event.metrics).map(([k, v]) => `${k} ${num(v)}`)];
-        const val = event.valLoss === undefined ? [] : [`val_loss ${num(event.valLoss)}`, ...Object.entries(event.valMetrics).map(([k, v]) => `val_${k} ${num(v)}`)];
-        this.line(`epoch ${event.epoch + 1}/${this.epochs}  ${[...train, ...val].join('  ')}  lr ${num(event.learningRate)}  ${duration(event.durationMs)}`);
+        this.line(formatEpochLine(event, this.epochs));
         this.epochStartStep = event.step;
         this.epochStartTime = Date.now();
         break;

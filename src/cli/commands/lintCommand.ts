@@ -4,7 +4,8 @@
 import { locatePath } from '../../core/config/parseConfig';
 import { lintFindings } from '../../core/diagnosis/lintConfig';
 import { EXIT, reportProblems, type CommandContext } from '../commandContext';
-import { formatFinding, location } from '../formatting';
+import { formatFinding } from '../../core/report/textFormat';
+import { location } from '../formatting';
 
 export async function runLint({ file, flags, stdout }: CommandContext): Promise<number> {
   const json = flags.json === true;

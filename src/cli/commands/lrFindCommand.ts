@@ -6,7 +6,8 @@ import * as path from 'node:path';
 import { findLearningRate } from '../../core/engine/learningRateFinder';
 import { positiveInteger } from '../cliArguments';
 import { EXIT, runnableConfig, runtimeFor, type CommandContext } from '../commandContext';
-import { num, relativeToCwd } from '../formatting';
+import { formatRangeTest } from '../../core/report/textFormat';
+import { relativeToCwd } from '../formatting';
 import { asciiCurve } from '../asciiCurve';
 
 export async function runLrFind(context: CommandContext): Promise<number> {
@@ -32,14 +33,8 @@ export async function runLrFind(context: CommandContext): Promise<number> {
       return result.stoppedBecause === 'cancelled' ? EXIT.cancelled : EXIT.ok;
     }
     const s = result.suggestion;
-    if (s) {
-      stdout.write(asciiCurve(result.points.map((p) => p.learningRate), s.smoothed, { width: 60, height: 12, mark: s.suggested }) + '\n');
-      stdout.write(`Suggested learning rate: ${num(s.suggested)} (loss falls fastest; plausible range ${num(s.low)} to ${num(s.high)}).\n`);
-      stdout.write(`Loss minimum at ${num(s.minLossRate)}; a tenth of it, ${num(s.minLossRate / 10)}, is the other common choice.\n`);
-      stdout.write(`Configured: ${num(result.configuredRate)}${result.configuredRate > s.minLossRate ? ' (above the loss minimum of the sweep: may be too high)' : result.configuredRate < s.low / 10 ? ' (far below the useful range: may be too low)' : ''}.\n`);
-    } else {
-      stdout.write('Not enough finite points to suggest a rate (the loss diverged almost at once: check the data and the model).\n');
-    }
+    if (s) stdout.write(asciiCurve(result.points.map((p) => p.learningRate), s.smoothed, { width: 60, height: 12, mark: s.suggested }) + '\n');
+    stdout.write(formatRangeTest(result) + '\n');
     stdout.write(`Stopped: ${result.stoppedBecause} after ${result.points.length} steps. Curve: ${relativeToCwd(outFile)}\n`);
     return result.stoppedBecause === 'cancelled' ? EXIT.cancelled : EXIT.ok;
   } finally {

@@ -3,7 +3,8 @@
 
 import { probeModel } from '../../core/engine/probe';
 import { positiveInteger } from '../cliArguments';
-import { formatFinding, location, num, table } from '../formatting';
+import { formatFinding, formatProbeTable, num } from '../../core/report/textFormat';
+import { location } from '../formatting';
 import { locatePath } from '../../core/config/parseConfig';
 import { diagnoseProbe } from '../../core/diagnosis/runDiagnosis';
 import { EXIT, runnableConfig, runtimeFor, type CommandContext } from '../commandContext';
@@ -23,13 +24,7 @@ export async function runProbe(context: CommandContext): Promise<number> {
   }
   stdout.write(`Probe of "${report.config}" at initialization on ${report.backend} (${report.backendDetail})\n`);
   stdout.write(`  batch: ${report.batchSize} training examples of ${report.dataset}; loss ${num(report.loss)}\n\n`);
-  const rows = report.layers.map((l) => [
-    String(l.index), l.type, `[${l.outputShape.join(',')}]`, num(l.activation.mean), num(l.activation.std),
-    l.activation.zeroFraction === null ? '' : `${(l.activation.zeroFraction * 100).toFixed(1)}%`,
-    l.activation.saturatedFraction === null ? '' : `${(l.activation.saturatedFraction * 100).toFixed(1)}%`,
-    l.weights ? num(l.weights.std) : '', num(l.gradNorm),
-  ]);
-  stdout.write(table(['#', 'layer', 'output', 'act mean', 'act std', 'zeros', 'saturated', 'weight std', 'grad norm'], rows) + '\n');
+  stdout.write(formatProbeTable(report) + '\n');
   stdout.write(report.findings.length === 0 ? '\nFindings: none.\n' : `\nFindings (${report.findings.length}):\n`);
   for (const f of report.findings) stdout.write(`  ${formatFinding(f, location(file.filePath, locatePath(f.path, file.tree, file.text)))}\n`);
   return EXIT.ok;

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { runTraining } from '../../core/engine/trainingSession';
 import { RunDiagnosis } from '../../core/diagnosis/runDiagnosis';
 import { positiveInteger } from '../cliArguments';
-import { formatFinding } from '../formatting';
+import { formatFinding } from '../../core/report/textFormat';
 import { EXIT, runnableConfig, runtimeFor, type CommandContext } from '../commandContext';
 import { TrainProgress } from '../trainProgress';
 

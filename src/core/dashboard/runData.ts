@@ -1,0 +1,87 @@
+// Everything a dashboard shows about one run, built by folding its training events in order.
+// Shared by the extension host (which owns the data and sends it) and the webview (which keeps a
+// copy up to date from the deltas), so both sides agree on what an event means.
+
+import type { Finding } from '../diagnosis/finding';
+import type {
+  EpochEndEvent, LayerStatsEvent, LogEvent, RunEndedEvent, RunStartedEvent, TrainingEvent,
+} from '../engine/trainingEvents';
+
+/** Per-step scalars as parallel arrays: compact to send, direct to chart. NaN/Infinity arrive as null. */
+export interface StepSeries {
+  step: number[];
+  epoch: number[];
+  loss: (number | null)[];
+  learningRate: number[];
+  gradNorm: (number | null)[];
+}
+
+export interface RunData {
+  runId: string;
+  started?: RunStartedEvent;
+  steps: StepSeries;
+  epochs: EpochEndEvent[];
+  layerStats: LayerStatsEvent[];
+  findings: Finding[];
+  logs: LogEvent[];
+  ended?: RunEndedEvent;
+}
+
+export function emptyRunData(runId: string): RunData {
+  return {
+    runId,
+    steps: { step: [], epoch: [], loss: [], learningRate: [], gradNorm: [] },
+    epochs: [],
+    layerStats: [],
+    findings: [],
+    logs: [],
+  };
+}
+
+const finiteOrNull = (value: number | null | undefined): number | null =>
+  typeof value === 'number' && Number.isFinite(value) ? value : null;
+
+/** Folds one event into the run's data (in place: the data is owned by whoever folds). */
+export function applyEvent(data: RunData, event: TrainingEvent): void {
+  switch (event.type) {
+    case 'run-started':
+      data.started = event;
+      break;
+    case 'step':
+      data.steps.step.push(event.step);
+      data.steps.epoch.push(event.epoch);
+      data.steps.loss.push(finiteOrNull(event.loss));
+      data.steps.learningRate.push(event.learningRate);
+      data.steps.gradNorm.push(finiteOrNull(event.gradNorm));
+      break;
+    case 'layer-stats':
+      data.layerStats.push(event);
+      break;
+    case 'epoch-end':
+      data.epochs.push(event);
+      break;
+    case 'finding':
+      data.findings.push(event.finding);
+      break;
+    case 'log':
+      data.logs.push(event);
+      break;
+    case 'run-ended':
+      data.ended = event;
+      // The run's last word on its findings (the same ones, in case some were missed in transit).
+      if (event.findings.length >= data.findings.length) data.findings = [...event.findings];
+      break;
+  }
+}
+
+export function runDataFromEvents(runId: string, events: TrainingEvent[]): RunData {
+  const data = emptyRunData(runId);
+  for (const event of events) applyEvent(data, event);
+  return data;
+}
+
+export type RunStatusLabel = RunEndedEvent['status'] | 'running';
+
+export function runStatus(data: RunData): RunStatusLabel {
+  return data.ended?.status ?? 'running';
+}
