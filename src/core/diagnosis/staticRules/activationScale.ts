@@ -74,13 +74,17 @@ function nextIgnoringDropout(layers: LayerConfig[], i: number): LayerConfig | un
   return layers[k];
 }
 
-/** The first violation in each direction, in document order. */
-export function findScaleViolations(config: TrainConfig, predictions: LayerVariance[], limits: ScaleLimits): Partial<Record<ScaleDirection, ScaleViolation>> {
+/** Every layer past a threshold, in document order (the editor marks each one). */
+export function allScaleViolations(config: TrainConfig, predictions: LayerVariance[], limits: ScaleLimits): ScaleViolation[] {
   const all: ScaleViolation[] = [];
   walk(config.model.layers, predictions, outputLayerIndex(config), limits, (v) => all.push(v));
-  all.sort((a, b) => compareIndexPaths(a.at.indexPath, b.at.indexPath));
+  return all.sort((a, b) => compareIndexPaths(a.at.indexPath, b.at.indexPath));
+}
+
+/** The first violation in each direction, in document order (what the rules report). */
+export function findScaleViolations(config: TrainConfig, predictions: LayerVariance[], limits: ScaleLimits): Partial<Record<ScaleDirection, ScaleViolation>> {
   const found: Partial<Record<ScaleDirection, ScaleViolation>> = {};
-  for (const v of all) found[v.direction] ??= v;
+  for (const v of allScaleViolations(config, predictions, limits)) found[v.direction] ??= v;
   return found;
 }
 

@@ -1,0 +1,145 @@
+// The slow part of a document's diagnostics: what only the data can tell (its statistics, which
+// data.unnormalized and the variance model use, and the CSV checks of loadConfigFile). Loading
+// MNIST takes ~0.3 s, so results are cached per data config (and the CSV file's modification
+// time) and shared by every document and every keystroke; concurrent requests share one load.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ConfigProblemError, type ConfigProblem } from '../../core/config/configProblem';
+import { checkDataSource } from '../../core/config/loadConfigFile';
+import type { ParsedConfig } from '../../core/config/parseConfig';
+import type { DataConfig } from '../../core/config/trainConfig';
+import type { InputStatistics } from '../../core/data/dataset';
+import { loadDataset } from '../../core/data/loadDataset';
+
+export interface DataReport {
+  /** Statistics of the raw training split; absent when the data cannot be loaded. */
+  inputStats?: InputStatistics;
+  /** Problems with the data (a missing CSV, a missing label column, too few examples...), located by path. */
+  problems: ConfigProblem[];
+}
+
+/** The expensive operations, injectable so tests can count and time them. */
+export interface DataLoaders {
+  inputStatistics(data: DataConfig, seed: number, baseDir: string): Promise<InputStatistics>;
+  checkDataSource(parsed: ParsedConfig, baseDir: string): Promise<ConfigProblem[]>;
+  /** The file's modification time in ms, undefined when it does not exist. */
+  modifiedTime(file: string): number | undefined;
+}
+
+export const fileSystemDataLoaders: DataLoaders = {
+  inputStatistics: async (data, seed, baseDir) => (await loadDataset(data, seed, baseDir)).rawInputStats,
+  checkDataSource,
+  modifiedTime(file) {
+    try {
+      return fs.statSync(file).mtimeMs;
+    } catch {
+      return undefined;
+    }
+  },
+};
+
+interface StatsOutcome {
+  inputStats?: InputStatistics;
+  problems: ConfigProblem[];
+}
+
+/** A bounded map of keyed asynchronous results; a key is computed once while it stays cached. */
+class AsyncCache<T> {
+  private readonly entries = new Map<string, { promise: Promise<T>; value?: { v: T } }>();
+
+  constructor(private readonly capacity: number) {}
+
+  peek(key: string): T | undefined {
+    const entry = this.entries.get(key);
+    if (!entry?.value) return undefined;
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    return entry.value.v;
+  }
+
+  get(key: string, compute: () => Promise<T>): Promise<T> {
+    const known = this.entries.get(key);
+    if (known) return known.promise;
+    const entry: { promise: Promise<T>; value?: { v: T } } = { promise: compute() };
+    entry.promise = entry.promise.then((v) => {
+      entry.value = { v };
+      return v;
+    });
+    this.entries.set(key, entry);
+    while (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value as string);
+    return entry.promise;
+  }
+}
+
+function sameProblem(a: ConfigProblem, b: ConfigProblem): boolean {
+  return a.code === b.code && a.message === b.message && a.path.join('/') === b.path.join('/');
+}
+
+export class DataCheckCache {
+  private readonly stats: AsyncCache<StatsOutcome>;
+  private readonly checks: AsyncCache<ConfigProblem[]>;
+
+  constructor(private readonly loaders: DataLoaders = fileSystemDataLoaders, capacity = 32) {
+    this.stats = new AsyncCache(capacity);
+    this.checks = new AsyncCache(capacity);
+  }
+
+  /**
+   * The cache keys of a config's data, or undefined when there is nothing to load: no valid config,
+   * or a CSV path relative to a document that has no folder (an untitled file).
+   */
+  private keys(parsed: ParsedConfig, baseDir: string | undefined): { stats: string; checks?: string; baseDir: string } | undefined {
+    const config = parsed.config;
+    if (!config) return undefined;
+    const dataset = config.data.dataset;
+    let file: string | undefined;
+    if (dataset.kind === 'csv') {
+      if (baseDir === undefined) return undefined;
+      file = path.resolve(baseDir, dataset.csv);
+    }
+    const stamp = file === undefined ? null : [file, this.loaders.modifiedTime(file) ?? 'missing'];
+    const { trainSize, validationSize, validationSplit } = config.data;
+    // The raw statistics are measured on the training split before preprocessing: preprocess and
+    // augment do not change them (and editing them, e.g. by the normalize quick fix, must not reload MNIST).
+    const stats = JSON.stringify([dataset, trainSize ?? null, validationSize ?? null, validationSplit, config.seed, stamp]);
+    // The CSV checks compare the data with the model and the loss too.
+    const checks = file === undefined ? undefined : JSON.stringify([config, parsed.shapes?.outputShape ?? null, stamp]);
+    return { stats, checks, baseDir: baseDir ?? '.' };
+  }
+
+  /** The data report if it is cached (undefined while it still has to be computed). */
+  peek(parsed: ParsedConfig, baseDir: string | undefined): DataReport | undefined {
+    const keys = this.keys(parsed, baseDir);
+    if (!keys) return { problems: [] };
+    const stats = this.stats.peek(keys.stats);
+    const checks = keys.checks === undefined ? [] : this.checks.peek(keys.checks);
+    if (!stats || !checks) return undefined;
+    return merge(stats, checks);
+  }
+
+  async compute(parsed: ParsedConfig, baseDir: string | undefined): Promise<DataReport> {
+    const keys = this.keys(parsed, baseDir);
+    const config = parsed.config;
+    if (!keys || !config) return { problems: [] };
+    const [stats, checks] = await Promise.all([
+      this.stats.get(keys.stats, async () => {
+        try {
+          return { inputStats: await this.loaders.inputStatistics(config.data, config.seed, keys.baseDir), problems: [] };
+        } catch (error) {
+          // Data the loader rejects (too few examples, a broken CSV) is a problem to show; anything
+          // else leaves the rules without statistics, as `lint` does.
+          return { problems: error instanceof ConfigProblemError ? error.problems : [] };
+        }
+      }),
+      keys.checks === undefined ? [] : this.checks.get(keys.checks, () => this.loaders.checkDataSource(parsed, keys.baseDir).catch(() => [])),
+    ]);
+    return merge(stats, checks);
+  }
+}
+
+function merge(stats: StatsOutcome, checks: ConfigProblem[]): DataReport {
+  const problems = [...checks];
+  for (const p of stats.problems) if (!problems.some((q) => sameProblem(p, q))) problems.push(p);
+  return { inputStats: stats.inputStats, problems };
+}

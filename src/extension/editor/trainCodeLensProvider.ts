@@ -1,0 +1,17 @@
+// "▶ Train | Probe init | Find learning rate" above a *.train.json file's root object; each
+// command receives the document's Uri (and checks workspace trust itself).
+
+import * as vscode from 'vscode';
+import { configLenses } from './codeLensModel';
+import type { ConfigDiagnosticsEngine } from './configDiagnosticsEngine';
+import { configDocument, toRange } from './vscodeConversions';
+
+export class TrainCodeLensProvider implements vscode.CodeLensProvider {
+  constructor(private readonly engine: ConfigDiagnosticsEngine) {}
+
+  provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
+    const { parsed, positions } = this.engine.analysisFor(configDocument(document));
+    return configLenses(parsed, positions).map((lens) =>
+      new vscode.CodeLens(toRange(lens.span), { title: lens.title, command: lens.command, tooltip: lens.tooltip, arguments: [document.uri] }));
+  }
+}
