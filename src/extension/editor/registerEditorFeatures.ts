@@ -7,6 +7,8 @@
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { anchorLines } from './rulesDocLinks';
+import { DataCheckCache } from './dataChecks';
+import { workerDataLoaders } from './workerDataLoaders';
 import type { Finding } from '../../core/diagnosis/finding';
 import { ConfigDiagnosticsEngine } from './configDiagnosticsEngine';
 import { INLAY_HINTS_SETTING, LayerHintsProvider } from './layerHintsProvider';
@@ -42,6 +44,8 @@ export function registerEditorFeatures(context: vscode.ExtensionContext, extensi
       collection.delete(vscode.Uri.parse(key));
     },
     onDataReady: () => hints?.refresh(),
+    // Data loads in a worker thread so the extension host never waits on MNIST or a big CSV.
+    dataChecks: new DataCheckCache(workerDataLoaders(vscode.Uri.joinPath(extensionUri, 'dist', 'dataWorker.js').fsPath)),
   });
   hints = new LayerHintsProvider(engine);
 

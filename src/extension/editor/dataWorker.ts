@@ -1,0 +1,33 @@
+// A worker thread that loads a config's data for the editor's diagnostics (its statistics, and
+// the CSV checks): decoding MNIST or a large CSV takes the better part of a second, which must
+// not freeze the extension host. Bundled as dist/dataWorker.js; one job per worker.
+
+import { parentPort, workerData } from 'node:worker_threads';
+import { ConfigProblemError } from '../../core/config/configProblem';
+import { checkDataSource } from '../../core/config/loadConfigFile';
+import type { ParsedConfig } from '../../core/config/parseConfig';
+import type { DataConfig } from '../../core/config/trainConfig';
+import { loadDataset } from '../../core/data/loadDataset';
+
+export type DataWorkerJob =
+  | { kind: 'stats'; data: DataConfig; seed: number; baseDir: string }
+  | { kind: 'check'; parsed: Pick<ParsedConfig, 'config' | 'shapes' | 'problems' | 'text'>; baseDir: string };
+
+export type DataWorkerReply =
+  | { ok: true; value: unknown }
+  | { ok: false; problems?: ConfigProblemError['problems']; message: string };
+
+async function run(job: DataWorkerJob): Promise<unknown> {
+  if (job.kind === 'stats') return (await loadDataset(job.data, job.seed, job.baseDir)).rawInputStats;
+  return checkDataSource(job.parsed as ParsedConfig, job.baseDir);
+}
+
+if (parentPort) {
+  run(workerData as DataWorkerJob)
+    .then((value) => parentPort!.postMessage({ ok: true, value } satisfies DataWorkerReply))
+    .catch((error: unknown) => parentPort!.postMessage({
+      ok: false,
+      problems: error instanceof ConfigProblemError ? error.problems : undefined,
+      message: error instanceof Error ? error.message : String(error),
+    } satisfies DataWorkerReply));
+}
