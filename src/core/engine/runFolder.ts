@@ -24,6 +24,8 @@ export interface RunRecord {
   epochsCompleted: number;
   steps: number;
   final?: Record<string, unknown>;
+  /** Findings the run reported (written at its end), for run lists that do not read the events. */
+  findingCount?: number;
   pid?: number;
 }
 
@@ -103,9 +105,14 @@ export class RunFolder {
   }
 }
 
+/** Reads only a run folder's record: cheap enough to list many runs. */
+export function readRunRecord(dir: string): RunRecord {
+  return JSON.parse(fs.readFileSync(path.join(dir, 'run.json'), 'utf8')) as RunRecord;
+}
+
 /** Reads a run folder's record and events (for `Compare Runs`, reopening after reload, tests). */
 export function readRun(dir: string): { record: RunRecord; events: TrainingEvent[] } {
-  const record = JSON.parse(fs.readFileSync(path.join(dir, 'run.json'), 'utf8')) as RunRecord;
+  const record = readRunRecord(dir);
   const file = path.join(dir, 'metrics.jsonl');
   const events: TrainingEvent[] = [];
   if (fs.existsSync(file)) {

@@ -146,7 +146,7 @@ class TrainingSession {
     this.emit(ended);
     this.folder?.update({
       status, reason, endedAt: new Date().toISOString(), durationMs: ended.durationMs,
-      epochsCompleted: this.epochsCompleted, steps: this.stepCount, final: ended.final,
+      epochsCompleted: this.epochsCompleted, steps: this.stepCount, final: ended.final, findingCount: this.findings.length,
     });
     return ended;
   }

@@ -1,0 +1,147 @@
+// The host's record of runs: the live run's data as its events arrive, and the history read
+// from the workspace's run folders (so runs survive a window reload). Dashboards read from here;
+// new events reach them as batched appends, at most every APPEND_INTERVAL_MS, so a fast run
+// does not flood the webviews with one message per step.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { RunListEntry } from '../../core/dashboard/dashboardProtocol';
+import { applyEvent, emptyRunData, runDataFromEvents, runStatus, type RunData } from '../../core/dashboard/runData';
+import { readRun, readRunRecord, runsRoot } from '../../core/engine/runFolder';
+import type { TrainingEvent } from '../../core/engine/trainingEvents';
+
+const APPEND_INTERVAL_MS = 150;
+
+export interface AppendBatch {
+  runId: string;
+  events: TrainingEvent[];
+}
+
+export class RunStore implements vscode.Disposable {
+  private readonly live = new Map<string, RunData>();
+  private readonly cache = new Map<string, RunData>();
+  private pending: AppendBatch | undefined;
+  private flushTimer: NodeJS.Timeout | undefined;
+  private readonly appendEmitter = new vscode.EventEmitter<AppendBatch>();
+  private readonly historyEmitter = new vscode.EventEmitter<void>();
+  /** Batched events of the live run. */
+  readonly onDidAppend = this.appendEmitter.event;
+  /** A run started, ended, or the run folders changed. */
+  readonly onDidChangeHistory = this.historyEmitter.event;
+  activeRunId: string | undefined;
+
+  constructor(private readonly workspaceDirs: () => string[]) {}
+
+  /** A live run's events, in order, as the trainer sends them. */
+  record(runId: string, event: TrainingEvent): void {
+    let data = this.live.get(runId);
+    if (!data) {
+      data = emptyRunData(runId);
+      this.live.set(runId, data);
+    }
+    applyEvent(data, event);
+    if (event.type === 'run-started') {
+      this.activeRunId = runId;
+      this.historyEmitter.fire();
+    }
+    if (this.pending && this.pending.runId !== runId) this.flush();
+    (this.pending ??= { runId, events: [] }).events.push(event);
+    if (event.type === 'run-ended') {
+      if (this.activeRunId === runId) this.activeRunId = undefined;
+      this.flush();
+      this.cache.set(runId, data);
+      this.live.delete(runId);
+      this.historyEmitter.fire();
+      return;
+    }
+    this.flushTimer ??= setTimeout(() => this.flush(), APPEND_INTERVAL_MS);
+  }
+
+  private flush(): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    const batch = this.pending;
+    this.pending = undefined;
+    if (batch && batch.events.length > 0) this.appendEmitter.fire(batch);
+  }
+
+  /** Run folders of every workspace folder, newest first, with the live run on top. */
+  listRuns(): RunListEntry[] {
+    const entries: RunListEntry[] = [];
+    const seen = new Set<string>();
+    for (const data of this.live.values()) {
+      entries.push(entryOf(data));
+      seen.add(data.runId);
+    }
+    for (const { id, dir } of this.runFolders()) {
+      if (seen.has(id)) continue;
+      try {
+        const record = readRunRecord(dir);
+        entries.push({
+          runId: id, configName: record.configName, configPath: record.configPath, status: record.status,
+          startedAt: record.startedAt, epochsCompleted: record.epochsCompleted, backend: record.backend,
+          final: record.final as RunListEntry['final'], findingCount: record.findingCount ?? 0,
+        });
+      } catch {
+        // Not a run folder, or one being written: skipped.
+      }
+    }
+    return entries.sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+  }
+
+  /** A run's full data: live, cached, or read from its folder. */
+  getRunData(runId: string): RunData | undefined {
+    const live = this.live.get(runId) ?? this.cache.get(runId);
+    if (live) return live;
+    const folder = this.runFolders().find((f) => f.id === runId);
+    if (!folder) return undefined;
+    try {
+      const data = runDataFromEvents(runId, readRun(folder.dir).events);
+      this.cache.set(runId, data);
+      return data;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Run folders changed on disk (another window, the CLI): forget cached lists and tell the views. */
+  refreshHistory(): void {
+    this.historyEmitter.fire();
+  }
+
+  runDir(runId: string): string | undefined {
+    return this.runFolders().find((f) => f.id === runId)?.dir;
+  }
+
+  private runFolders(): { id: string; dir: string }[] {
+    const folders: { id: string; dir: string }[] = [];
+    for (const workspace of this.workspaceDirs()) {
+      const root = runsRoot(workspace);
+      if (!fs.existsSync(root)) continue;
+      for (const id of fs.readdirSync(root)) folders.push({ id, dir: path.join(root, id) });
+    }
+    return folders;
+  }
+
+  dispose(): void {
+    this.flush();
+    this.appendEmitter.dispose();
+    this.historyEmitter.dispose();
+  }
+}
+
+function entryOf(data: RunData): RunListEntry {
+  const last = data.epochs[data.epochs.length - 1];
+  return {
+    runId: data.runId,
+    configName: data.started?.configName ?? data.runId,
+    configPath: data.started?.configPath,
+    status: runStatus(data),
+    startedAt: data.started?.startedAt ?? new Date().toISOString(),
+    epochsCompleted: data.epochs.length,
+    backend: data.started?.backend,
+    final: last ? { loss: last.loss, valLoss: last.valLoss } : undefined,
+    findingCount: data.findings.length,
+  };
+}

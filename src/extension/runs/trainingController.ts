@@ -1,0 +1,282 @@
+// Runs the trainer child process for the editor: one job at a time (train, probe or lr-find),
+// with a cancellable progress notification, a status bar item (epoch, loss, backend), an output
+// channel log, the run's events recorded in the RunStore, and crashes reported as failed runs.
+// The extension host only forwards messages: no tensor work ever happens here.
+
+import { parseTree } from 'jsonc-parser';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { locatePath } from '../../core/config/parseConfig';
+import type { Finding } from '../../core/diagnosis/finding';
+import { applyFix } from '../../core/diagnosis/fixes/applyFix';
+import { markRunFailed } from '../../core/engine/runFolder';
+import type { RunEndedEvent, TrainingEvent } from '../../core/engine/trainingEvents';
+import { TrainerClient, type TrainerOutcome } from '../../core/trainerProcess/trainerClient';
+import type { TrainerJob, TrainerMessage } from '../../core/trainerProcess/trainerProtocol';
+import { formatEpochLine, formatFinding, formatRangeTest } from '../../core/report/textFormat';
+import { describeProbe } from './trainingLog';
+import type { RunStore } from './runStore';
+
+export interface FindingsSink {
+  setProbeFindings(uri: vscode.Uri, findings: Finding[]): void;
+  setRunFindings(uri: vscode.Uri, findings: Finding[]): void;
+}
+
+const JOB_TITLES: Record<TrainerJob, string> = { train: 'Training', probe: 'Probing initialization of', 'lr-find': 'Finding a learning rate for' };
+
+interface ActiveJob {
+  job: TrainerJob;
+  uri: vscode.Uri;
+  client: TrainerClient;
+  runId?: string;
+  runDir?: string;
+  ended?: RunEndedEvent;
+}
+
+export class TrainingController implements vscode.Disposable {
+  private active: ActiveJob | undefined;
+  private readonly statusBar: vscode.StatusBarItem;
+  private readonly output: vscode.OutputChannel;
+  private readonly startedEmitter = new vscode.EventEmitter<string>();
+  /** A run (its id) has started: dashboards open on it. */
+  readonly onDidStartRun = this.startedEmitter.event;
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly store: RunStore,
+    private readonly findings: FindingsSink,
+  ) {
+    this.statusBar = vscode.window.createStatusBarItem('trainingDoctor.status', vscode.StatusBarAlignment.Left, 50);
+    this.statusBar.name = 'Training Doctor';
+    this.statusBar.command = 'trainingDoctor.openDashboard';
+    this.output = vscode.window.createOutputChannel('Training Doctor');
+  }
+
+  get isBusy(): boolean {
+    return this.active !== undefined;
+  }
+
+  /** Starts a job on a config; the editor's unsaved text is what runs. */
+  async start(job: TrainerJob, uri: vscode.Uri): Promise<void> {
+    if (!vscode.workspace.isTrusted) {
+      void vscode.window.showWarningMessage('Training Doctor runs training only in a trusted workspace (it executes the workspace\'s data and code). Linting works everywhere.');
+      return;
+    }
+    if (this.active) {
+      const choice = await vscode.window.showWarningMessage(`${JOB_TITLES[this.active.job]} ${path.basename(this.active.uri.fsPath)} is still running.`, 'Stop It', 'Keep It');
+      if (choice !== 'Stop It') return;
+      await this.stopAndWait();
+    }
+    const document = await vscode.workspace.openTextDocument(uri);
+    const workspaceDir = vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath ?? path.dirname(uri.fsPath);
+    const backend = vscode.workspace.getConfiguration('trainingDoctor').get<string>('backend');
+    this.output.appendLine(`${JOB_TITLES[job]} ${uri.fsPath}`);
+    await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `${JOB_TITLES[job]} ${path.basename(uri.fsPath)}`, cancellable: true },
+      (progress, token) => new Promise<void>((resolve) => {
+        const client = TrainerClient.start({
+          script: vscode.Uri.joinPath(this.extensionUri, 'dist', 'trainer.js').fsPath,
+          start: {
+            type: 'start', job, configPath: uri.fsPath, configText: document.getText(), workspaceDir,
+            backend: backend && backend !== 'auto' ? (backend as 'tensorflow' | 'wasm' | 'cpu') : undefined,
+          },
+          onMessage: (message) => this.receive(message, progress),
+          onExit: (outcome) => {
+            this.finish(outcome);
+            resolve();
+          },
+        });
+        this.active = { job, uri, client };
+        void vscode.commands.executeCommand('setContext', 'trainingDoctor.training', true);
+        token.onCancellationRequested(() => client.stop());
+      }),
+    );
+  }
+
+  stop(): void {
+    if (!this.active) {
+      void vscode.window.showInformationMessage('Training Doctor: nothing is running.');
+      return;
+    }
+    this.output.appendLine('Stop requested.');
+    this.active.client.stop();
+  }
+
+  private stopAndWait(): Promise<void> {
+    const active = this.active;
+    if (!active) return Promise.resolve();
+    return new Promise((resolve) => {
+      const check = setInterval(() => {
+        if (this.active !== active) {
+          clearInterval(check);
+          resolve();
+        }
+      }, 50);
+      active.client.stop();
+    });
+  }
+
+  private receive(message: TrainerMessage, progress: vscode.Progress<{ message?: string }>): void {
+    const active = this.active;
+    if (!active) return;
+    switch (message.type) {
+      case 'ready':
+        this.output.appendLine(`Trainer process ${message.pid} (Node ${message.nodeVersion}) is ready.`);
+        break;
+      case 'event':
+        this.onEvent(active, message.event, progress);
+        break;
+      case 'problems': {
+        for (const p of message.problems) this.output.appendLine(`${active.uri.fsPath}:${p.range?.line ?? 1}:${p.range?.column ?? 1}: ${p.code}: ${p.message}`);
+        void vscode.window.showErrorMessage(`The config has ${message.problems.length} error(s): ${message.problems[0]?.message ?? ''}`, 'Show Problems')
+          .then((choice) => choice && vscode.commands.executeCommand('workbench.actions.view.problems'));
+        break;
+      }
+      case 'probe-result':
+        this.output.appendLine(describeProbe(message.report));
+        this.findings.setProbeFindings(active.uri, message.report.findings);
+        void vscode.window.showInformationMessage(`Probe of ${message.report.config}: ${message.report.findings.length} finding(s) at initialization (backend ${message.report.backend}). Details in the output and the editor.`, 'Show Output')
+          .then((choice) => choice && this.output.show(true));
+        break;
+      case 'lr-find-result': {
+        const text = formatRangeTest(message.result);
+        this.output.appendLine(text);
+        void vscode.window.showInformationMessage(text.split('\n')[0], 'Show Output').then((choice) => choice && this.output.show(true));
+        break;
+      }
+      case 'failed':
+        this.output.appendLine(`Failed: ${message.message}`);
+        void vscode.window.showErrorMessage(`Training Doctor: ${message.message}`);
+        break;
+      case 'finished':
+        break;
+    }
+  }
+
+  private onEvent(active: ActiveJob, event: TrainingEvent, progress: vscode.Progress<{ message?: string }>): void {
+    if (event.type === 'run-started') {
+      active.runId = event.runId;
+      active.runDir = event.runDir;
+      this.output.appendLine(`Run ${event.runId} on ${event.backend} (${event.backendDetail}): ${event.dataset}; ${event.epochs} epochs × ${event.stepsPerEpoch} steps`);
+      this.statusBar.text = `$(pulse) ${event.configName}: starting · ${event.backend}`;
+      this.statusBar.tooltip = `Training on ${event.backendDetail}. Click to open the dashboard.`;
+      this.statusBar.show();
+    }
+    if (!active.runId) return;
+    this.store.record(active.runId, event);
+    // Recorded first, so a dashboard opened on the new run finds its start in the store.
+    if (event.type === 'run-started') this.startedEmitter.fire(event.runId);
+    const started = this.store.getRunData(active.runId)?.started;
+    switch (event.type) {
+      case 'step':
+        if (started && event.step % 5 === 0) {
+          this.statusBar.text = `$(pulse) epoch ${event.epoch + 1}/${started.epochs} · loss ${event.loss.toPrecision(3)} · ${started.backend}`;
+        }
+        break;
+      case 'epoch-end': {
+        const line = formatEpochLine(event, started?.epochs);
+        this.output.appendLine(line);
+        progress.report({ message: line });
+        break;
+      }
+      case 'finding':
+        this.output.appendLine(`  ${formatFinding(event.finding)}`);
+        break;
+      case 'log':
+        this.output.appendLine(`  ${event.level}: ${event.message}`);
+        break;
+      case 'run-ended':
+        active.ended = event;
+        this.findings.setRunFindings(active.uri, event.findings);
+        this.output.appendLine(`Run ${event.status}${event.reason ? `: ${event.reason}` : ''} (${event.epochsCompleted} epochs, ${event.steps} steps).`);
+        break;
+      default:
+        break;
+    }
+  }
+
+  private finish(outcome: TrainerOutcome): void {
+    const active = this.active;
+    this.active = undefined;
+    void vscode.commands.executeCommand('setContext', 'trainingDoctor.training', false);
+    this.statusBar.hide();
+    if (!active) return;
+    if (outcome.kind === 'crashed' || (outcome.kind === 'stopped' && active.runId && !active.ended)) {
+      const reason = outcome.reason ?? 'The trainer process ended unexpectedly.';
+      this.output.appendLine(reason);
+      if (active.runDir) {
+        try {
+          markRunFailed(active.runDir, reason);
+        } catch {
+          // The folder may be gone; the message below still tells the user.
+        }
+      }
+      if (active.runId) {
+        this.store.record(active.runId, {
+          type: 'run-ended', status: 'failed', reason, epochsCompleted: 0, steps: 0, durationMs: 0, final: { metrics: {}, valMetrics: {} }, findings: [],
+        });
+      }
+      void vscode.window.showErrorMessage(`Training Doctor: the run failed. ${reason}`, 'Show Output').then((choice) => choice && this.output.show(true));
+      return;
+    }
+    if (active.ended) {
+      const { status, findings, reason } = active.ended;
+      const loud = findings.filter((f) => f.severity !== 'info').length;
+      const text = `Run ${status}${reason && status !== 'completed' ? `: ${reason}` : ''}${loud ? ` ${loud} finding(s) to look at.` : ''}`;
+      const show = status === 'failed' ? vscode.window.showErrorMessage : vscode.window.showInformationMessage;
+      void show(text, 'Open Dashboard').then((choice) => choice && vscode.commands.executeCommand('trainingDoctor.openDashboard', active.runId));
+    }
+  }
+
+  /** Applies one of a recorded finding's fixes to its config (the editor's text), then offers a re-run. */
+  async applyFix(runId: string, findingIndex: number, fixId: string): Promise<{ ok: boolean; message: string }> {
+    const data = this.store.getRunData(runId);
+    const finding = data?.findings[findingIndex];
+    const configPath = data?.started?.configPath;
+    const fix = finding?.fixes.find((f) => f.id === fixId);
+    if (!finding || !fix || !configPath) return { ok: false, message: 'That finding or fix is no longer available.' };
+    const uri = vscode.Uri.file(configPath);
+    const document = await vscode.workspace.openTextDocument(uri);
+    const result = applyFix(document.getText(), finding, fix);
+    if ('error' in result) return { ok: false, message: result.error };
+    const edit = new vscode.WorkspaceEdit();
+    for (const e of result.edits) {
+      edit.replace(uri, new vscode.Range(document.positionAt(e.offset), document.positionAt(e.offset + e.length)), e.content);
+    }
+    if (!(await vscode.workspace.applyEdit(edit))) return { ok: false, message: 'The editor refused the edit.' };
+    await document.save();
+    await vscode.window.showTextDocument(document, { preview: false, preserveFocus: true });
+    void vscode.window.showInformationMessage(`Applied ${fix.title}.`, 'Re-run').then((choice) => choice && this.start('train', uri));
+    return { ok: true, message: `Applied ${fix.title}.` };
+  }
+
+  async rerun(runId: string): Promise<void> {
+    const configPath = this.store.getRunData(runId)?.started?.configPath;
+    if (configPath) await this.start('train', vscode.Uri.file(configPath));
+  }
+
+  async revealConfig(runId: string, findingIndex?: number): Promise<void> {
+    const data = this.store.getRunData(runId);
+    const configPath = data?.started?.configPath;
+    if (!configPath) return;
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.file(configPath));
+    // The first column: the dashboard sits beside it and stays in view.
+    const editor = await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.One });
+    const finding = findingIndex !== undefined ? data?.findings[findingIndex] : undefined;
+    if (finding?.path) {
+      const range = locatePath(finding.path, parseTree(document.getText()), document.getText());
+      if (range) {
+        const start = document.positionAt(range.offset);
+        editor.selection = new vscode.Selection(start, document.positionAt(range.offset + range.length));
+        editor.revealRange(new vscode.Range(start, start), vscode.TextEditorRevealType.InCenter);
+      }
+    }
+  }
+
+  dispose(): void {
+    this.active?.client.kill('The window closed.');
+    this.statusBar.dispose();
+    this.output.dispose();
+    this.startedEmitter.dispose();
+  }
+}
