@@ -1,8 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { performance } from 'node:perf_hooks';
 import { parseTrainConfig } from '../../../src/core/config/parseConfig';
 import { configText } from './configTestHelpers';
+import { medianMs } from '../../support/medianTime';
 
 /** 200 layers: a conv stem, residual blocks of conv/BN/activation, then a dense head. */
 function bigConfig(): string {
@@ -20,19 +20,6 @@ function bigConfig(): string {
   layers.push({ type: 'globalAveragePooling2d' }, { type: 'dense', units: 32, activation: 'relu' }, { type: 'dropout', rate: 0.2 });
   layers.push({ type: 'dense', units: 10, activation: 'softmax' });
   return `// generated\n${configText({ data: { dataset: 'mnist', shape: 'image' }, input: [28, 28, 1], layers })}`;
-}
-
-/** Median wall time of `run` in ms, after a few warm-up runs so the JIT has compiled the hot paths. */
-function medianMs(run: () => void, runs = 15, warmup = 5): number {
-  for (let i = 0; i < warmup; i++) run();
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const start = performance.now();
-    run();
-    times.push(performance.now() - start);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)];
 }
 
 describe('parseTrainConfig performance', () => {

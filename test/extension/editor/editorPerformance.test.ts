@@ -6,19 +6,7 @@ import { buildDiagnostics } from '../../../src/extension/editor/editorDiagnostic
 import { layerHints } from '../../../src/extension/editor/layerHintModel';
 import { quickFixEdits, quickFixesFor } from '../../../src/extension/editor/quickFixModel';
 import { twoHundredLayerConfig } from './editorTestHelpers';
-
-/** Median wall time of `run` in ms, after warm-up runs so the JIT has compiled the hot paths. */
-function medianMs(run: () => void, runs = 15, warmup = 5): number {
-  for (let i = 0; i < warmup; i++) run();
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const start = performance.now();
-    run();
-    times.push(performance.now() - start);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)];
-}
+import { medianMs } from '../../support/medianTime';
 
 describe('editor performance on a 200-layer config', () => {
   const text = twoHundredLayerConfig();

@@ -1,9 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { performance } from 'node:perf_hooks';
 import { parseTrainConfig } from '../../../../src/core/config/parseConfig';
 import { runStaticRules } from '../../../../src/core/diagnosis/diagnosisRegistry';
 import { conv, dense, MNIST_IMAGES } from './staticTestHelpers';
+import { medianMs } from '../../../support/medianTime';
 
 /** A config written the way people write them: one layer per line. */
 function compactConfig(data: unknown, input: number[], layers: unknown[], training: unknown): string {
@@ -38,18 +38,6 @@ function deepMlpConfig(): string {
   const layers = Array.from({ length: 199 }, () => dense(64, 'tanh', { type: 'randomNormal', stddev: 0.05 }, { biasRegularizer: { l2: 0.01 } }));
   layers.push(dense(10, 'softmax'));
   return compactConfig({ dataset: { synthetic: 'gaussian', features: 64, classes: 10 } }, [64], layers, { epochs: 50, optimizer: { type: 'sgd', learningRate: 3 } });
-}
-
-function medianMs(run: () => void, runs = 15, warmup = 5): number {
-  for (let i = 0; i < warmup; i++) run();
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const start = performance.now();
-    run();
-    times.push(performance.now() - start);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)];
 }
 
 describe('static analysis performance', () => {
