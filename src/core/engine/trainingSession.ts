@@ -143,11 +143,12 @@ class TrainingSession {
       },
       findings: this.findings,
     };
-    this.emit(ended);
+    // The record first: whoever hears run-ended may read run.json at once.
     this.folder?.update({
       status, reason, endedAt: new Date().toISOString(), durationMs: ended.durationMs,
       epochsCompleted: this.epochsCompleted, steps: this.stepCount, final: ended.final, findingCount: this.findings.length,
     });
+    this.emit(ended);
     return ended;
   }
 

@@ -30,6 +30,7 @@ export function registerEditorFeatures(context: vscode.ExtensionContext, extensi
   const collection = vscode.languages.createDiagnosticCollection('training-doctor');
   const tracked = new Map<string, vscode.TextDocument>();
   let hints: LayerHintsProvider | undefined;
+  let lenses: TrainCodeLensProvider | undefined;
 
   const engine = new ConfigDiagnosticsEngine({
     documentFor(key) {
@@ -39,6 +40,7 @@ export function registerEditorFeatures(context: vscode.ExtensionContext, extensi
     publish(key, published) {
       const document = tracked.get(key);
       if (document) collection.set(document.uri, published.diagnostics.map((d) => toDiagnostic(d, rulesDoc, anchors)));
+      lenses?.refresh();
     },
     clear(key) {
       collection.delete(vscode.Uri.parse(key));
@@ -48,6 +50,7 @@ export function registerEditorFeatures(context: vscode.ExtensionContext, extensi
     dataChecks: new DataCheckCache(workerDataLoaders(vscode.Uri.joinPath(extensionUri, 'dist', 'dataWorker.js').fsPath)),
   });
   hints = new LayerHintsProvider(engine);
+  lenses = new TrainCodeLensProvider(engine);
 
   const open = (document: vscode.TextDocument) => {
     if (!isConfigDocument(document)) return;
@@ -69,7 +72,8 @@ export function registerEditorFeatures(context: vscode.ExtensionContext, extensi
     csvWatcher,
     vscode.languages.registerCodeActionsProvider(CONFIG_SELECTOR, new ConfigQuickFixProvider(engine), ConfigQuickFixProvider.metadata),
     vscode.languages.registerInlayHintsProvider(CONFIG_SELECTOR, hints),
-    vscode.languages.registerCodeLensProvider(CONFIG_SELECTOR, new TrainCodeLensProvider(engine)),
+    lenses,
+    vscode.languages.registerCodeLensProvider(CONFIG_SELECTOR, lenses),
     vscode.workspace.onDidOpenTextDocument(open),
     vscode.workspace.onDidCloseTextDocument(close),
     vscode.workspace.onDidChangeTextDocument((event) => {

@@ -6,8 +6,20 @@ import { configLenses } from './codeLensModel';
 import type { ConfigDiagnosticsEngine } from './configDiagnosticsEngine';
 import { configDocument, toRange } from './vscodeConversions';
 
-export class TrainCodeLensProvider implements vscode.CodeLensProvider {
+export class TrainCodeLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** Fired when a document's analysis is published: VS Code may have asked before it existed. */
+  readonly onDidChangeCodeLenses = this.changed.event;
+
   constructor(private readonly engine: ConfigDiagnosticsEngine) {}
+
+  refresh(): void {
+    this.changed.fire();
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
 
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
     const { parsed, positions } = this.engine.analysisFor(configDocument(document));

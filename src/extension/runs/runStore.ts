@@ -70,7 +70,9 @@ export class RunStore implements vscode.Disposable {
   listRuns(): RunListEntry[] {
     const entries: RunListEntry[] = [];
     const seen = new Set<string>();
-    for (const data of this.live.values()) {
+    // Runs of this window, live or just ended, are known better from their events than from disk.
+    for (const data of [...this.live.values(), ...this.cache.values()]) {
+      if (!data.started || seen.has(data.runId)) continue;
       entries.push(entryOf(data));
       seen.add(data.runId);
     }

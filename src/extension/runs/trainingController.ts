@@ -245,7 +245,9 @@ export class TrainingController implements vscode.Disposable {
     }
     if (!(await vscode.workspace.applyEdit(edit))) return { ok: false, message: 'The editor refused the edit.' };
     await document.save();
-    await vscode.window.showTextDocument(document, { preview: false, preserveFocus: true });
+    // Where the file is already shown, else the first column: never over the dashboard that asked.
+    const shownIn = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === uri.toString())?.viewColumn;
+    await vscode.window.showTextDocument(document, { preview: false, preserveFocus: true, viewColumn: shownIn ?? vscode.ViewColumn.One });
     void vscode.window.showInformationMessage(`Applied ${fix.title}.`, 'Re-run').then((choice) => choice && this.start('train', uri));
     return { ok: true, message: `Applied ${fix.title}.` };
   }

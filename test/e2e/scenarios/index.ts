@@ -1,0 +1,10 @@
+// The scenarios, in the order the runner runs them (their numbers on the command line).
+
+import type { Scenario } from '../harness/scenario';
+import { s1QuickFix } from './s1QuickFix';
+import { s2Train } from './s2Train';
+import { s3FixFinding } from './s3FixFinding';
+import { s4Stop } from './s4Stop';
+import { s5Reload } from './s5Reload';
+
+export const allScenarios: Scenario[] = [s1QuickFix, s2Train, s3FixFinding, s4Stop, s5Reload];

@@ -1,0 +1,100 @@
+// Scenario 4: stopping a run mid-way. A long MNIST run is watched while it trains (its charts grow
+// between two looks), then "Training Doctor: Stop Training" from the palette ends it within
+// seconds: the trainer process is gone, the panel, the side bar and run.json say "cancelled", and
+// the data recorded so far is kept (the charts and metrics.jsonl). A second run is cancelled from
+// the progress notification's Cancel button.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { dashboardFrame, describe, openSidebar, points, readDashboard, waitDashboard } from '../harness/dashboard';
+import type { Scenario } from '../harness/scenario';
+import type { Session } from '../harness/session';
+
+const CONFIG = 'mnist-long.train.json';
+const STOP_WITHIN_S = 10;
+
+async function startRun(s: Session, runsBefore: number) {
+  await s.openFile(CONFIG); // the config's editor must be the active one: Train Model acts on it
+  await s.runCommand('Training Doctor: Train Model');
+  const run = await s.waitFor('a new run folder', () => {
+    const runs = s.runRecords();
+    return runs.length > runsBefore ? runs[runs.length - 1] : undefined;
+  }, { timeout: 60_000 });
+  const runId = String(run.record.id);
+  const folderAt = s.elapsed();
+  const panel = await dashboardFrame(s, 'panel', { runId, timeout: 60_000 });
+  s.log(`run folder at ${folderAt.toFixed(1)} s, its panel loaded at ${s.elapsed().toFixed(1)} s`);
+  return { runId, panel, dir: run.dir };
+}
+
+export const s4Stop: Scenario = {
+  id: 's4-stop',
+  title: 'stop a run mid-way (palette, then the notification\'s Cancel): cancelled within seconds, data kept',
+  timeoutMs: 180_000,
+  async run(s, t) {
+    // --- a live run: the panel grows while it trains ----------------------------------------------
+    // The side bar is opened first. In a fresh window, the first webview created while a run trains
+    // has been seen to get its content only when the run ends (see the README, "Known issues"); with
+    // one webview loaded beforehand the panel loads at once and both update live.
+    const sidebar = await openSidebar(s);
+    await waitDashboard(s, () => sidebar, 'the side bar to say there is no run yet', (d) => d.hook && d.history.length === 0, { timeout: 20_000 });
+    const a = await startRun(s, 0);
+    const early = await waitDashboard(s, () => a.panel, 'the live run to have steps and a statistics sample', (d) => d.status === 'running' && (d.summary?.steps ?? 0) > 0 && (d.summary?.layerStats ?? 0) > 0, { timeout: 60_000, interval: 150 });
+    const later = await waitDashboard(s, () => a.panel, 'the live run\'s charts to grow', (d) => d.status === 'running' && (d.summary?.steps ?? 0) > (early.summary?.steps ?? 0) + 20 && points(d, 'loss', 'train loss (per step)') > points(early, 'loss', 'train loss (per step)'), { timeout: 60_000, interval: 250 });
+    t.note(`while training: ${describe(early)}  →  ${describe(later)}`);
+    await t.ok(points(later, 'activations', 'activation std') > 0 && (later.charts.find((c) => c.name === 'gradient-norms')?.datasets.length ?? 0) > 0, 'per-layer charts have data while the run trains');
+    const sideLive = await waitDashboard(s, () => sidebar, 'the side bar to show the run as running', (d) => d.history.some((h) => h.runId === a.runId && h.status === 'running'), { timeout: 20_000 });
+    t.note(`side bar while training: ${sideLive.meta}`);
+    await t.ok(s.trainerPids().length > 0, 'a trainer process runs under code-server');
+    await s.screenshot('s4-stop-01-running');
+
+    // --- Stop Training from the palette --------------------------------------------------------------
+    const tStop = Date.now();
+    await s.runCommand('Training Doctor: Stop Training');
+    const stopped = await waitDashboard(s, () => a.panel, 'the panel to say cancelled', (d) => d.status === 'cancelled', { timeout: 30_000, interval: 100 });
+    const stopS = (Date.now() - tStop) / 1000;
+    await s.waitFor('the trainer process to exit', () => s.trainerPids().length === 0, { timeout: 15_000 });
+    const goneS = (Date.now() - tStop) / 1000;
+    t.note(`Stop Training → panel "cancelled" in ${stopS.toFixed(1)} s, trainer process gone in ${goneS.toFixed(1)} s; ${describe(stopped)}`);
+    await t.ok(stopS < STOP_WITHIN_S, `stopped within ${STOP_WITHIN_S} s (took ${stopS.toFixed(1)} s)`);
+    const record = await s.waitFor('run.json to say cancelled', () => {
+      const r = s.runRecords().find((x) => x.record.id === a.runId)?.record;
+      return r && r.status === 'cancelled' ? r : undefined;
+    }, { timeout: 10_000 });
+    await t.ok(Number(record.steps) > 0 && Number(record.epochsCompleted) < 30, `run.json keeps the progress (steps ${record.steps}, epochs ${record.epochsCompleted}/30)`);
+    const lines = fs.readFileSync(path.join(a.dir, 'metrics.jsonl'), 'utf8').trim().split('\n').length;
+    await t.ok(lines > 10, `metrics.jsonl kept the events (${lines} lines)`);
+    await t.ok(points(stopped, 'loss', 'train loss (per step)') >= points(later, 'loss', 'train loss (per step)'), 'the panel keeps the recorded curves after the stop');
+    t.note(`run.json: status ${record.status}, reason "${record.reason ?? ''}", ${record.epochsCompleted} epochs, ${record.steps} steps; metrics.jsonl ${lines} lines`);
+    const side = await waitDashboard(s, () => sidebar, 'the side bar to list the run as cancelled', (d) => d.history.some((h) => h.runId === a.runId && h.status === 'cancelled'), { timeout: 15_000, quiet: true })
+      .catch(async () => readDashboard(sidebar));
+    t.note(`side bar: current run "${side.status}"; runs: ${side.history.map((h) => `${h.name} (${h.status}) ${h.text}`).join(' | ')}`);
+    await t.expect(side.history.some((h) => h.runId === a.runId && h.status === 'cancelled'),
+      `the side bar's run list shows the stopped run as cancelled within 15 s (it shows: ${side.history.map((h) => `${h.runId} ${h.status}`).join(', ')})`);
+    await s.screenshot('s4-stop-02-cancelled');
+
+    // --- Cancel from the progress notification ---------------------------------------------------------
+    const b = await startRun(s, 1);
+    await waitDashboard(s, () => b.panel, 'the second run to be training', (d) => d.status === 'running' && (d.summary?.steps ?? 0) > 0, { timeout: 60_000 });
+    const toast = s.page.locator('.notifications-toasts .notification-toast', { hasText: `Training ${CONFIG}` });
+    await toast.first().waitFor({ state: 'visible', timeout: 15_000 });
+    await s.screenshot('s4-stop-03-progress-notification');
+    const tCancel = Date.now();
+    await toast.first().locator('.monaco-button', { hasText: 'Cancel' }).first().click();
+    const cancelled = await waitDashboard(s, () => b.panel, 'the second run to say cancelled', (d) => d.status === 'cancelled', { timeout: 30_000, interval: 100 });
+    const cancelS = (Date.now() - tCancel) / 1000;
+    t.note(`notification Cancel → "cancelled" in ${cancelS.toFixed(1)} s; ${describe(cancelled)}`);
+    await t.ok(cancelS < STOP_WITHIN_S, `cancelled within ${STOP_WITHIN_S} s (took ${cancelS.toFixed(1)} s)`);
+    const record2 = await s.waitFor('the second run.json to say cancelled', () => {
+      const r = s.runRecords().find((x) => x.record.id === b.runId)?.record;
+      return r && r.status === 'cancelled' ? r : undefined;
+    }, { timeout: 10_000 });
+    await s.waitFor('the trainer process to exit', () => s.trainerPids().length === 0, { timeout: 15_000 });
+    t.note(`second run.json: ${record2.status}, ${record2.steps} steps`);
+    const side2 = await waitDashboard(s, () => sidebar, 'the side bar to list the second run as cancelled', (d) => d.history.some((h) => h.runId === b.runId && h.status === 'cancelled'), { timeout: 15_000, quiet: true })
+      .catch(async () => readDashboard(sidebar));
+    await t.expect(side2.history.some((h) => h.runId === b.runId && h.status === 'cancelled'),
+      `the side bar's run list shows the second run as cancelled within 15 s (it shows: ${side2.history.map((h) => `${h.runId} ${h.status}`).join(', ')})`);
+    await s.screenshot('s4-stop-04-cancelled-from-notification');
+  },
+};
