@@ -4,6 +4,7 @@
 // in the child process, so activation stays fast and the extension host stays responsive.
 
 import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import type { TrainerJob } from '../core/trainerProcess/trainerProtocol';
 import { registerDashboards } from './dashboard/registerDashboards';
@@ -15,6 +16,7 @@ import { TrainingController } from './runs/trainingController';
 const CONFIG_GLOB = '**/*.train.json';
 
 export function activate(context: vscode.ExtensionContext): void {
+  const started = performance.now();
   const editor = registerEditorFeatures(context, context.extensionUri);
   const store = new RunStore(() => (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath));
   const controller = new TrainingController(context.extensionUri, store, editor);
@@ -67,6 +69,7 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
     vscode.commands.registerCommand('trainingDoctor.compareRuns', () => compareRuns()),
   );
+  controller.log(`Training Doctor activated in ${(performance.now() - started).toFixed(1)} ms (no TensorFlow.js in the extension host).`);
 }
 
 /** The config to act on: the active editor's when it is one, else the user's pick among the workspace's. */

@@ -52,6 +52,11 @@ export class TrainingController implements vscode.Disposable {
     this.output = vscode.window.createOutputChannel('Training Doctor');
   }
 
+  /** A line in the output channel (the extension reports its own activation time here). */
+  log(line: string): void {
+    this.output.appendLine(line);
+  }
+
   get isBusy(): boolean {
     return this.active !== undefined;
   }
