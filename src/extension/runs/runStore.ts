@@ -41,10 +41,9 @@ export class RunStore implements vscode.Disposable {
       this.live.set(runId, data);
     }
     applyEvent(data, event);
-    if (event.type === 'run-started') {
-      this.activeRunId = runId;
-      this.historyEmitter.fire();
-    }
+    if (event.type === 'run-started') this.activeRunId = runId;
+    // The history shows each run's epoch count and status: refresh it when those change.
+    if (event.type === 'run-started' || event.type === 'epoch-end') this.historyEmitter.fire();
     if (this.pending && this.pending.runId !== runId) this.flush();
     (this.pending ??= { runId, events: [] }).events.push(event);
     if (event.type === 'run-ended') {

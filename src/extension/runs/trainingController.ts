@@ -227,7 +227,7 @@ export class TrainingController implements vscode.Disposable {
     if (active.ended) {
       const { status, findings, reason } = active.ended;
       const loud = findings.filter((f) => f.severity !== 'info').length;
-      const text = `Run ${status}${reason && status !== 'completed' ? `: ${reason}` : ''}${loud ? ` ${loud} finding(s) to look at.` : ''}`;
+      const text = `Run ${status}${reason && status !== 'completed' ? `: ${reason}` : '.'}${loud ? ` ${loud} finding(s) to look at.` : ''}`;
       const show = status === 'failed' ? vscode.window.showErrorMessage : vscode.window.showInformationMessage;
       void show(text, 'Open Dashboard').then((choice) => choice && vscode.commands.executeCommand('trainingDoctor.openDashboard', active.runId));
     }
