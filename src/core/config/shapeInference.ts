@@ -35,7 +35,8 @@ function convOutput(size: number, kernel: number, stride: number, padding: 'vali
   return padding === 'same' ? Math.ceil(size / stride) : Math.floor((size - kernel) / stride) + 1;
 }
 
-function layerPath(index: number[]): JsonPath {
+/** A layer's JSON path from its index path: [3] → model.layers[3], [3, 1] → model.layers[3].layers[1]. */
+export function layerPath(index: number[]): JsonPath {
   const path: JsonPath = ['model', 'layers'];
   index.forEach((i, depth) => {
     if (depth > 0) path.push('layers');

@@ -33,6 +33,11 @@ export interface LayerStats {
 
 const RELU_FAMILY = new Set(['relu', 'relu6']);
 const SATURATING = new Set(['tanh', 'sigmoid', 'hardSigmoid']);
+
+/** Whether layers with this activation get a saturated fraction (the live saturation rule's scope). */
+export function measuresSaturation(activation: string | undefined): boolean {
+  return activation !== undefined && SATURATING.has(activation);
+}
 /** Relative closeness to the asymptote that counts as saturated (the derivative is then < ~2%). */
 export const SATURATION_MARGIN = 0.01;
 
@@ -54,7 +59,7 @@ export function activationStatsTensor(tf: Tf, outputs: Tensor[], tracked: Tracke
         const unitAxes = a.shape.slice(0, -1).map((_, axis) => axis);
         dead = tf.mean(tf.cast(tf.equal(tf.max(a, unitAxes), 0), 'float32'));
       }
-      if (SATURATING.has(layer.activation)) saturated = saturationFraction(tf, a, layer.activation);
+      if (measuresSaturation(layer.activation)) saturated = saturationFraction(tf, a, layer.activation);
       return tf.stack([mean, tf.sqrt(variance), zero, saturated, dead]);
     });
     return tf.concat(rows);

@@ -3,7 +3,8 @@
 
 import type { TrainConfig } from '../../config/trainConfig';
 import type { FixArgs, FixContext, FixDefinition } from './fixDefinition';
-import { asIndexPaths, describeLayers, layerAt, layerPath, targetLayers } from './layerTargets';
+import { layerPath } from '../../config/shapeInference';
+import { asIndexPaths, describeLayers, layerAt, targetLayers } from './layerTargets';
 
 function initializerFix(id: string, defaultInitializer: string): FixDefinition {
   const initializerOf = (args: FixArgs) => (typeof args.initializer === 'string' ? args.initializer : defaultInitializer);

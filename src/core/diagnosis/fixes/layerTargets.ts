@@ -3,21 +3,13 @@
 // layer.
 
 import type { JSONPath } from 'jsonc-parser';
+import { layerPath } from '../../config/shapeInference';
 import type { LayerConfig, TrainConfig } from '../../config/trainConfig';
 import type { Finding } from '../finding';
 import type { FixArgs } from './fixDefinition';
 
 /** A layer's index path: [i] at the top level, [i, j] inside the residual block at i. */
 export type IndexPath = number[];
-
-export function layerPath(indexPath: IndexPath): JSONPath {
-  const path: JSONPath = ['model', 'layers'];
-  indexPath.forEach((i, depth) => {
-    if (depth > 0) path.push('layers');
-    path.push(i);
-  });
-  return path;
-}
 
 /** The JSON path of the array holding the layer, and the layer's position in it. */
 export function containerOf(indexPath: IndexPath): { array: JSONPath; position: number } {

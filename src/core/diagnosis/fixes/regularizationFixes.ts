@@ -4,7 +4,8 @@
 
 import type { TrainConfig } from '../../config/trainConfig';
 import type { FixArgs, FixContext, FixDefinition } from './fixDefinition';
-import { asIndexPaths, describeLayers, layerAt, layerPath, targetLayers, type IndexPath } from './layerTargets';
+import { layerPath } from '../../config/shapeInference';
+import { asIndexPaths, describeLayers, layerAt, targetLayers, type IndexPath } from './layerTargets';
 
 /** Every dense/conv layer, top-level and in residual branches. */
 function weightedLayers(config: TrainConfig): IndexPath[] {

@@ -6,7 +6,8 @@
 
 import type { LayerConfig, ResidualLayerConfig, TrainConfig } from '../../config/trainConfig';
 import type { FixArgs, FixContext, FixDefinition } from './fixDefinition';
-import { asIndexPaths, describeIndices, layerPath } from './layerTargets';
+import { layerPath } from '../../config/shapeInference';
+import { asIndexPaths, describeIndices } from './layerTargets';
 
 export interface ZeroInitTarget {
   /** Index path of the layer to change. */

@@ -6,6 +6,7 @@ import type { JsonPath } from '../../config/configProblem';
 import type { ShapeReport } from '../../config/shapeInference';
 import type { ActivationName, InitializerConfig, LayerConfig, TrainConfig } from '../../config/trainConfig';
 import type { InputStatistics } from '../../data/dataset';
+import { measuresSaturation } from '../../engine/layerStatistics';
 
 export const LEARNING_RATE_PATH: JsonPath = ['training', 'optimizer', 'learningRate'];
 
@@ -143,17 +144,12 @@ export function hiddenWeightedLayers(config: TrainConfig): number[] {
   return config.model.layers.flatMap((layer, index) => ((layer.type === 'dense' || layer.type === 'conv2d') && index !== last ? [index] : []));
 }
 
-const SATURATING_ACTIVATIONS: ReadonlySet<string> = new Set(['tanh', 'sigmoid', 'hardSigmoid']);
-
-export function isSaturatingActivation(activation: string | undefined): boolean {
-  return activation !== undefined && SATURATING_ACTIVATIONS.has(activation);
-}
 
 /** Whether a hidden layer (top level or inside a residual block) uses tanh or sigmoid. */
 export function usesSaturatingActivations(config: TrainConfig): boolean {
   const last = config.model.layers.length - 1;
   const visit = (layers: LayerConfig[], topLevel: boolean): boolean => layers.some((layer, i) =>
-    layer.type === 'residual' ? visit(layer.layers, false) : !(topLevel && i === last) && isSaturatingActivation(activationOf(layer)));
+    layer.type === 'residual' ? visit(layer.layers, false) : !(topLevel && i === last) && measuresSaturation(activationOf(layer)));
   return visit(config.model.layers, true);
 }
 

@@ -3,7 +3,7 @@
 
 import { findNodeAtLocation, type Node as JsonNode } from 'jsonc-parser';
 import type { JsonPath } from '../../config/configProblem';
-import { layerPath } from '../fixes/layerTargets';
+import { layerPath } from '../../config/shapeInference';
 import type { StaticContext } from '../rule';
 
 /** Without the parse tree, paths name the property and locators fall back to its nearest ancestor. */
