@@ -78,3 +78,9 @@ if (watch) {
 } else {
   await esbuild.build(webviewOptions);
 }
+
+// VS Code's JSON support gets a copy of the schema without its validation keywords (see
+// scripts/editorSchema.mjs): the extension reports those problems itself, with codes.
+const { editorSchema } = await import('./editorSchema.mjs');
+const fullSchema = JSON.parse(fs.readFileSync(path.join(root, 'schemas', 'train.schema.json'), 'utf8'));
+fs.writeFileSync(path.join(dist, 'train.editor.schema.json'), `${JSON.stringify(editorSchema(fullSchema), null, 2)}\n`);

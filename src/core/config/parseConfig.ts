@@ -100,7 +100,7 @@ export function parseTrainConfig(text: string, fileName: string): ParsedConfig {
   // "value expected" at an offset past its end.
   const tree = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: true });
   if (errors.length > 0 || !tree) {
-    const problems = errors.length > 0 ? syntaxProblems(errors, text) : [{ code: 'json.syntax', severity: 'error' as const, message: 'The file is empty: a config is a JSON object.', path: [] }];
+    const problems = errors.length > 0 ? syntaxProblems(errors, text) : [{ code: 'json.empty', severity: 'error' as const, message: 'The file is empty: a config is a JSON object.', path: [] }];
     return { problems: locateProblems(problems, undefined, text), tree, text };
   }
   const validation = validateAgainstSchema(tree, trainConfigSchema);

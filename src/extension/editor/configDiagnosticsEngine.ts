@@ -36,6 +36,11 @@ export interface EngineOptions {
   clear(key: string): void;
   /** The data statistics of a document arrived (inlay hints depend on them). */
   onDataReady?(key: string): void;
+  /**
+   * True while VS Code's JSON support validates these files: it already reports syntax errors,
+   * so ours would be listed twice.
+   */
+  editorReportsSyntax?: () => boolean;
   clock?: Clock;
   dataChecks?: DataCheckCache;
   /** Quiet time after the last change before the fast pass (ms). */
@@ -172,11 +177,17 @@ export class ConfigDiagnosticsEngine {
       dataProblems = state.data?.problems ?? this.lastDataProblems.get(key) ?? [];
       if (state.data) this.lastDataProblems.set(key, state.data.problems);
     }
+    const problems = this.options.editorReportsSyntax?.() ? parsed.problems.filter((p) => !isParserError(p)) : parsed.problems;
     const diagnostics = buildDiagnostics({
-      positions, tree: parsed.tree, problems: parsed.problems, dataProblems, findings, external: this.external.get(key),
+      positions, tree: parsed.tree, problems, dataProblems, findings, external: this.external.get(key),
     });
     const published = { version: state.version, diagnostics };
     this.published.set(key, published);
     this.options.publish(key, published);
   }
+}
+
+/** A syntax error found by the JSON parser (an empty file, json.empty, is ours alone to report). */
+function isParserError(problem: ConfigProblem): boolean {
+  return problem.code === 'json.syntax';
 }

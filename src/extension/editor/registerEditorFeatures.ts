@@ -46,6 +46,8 @@ export function registerEditorFeatures(context: vscode.ExtensionContext, extensi
       collection.delete(vscode.Uri.parse(key));
     },
     onDataReady: () => hints?.refresh(),
+    // VS Code's JSON language features report syntax errors unless the user turned validation off.
+    editorReportsSyntax: () => vscode.workspace.getConfiguration('json').get<boolean>('validate.enable', true),
     // Data loads in a worker thread so the extension host never waits on MNIST or a big CSV.
     dataChecks: new DataCheckCache(workerDataLoaders(vscode.Uri.joinPath(extensionUri, 'dist', 'dataWorker.js').fsPath)),
   });
@@ -81,6 +83,7 @@ export function registerEditorFeatures(context: vscode.ExtensionContext, extensi
     }),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration(INLAY_HINTS_SETTING)) hints?.refresh();
+      if (event.affectsConfiguration('json.validate.enable')) engine.refreshAll();
     }),
     csvWatcher.onDidChange(() => engine.refreshAll()),
     csvWatcher.onDidCreate(() => engine.refreshAll()),

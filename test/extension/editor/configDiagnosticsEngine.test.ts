@@ -28,7 +28,7 @@ function manualLoaders() {
   return { loaders, waiting, resolveAll: (stats = MEASURED) => waiting.splice(0).forEach((resolve) => resolve(stats)) };
 }
 
-function setup() {
+function setup(options: { editorReportsSyntax?: () => boolean } = {}) {
   const clock = new FakeClock();
   const docs = new Map<string, { version: number; text: string }>();
   const published: { key: string; at: number; p: PublishedDiagnostics }[] = [];
@@ -43,6 +43,7 @@ function setup() {
     publish: (key, p) => published.push({ key, at: clock.now, p }),
     clear: (key) => cleared.push(key),
     onDataReady: (key) => dataReady.push(key),
+    editorReportsSyntax: options.editorReportsSyntax,
     clock,
     dataChecks: new DataCheckCache(data.loaders),
   });
@@ -193,5 +194,23 @@ describe('diagnostics engine', () => {
     assert.ok(codes.includes('schema.unknown-property') && codes.includes('schema.missing-property'), codes.join());
     assert.ok(t.published[0].p.diagnostics.every((d) => d.severity === 'error' && d.origin === 'config'));
     assert.equal(t.data.waiting.length, 0);
+  });
+
+  it('leaves JSON syntax errors to VS Code while its JSON validation is on, and reports them when it is off', () => {
+    let vscodeValidates = true;
+    const t = setup({ editorReportsSyntax: () => vscodeValidates });
+    const broken = '{ "data": { "dataset": "mnist" }, "model": { "input": [784] "layers": [] } }';
+    t.open('a', broken);
+    assert.deepEqual(messages(t.published.at(-1)!.p), []);
+    vscodeValidates = false;
+    t.edit('a', `${broken} `);
+    t.clock.advance(1000);
+    const codes = t.published.at(-1)!.p.diagnostics.map((d) => d.code);
+    assert.ok(codes.length > 0 && codes.every((c) => c === 'json.syntax'), codes.join());
+    // An empty file is reported either way: VS Code's JSON support says nothing about it.
+    vscodeValidates = true;
+    t.edit('a', '// nothing yet\n');
+    t.clock.advance(1000);
+    assert.deepEqual(t.published.at(-1)!.p.diagnostics.map((d) => d.code), ['json.empty']);
   });
 });

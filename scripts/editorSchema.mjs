@@ -1,0 +1,116 @@
+// The schema VS Code's JSON support gets for *.train.json (contributes.jsonValidation), derived
+// from schemas/train.schema.json at build time.
+//
+// The extension validates configs itself, with rule-id codes, "did you mean" suggestions and links
+// to the docs. If VS Code's JSON service validated against the full schema too, every mistake
+// would be listed twice (once vaguer, without a code). So the editor's copy keeps what serves
+// completion and hover (properties, descriptions, defaults, the allowed values as examples) and
+// drops every keyword that produces a diagnostic.
+
+/** Keywords whose only job is to reject documents. */
+const VALIDATION_KEYWORDS = new Set([
+  'type', 'required', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf',
+  'minLength', 'maxLength', 'pattern', 'format', 'minItems', 'maxItems', 'uniqueItems',
+  'minProperties', 'maxProperties', 'propertyNames', 'dependencies', 'not',
+]);
+
+/** Keywords that hold one sub-schema. */
+const SCHEMA_KEYWORDS = ['items', 'additionalProperties', 'additionalItems', 'contains', 'if', 'then', 'else'];
+/** Keywords that hold a map of sub-schemas. */
+const SCHEMA_MAP_KEYWORDS = ['patternProperties', 'definitions', '$defs'];
+/** Keywords that hold a list of sub-schemas. */
+const SCHEMA_LIST_KEYWORDS = ['anyOf', 'oneOf', 'allOf'];
+
+/**
+ * An anyOf/oneOf whose object branches are told apart by one property's const (a layer's "type",
+ * an optimizer's "type"): that key and its values.
+ */
+function discriminatorOf(branches) {
+  const byKey = new Map();
+  for (const branch of branches) {
+    for (const [key, property] of Object.entries(branch?.properties ?? {})) {
+      if (property && typeof property === 'object' && 'const' in property) {
+        if (!byKey.has(key)) byKey.set(key, []);
+        byKey.get(key).push(property.const);
+      }
+    }
+  }
+  let best;
+  for (const [key, values] of byKey) if (!best || values.length > best.values.length) best = { key, values };
+  return best && best.values.length >= 2 ? best : undefined;
+}
+
+/**
+ * `discriminator`: the property whose const must stay, because this node is a branch of a union
+ * told apart by it.
+ */
+function relaxNode(node, discriminator) {
+  if (Array.isArray(node)) return node.map((item) => relaxNode(item));
+  if (!node || typeof node !== 'object') return node;
+  const out = {};
+  for (const [key, value] of Object.entries(node)) {
+    if (VALIDATION_KEYWORDS.has(key)) continue;
+    if (key === 'const') {
+      // Only a discriminator's const is kept (relaxProperties); any other is a suggestion.
+      out.examples = [value];
+    } else if (key === 'properties') {
+      out.properties = Object.fromEntries(Object.entries(value).map(([name, sub]) => {
+        const relaxed = relaxNode(sub);
+        if (name === discriminator && sub && typeof sub === 'object' && 'const' in sub) {
+          delete relaxed.examples;
+          relaxed.const = sub.const;
+        }
+        return [name, relaxed];
+      }));
+    } else if (key === 'enum') {
+      // Offered as completions, not enforced. An enum with one value is a constant: insert it.
+      out.examples = [...value];
+    } else if (key === 'additionalProperties' && typeof value === 'boolean') {
+      continue;
+    } else if (SCHEMA_KEYWORDS.includes(key)) {
+      out[key] = relaxNode(value);
+    } else if (SCHEMA_MAP_KEYWORDS.includes(key)) {
+      out[key] = Object.fromEntries(Object.entries(value).map(([name, sub]) => [name, relaxNode(sub)]));
+    } else if (SCHEMA_LIST_KEYWORDS.includes(key)) {
+      const union = key === 'allOf' ? undefined : discriminatorOf(value);
+      out[key] = value.map((branch) => relaxNode(branch, union?.key));
+    } else {
+      out[key] = value;
+    }
+  }
+  // Booleans offer true/false through their type; without it, through examples.
+  if (node.type === 'boolean' && !out.examples) out.examples = [true, false];
+  // A "const" stays where it tells branches apart: it makes completion offer the right
+  // properties inside {"type": "dense", …}. An unknown value would then fail every branch, so a
+  // last branch accepts exactly the values no branch claims, and offers the known ones.
+  for (const listKey of ['anyOf', 'oneOf']) {
+    const branches = node[listKey];
+    if (!Array.isArray(branches)) continue;
+    const discriminator = discriminatorOf(branches);
+    if (discriminator) {
+      out[listKey] = [...out[listKey], {
+        properties: {
+          [discriminator.key]: { not: { enum: discriminator.values }, examples: discriminator.values },
+        },
+      }];
+    }
+    if (listKey === 'oneOf') {
+      // oneOf fails when two branches match, and a relaxed branch matches almost anything.
+      out.anyOf = [...(out.anyOf ?? []), ...out.oneOf];
+      delete out.oneOf;
+    }
+  }
+  return out;
+}
+
+/** The editor's copy of the config schema: completion and hover, no validation (see above). */
+export function editorSchema(schema) {
+  const relaxed = relaxNode(schema);
+  return {
+    ...relaxed,
+    // VS Code's JSON service reads these two from the schema: configs may have comments and
+    // trailing commas (the engine's parser accepts both).
+    allowComments: true,
+    allowTrailingCommas: true,
+  };
+}
