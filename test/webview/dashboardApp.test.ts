@@ -102,6 +102,16 @@ const STREAM_IN_PAGE = `async ({ runId, layers }) => {
   return { maxGap, longTasks, draws: stats.draws - drawsBefore, maxDrawMs: stats.maxDrawMs, elapsedMs: performance.now() - start, batches: steps / perBatch };
 }`;
 
+interface Box { left: number; right: number; top: number; bottom: number; width: number }
+// As text, like STREAM_IN_PAGE: the boxes of the panel header's parts.
+const HEADER_BOXES_IN_PAGE = `(() => {
+  const box = (selector) => {
+    const r = document.querySelector(selector)?.getBoundingClientRect();
+    return r ? { left: r.left, right: r.right, top: r.top, bottom: r.bottom, width: r.width } : undefined;
+  };
+  return { title: box('.run-title'), status: box('.run-status'), actions: box('.header-actions'), stop: box('.header-actions .stop'), viewport: document.documentElement.clientWidth, scrollWidth: document.documentElement.scrollWidth };
+})()`;
+
 describe('dashboard webview in Chromium', { skip, timeout: 180_000 }, () => {
   let browser: Browser;
   const pages: HarnessPage[] = [];
@@ -325,6 +335,29 @@ describe('dashboard webview in Chromium', { skip, timeout: 180_000 }, () => {
     assert.equal(await page.page.locator('.findings .empty').innerText(), 'No findings so far.');
     await page.screenshot('sidebar-live');
     await assertHealthy(page);
+  });
+
+  test('in a narrow panel the header keeps its status badge, title and buttons apart, and nothing scrolls sideways', async () => {
+    for (const width of [320, 420, 560]) {
+      const page = await open({ kind: 'panel', width, height: 700 });
+      const events = readEvents(MNIST);
+      const runId = runIdOf(events);
+      // A live run (no run-ended yet): the Stop button is enabled and the badge says running.
+      await page.send({ type: 'snapshot', kind: 'panel', run: emptyRunData(runId), history: [], activeRunId: runId } satisfies HostToWebview);
+      await page.send({ type: 'append', runId, events: events.slice(0, 60) } satisfies HostToWebview);
+      await page.settle();
+      const boxes = await page.page.evaluate(HEADER_BOXES_IN_PAGE) as Record<'title' | 'status' | 'actions' | 'stop', Box | undefined> & { viewport: number; scrollWidth: number };
+      const { title, status, actions, stop } = boxes;
+      assert.ok(title && status && actions && stop, `header parts missing: ${JSON.stringify(boxes)}`);
+      const overlap = (a: Box | undefined, b: Box | undefined) => !!a && !!b && a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5;
+      assert.ok(!overlap(status, actions), `width ${width}: the status badge overlaps the buttons ${JSON.stringify(boxes)}`);
+      assert.ok(!overlap(title, actions) && !overlap(title, status), `width ${width}: the title overlaps ${JSON.stringify(boxes)}`);
+      assert.ok(status!.right <= boxes.viewport + 0.5 && stop!.right <= boxes.viewport + 0.5, `width ${width}: header content runs off the panel ${JSON.stringify(boxes)}`);
+      assert.ok(title!.width >= 40, `width ${width}: the title is squeezed to ${title!.width}px`);
+      assert.ok(boxes.scrollWidth <= boxes.viewport, `width ${width}: the page scrolls sideways (${boxes.scrollWidth}px of content in ${boxes.viewport}px)`);
+      if (width === 320) await page.screenshot('panel-narrow-header');
+      await assertHealthy(page);
+    }
   });
 
   test('malformed host messages are ignored', async () => {
