@@ -1,6 +1,7 @@
 // The actions above a *.train.json file's root object: train it, probe its initialization, find
 // its learning rate. The commands check workspace trust and the config's validity themselves;
-// the lenses only need a root object to sit on. A config with errors keeps them (the parse is
+// the lenses only need a root object to sit on. In a workspace the user has not trusted, one
+// lens says why nothing runs and opens the trust editor, instead of three that would only refuse. A config with errors keeps them (the parse is
 // error-tolerant), so they do not vanish and come back, shifting the text, at every keystroke.
 
 import type { ParsedConfig } from '../../core/config/parseConfig';
@@ -20,9 +21,15 @@ const LENSES: Omit<ConfigLens, 'span'>[] = [
   { title: 'Find learning rate', command: 'trainingDoctor.findLearningRate', tooltip: 'Run a learning-rate range test from the initial weights' },
 ];
 
-export function configLenses(parsed: ParsedConfig, positions: TextPositions): ConfigLens[] {
+const UNTRUSTED_LENS: Omit<ConfigLens, 'span'> = {
+  title: '$(shield) Training needs a trusted workspace',
+  command: 'workbench.trust.manage',
+  tooltip: 'Training, probing and the learning-rate search run the workspace\'s data and code, so they run only in a trusted workspace. Linting and quick fixes work everywhere. Click to manage workspace trust.',
+};
+
+export function configLenses(parsed: ParsedConfig, positions: TextPositions, { trusted = true }: { trusted?: boolean } = {}): ConfigLens[] {
   const root = parsed.tree;
   if (!root || root.type !== 'object') return [];
   const span = positions.span(root.offset, 1);
-  return LENSES.map((lens) => ({ ...lens, span }));
+  return (trusted ? LENSES : [UNTRUSTED_LENS]).map((lens) => ({ ...lens, span }));
 }

@@ -85,6 +85,8 @@ export function registerEditorFeatures(context: vscode.ExtensionContext, extensi
       if (event.affectsConfiguration(INLAY_HINTS_SETTING)) hints?.refresh();
       if (event.affectsConfiguration('json.validate.enable')) engine.refreshAll();
     }),
+    // Granting trust swaps the "needs a trusted workspace" lens for the Train/Probe/LR ones.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => lenses?.refresh()),
     csvWatcher.onDidChange(() => engine.refreshAll()),
     csvWatcher.onDidCreate(() => engine.refreshAll()),
     csvWatcher.onDidDelete(() => engine.refreshAll()),

@@ -23,7 +23,7 @@ export class TrainCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
 
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
     const { parsed, positions } = this.engine.analysisFor(configDocument(document));
-    return configLenses(parsed, positions).map((lens) =>
+    return configLenses(parsed, positions, { trusted: vscode.workspace.isTrusted }).map((lens) =>
       new vscode.CodeLens(toRange(lens.span), { title: lens.title, command: lens.command, tooltip: lens.tooltip, arguments: [document.uri] }));
   }
 }

@@ -64,7 +64,9 @@ export class TrainingController implements vscode.Disposable {
   /** Starts a job on a config; the editor's unsaved text is what runs. */
   async start(job: TrainerJob, uri: vscode.Uri): Promise<void> {
     if (!vscode.workspace.isTrusted) {
-      void vscode.window.showWarningMessage('Training Doctor runs training only in a trusted workspace (it executes the workspace\'s data and code). Linting works everywhere.');
+      // Reached from a lens, a dashboard button or another extension; the palette hides these commands.
+      const choice = await vscode.window.showWarningMessage('Training Doctor trains, probes and searches learning rates only in a trusted workspace (they run the workspace\'s data and code). Linting and quick fixes work everywhere.', 'Manage Workspace Trust');
+      if (choice) await vscode.commands.executeCommand('workbench.trust.manage');
       return;
     }
     if (this.active) {

@@ -25,6 +25,13 @@ describe('code lenses', () => {
     assert.equal(lensesOf('{ "model": { "layers": [ ').length, 3);
   });
 
+  it('in an untrusted workspace, shows one lens that says why nothing runs and opens the trust editor', () => {
+    const text = exampleText('mnist-mlp.train.json').text;
+    const lenses = configLenses(parseTrainConfig(text, 'test.train.json'), new TextPositions(text), { trusted: false });
+    assert.deepEqual(lenses.map((l) => [l.title, l.command]), [['$(shield) Training needs a trusted workspace', 'workbench.trust.manage']]);
+    assert.match(lenses[0].tooltip, /Linting and quick fixes work everywhere/);
+  });
+
   it('shows nothing on a file that is no config object', () => {
     assert.deepEqual(lensesOf(''), []);
     assert.deepEqual(lensesOf('// just a comment'), []);
