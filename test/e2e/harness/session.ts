@@ -53,6 +53,11 @@ export interface SessionOptions {
   viewport?: { width: number; height: number };
   /** Keep the run folder (code-server state, the workspace copy) after close. */
   keep?: boolean;
+  /**
+   * "off" (default): workspace trust disabled, everything runs. "restricted": trust enabled and
+   * the folder not trusted, so the window opens in Restricted Mode (no start-up prompt).
+   */
+  trust?: 'off' | 'restricted';
   log?: (line: string) => void;
 }
 
@@ -159,7 +164,10 @@ export class Session {
   private async boot(): Promise<void> {
     const fixture = this.opts.fixture ?? path.join(FIXTURES_DIR, 'workspace');
     fs.cpSync(fixture, this.workspaceDir, { recursive: true });
-    fs.writeFileSync(path.join(this.userDataDir, 'User', 'settings.json'), JSON.stringify({ ...QUIET_SETTINGS, ...this.opts.settings }, null, 2));
+    const trustSettings = this.opts.trust === 'restricted'
+      ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'always' }
+      : {};
+    fs.writeFileSync(path.join(this.userDataDir, 'User', 'settings.json'), JSON.stringify({ ...QUIET_SETTINGS, ...trustSettings, ...this.opts.settings }, null, 2));
 
     // 1. the packaged extension, installed the way a user installs a VSIX
     const vsix = vsixPath();
@@ -176,7 +184,7 @@ export class Session {
     this.baseUrl = `http://127.0.0.1:${port}`;
     const args = [this.tool.codeServerEntry, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
       '--extensions-dir', this.extensionsDir, '--user-data-dir', this.userDataDir,
-      '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', this.workspaceDir];
+      '--disable-telemetry', '--disable-update-check', ...(this.opts.trust === 'restricted' ? [] : ['--disable-workspace-trust']), this.workspaceDir];
     const tSpawn = Date.now();
     this.cs = spawn(this.tool.node24, args, { env: this.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     const csPid = this.cs.pid;
@@ -306,6 +314,31 @@ export class Session {
     }
     await this.page.keyboard.press('Enter');
     await widget.waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined); // some commands open another quick pick
+  }
+
+  /**
+   * The palette's rows for ">query" (aria-labels), after the list has settled; the palette is
+   * closed again. For checking that a command is (or is not) offered.
+   */
+  async paletteRows(query: string): Promise<string[]> {
+    const widget = this.page.locator('.quick-input-widget');
+    if (await widget.isVisible()) await this.page.keyboard.press('Escape');
+    await this.page.keyboard.press('F1');
+    const input = this.page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor({ state: 'visible', timeout: 10_000 });
+    await input.fill(`>${query}`);
+    let rows: string[] = [];
+    // The list filters asynchronously: read it until two looks agree.
+    for (let i = 0; i < 10; i++) {
+      await sleep(300);
+      const now = await this.page.$$eval('.quick-input-widget .quick-input-list .monaco-list-row', (els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+      if (i > 1 && JSON.stringify(now) === JSON.stringify(rows)) break;
+      rows = now;
+    }
+    await this.page.keyboard.press('Escape');
+    await widget.waitFor({ state: 'hidden', timeout: 5000 }).catch(() => undefined);
+    await sleep(200); // its fade-out, out of the next screenshot
+    return rows;
   }
 
   /** Opens a workspace file (path relative to the workspace) through Quick Open; waits for its editor. */

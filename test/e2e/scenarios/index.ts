@@ -6,5 +6,6 @@ import { s2Train } from './s2Train';
 import { s3FixFinding } from './s3FixFinding';
 import { s4Stop } from './s4Stop';
 import { s5Reload } from './s5Reload';
+import { s6Untrusted } from './s6Untrusted';
 
-export const allScenarios: Scenario[] = [s1QuickFix, s2Train, s3FixFinding, s4Stop, s5Reload];
+export const allScenarios: Scenario[] = [s1QuickFix, s2Train, s3FixFinding, s4Stop, s5Reload, s6Untrusted];
