@@ -531,6 +531,21 @@ export class Session {
     return [...(this.csPgid ? groupMembers(this.csPgid) : []), ...(this.browserPgid ? groupMembers(this.browserPgid) : [])];
   }
 
+  /** The text of an output channel's log file (VS Code writes each channel to the logs folder), or "". */
+  outputChannelText(channel: string): string {
+    const found: string[] = [];
+    const walk = (dir: string): void => {
+      for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+        const full = path.join(dir, entry.name);
+        if (entry.isDirectory()) walk(full);
+        else if (entry.name.endsWith(`-${channel}.log`)) found.push(fs.readFileSync(full, 'utf8'));
+      }
+    };
+    const logsRoot = path.join(this.userDataDir, 'logs');
+    if (fs.existsSync(logsRoot)) walk(logsRoot);
+    return found.join('\n');
+  }
+
   private saveLogs(): void {
     try {
       fs.writeFileSync(path.join(this.logDir, 'code-server.log'), this.csLog.join(''));

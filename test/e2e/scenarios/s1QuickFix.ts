@@ -95,6 +95,12 @@ export const s1QuickFix: Scenario = {
     t.note(`after the fix: ${left.length} init.symmetry row (layer 1), ${squigglesAfter} squiggle(s) (was ${squigglesBefore})`);
     await s.screenshot('s1-quickfix-03-after-fix');
 
+    // --- activation: lazy and fast (the extension logs how long activate() took) -------------------
+    const activation = await s.waitFor('the "activated in … ms" line in the Training Doctor output', () => s.outputChannelText('Training Doctor').match(/activated in ([\d.]+) ms/), { timeout: 10_000 });
+    const activationMs = Number(activation[1]);
+    t.note(`activate() took ${activationMs} ms`);
+    await t.ok(activationMs < 50, `the extension activates in under 50 ms (took ${activationMs} ms)`);
+
     // --- validation problems of a misspelled config ----------------------------------------------
     await s.openFile(TYPOS);
     const expected = ['schema.unknown-property', 'layer.unknown-type', 'schema.invalid-value'];
