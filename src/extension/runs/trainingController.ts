@@ -31,7 +31,12 @@ interface ActiveJob {
   runId?: string;
   runDir?: string;
   ended?: RunEndedEvent;
+  /** When the status bar last showed a step (Date.now()). */
+  statusShownAt: number;
 }
+
+/** The status bar shows the latest step at most this often. */
+const STATUS_INTERVAL_MS = 500;
 
 export class TrainingController implements vscode.Disposable {
   private active: ActiveJob | undefined;
@@ -93,7 +98,7 @@ export class TrainingController implements vscode.Disposable {
             resolve();
           },
         });
-        this.active = { job, uri, client };
+        this.active = { job, uri, client, statusShownAt: 0 };
         void vscode.commands.executeCommand('setContext', 'trainingDoctor.training', true);
         token.onCancellationRequested(() => client.stop());
       }),
@@ -175,11 +180,17 @@ export class TrainingController implements vscode.Disposable {
     if (event.type === 'run-started') this.startedEmitter.fire(event.runId);
     const started = this.store.getRunData(active.runId)?.started;
     switch (event.type) {
-      case 'step':
-        if (started && event.step % 5 === 0) {
+      case 'step': {
+        // By time, not every n steps: a small model trains >100 steps/s, and a status bar item
+        // rewritten tens of times a second kept a webview created meanwhile from loading in
+        // code-server (Chromium put off its service worker's update check until the run ended).
+        const now = Date.now();
+        if (started && now - active.statusShownAt >= STATUS_INTERVAL_MS) {
+          active.statusShownAt = now;
           this.statusBar.text = `$(pulse) epoch ${event.epoch + 1}/${started.epochs} · loss ${event.loss.toPrecision(3)} · ${started.backend}`;
         }
         break;
+      }
       case 'epoch-end': {
         const line = formatEpochLine(event, started?.epochs);
         this.output.appendLine(line);

@@ -11,7 +11,16 @@ import type { Scenario } from '../harness/scenario';
 import type { Session } from '../harness/session';
 
 const CONFIG = 'mnist-long.train.json';
-const STOP_WITHIN_S = 10;
+/** "Cancel stops it within a second": the trainer process is gone this soon after the command. */
+const EXIT_WITHIN_S = 1;
+/** …and the panel, fed in 150 ms batches and redrawn at most every 250 ms, says so this soon. */
+const SHOWN_WITHIN_S = 3;
+
+/** Seconds from `since` until no trainer process is left (polled every 25 ms). */
+async function secondsUntilTrainerExits(s: Session, since: number): Promise<number> {
+  await s.waitFor('the trainer process to exit', () => s.trainerPids().length === 0, { timeout: 15_000, interval: 25 });
+  return (Date.now() - since) / 1000;
+}
 
 async function startRun(s: Session, runsBefore: number) {
   await s.openFile(CONFIG); // the config's editor must be the active one: Train Model acts on it
@@ -23,8 +32,9 @@ async function startRun(s: Session, runsBefore: number) {
   const runId = String(run.record.id);
   const folderAt = s.elapsed();
   const panel = await dashboardFrame(s, 'panel', { runId, timeout: 60_000 });
+  const contentS = s.elapsed() - folderAt;
   s.log(`run folder at ${folderAt.toFixed(1)} s, its panel loaded at ${s.elapsed().toFixed(1)} s`);
-  return { runId, panel, dir: run.dir };
+  return { runId, panel, dir: run.dir, contentS };
 }
 
 export const s4Stop: Scenario = {
@@ -33,35 +43,37 @@ export const s4Stop: Scenario = {
   timeoutMs: 180_000,
   async run(s, t) {
     // --- a live run: the panel grows while it trains ----------------------------------------------
-    // The side bar is opened first. In a fresh window, the first webview created while a run trains
-    // has been seen to get its content only when the run ends (see the README, "Known issues"); with
-    // one webview loaded beforehand the panel loads at once and both update live.
-    const sidebar = await openSidebar(s);
-    await waitDashboard(s, () => sidebar, 'the side bar to say there is no run yet', (d) => d.hook && d.history.length === 0, { timeout: 20_000 });
+    // The panel is the window's first webview, created while the run trains: it must fill at once.
+    // (It used to stay blank until the run ended: the status bar, rewritten ~25 times a second, kept
+    // Chromium from finishing the webview service worker's update check. It is now rate-limited.)
     const a = await startRun(s, 0);
-    const early = await waitDashboard(s, () => a.panel, 'the live run to have steps and a statistics sample', (d) => d.status === 'running' && (d.summary?.steps ?? 0) > 0 && (d.summary?.layerStats ?? 0) > 0, { timeout: 60_000, interval: 150 });
+    const early = await waitDashboard(s, () => a.panel, 'the live run to have steps and a statistics sample', (d) => d.status === 'running' && (d.summary?.steps ?? 0) > 0 && (d.summary?.layerStats ?? 0) > 0, { timeout: 30_000, interval: 150 });
+    t.note(`first webview: the panel shows the live run ${a.contentS.toFixed(1)} s after its run folder appeared`);
+    await t.ok(a.contentS < 20, `the panel, created while the run trains, gets its content within 20 s (took ${a.contentS.toFixed(1)} s)`);
     const later = await waitDashboard(s, () => a.panel, 'the live run\'s charts to grow', (d) => d.status === 'running' && (d.summary?.steps ?? 0) > (early.summary?.steps ?? 0) + 20 && points(d, 'loss', 'train loss (per step)') > points(early, 'loss', 'train loss (per step)'), { timeout: 60_000, interval: 250 });
     t.note(`while training: ${describe(early)}  →  ${describe(later)}`);
     await t.ok(points(later, 'activations', 'activation std') > 0 && (later.charts.find((c) => c.name === 'gradient-norms')?.datasets.length ?? 0) > 0, 'per-layer charts have data while the run trains');
+    // A second webview created mid-run: the side bar.
+    const sidebar = await openSidebar(s);
     const sideLive = await waitDashboard(s, () => sidebar, 'the side bar to show the run as running', (d) => d.history.some((h) => h.runId === a.runId && h.status === 'running'), { timeout: 20_000 });
     t.note(`side bar while training: ${sideLive.meta}`);
     await t.ok(s.trainerPids().length > 0, 'a trainer process runs under code-server');
     await s.screenshot('s4-stop-01-running');
 
     // --- Stop Training from the palette --------------------------------------------------------------
-    const tStop = Date.now();
     await s.runCommand('Training Doctor: Stop Training');
+    const tStop = Date.now(); // the palette has run the command
+    const goneS = await secondsUntilTrainerExits(s, tStop);
     const stopped = await waitDashboard(s, () => a.panel, 'the panel to say cancelled', (d) => d.status === 'cancelled', { timeout: 30_000, interval: 100 });
     const stopS = (Date.now() - tStop) / 1000;
-    await s.waitFor('the trainer process to exit', () => s.trainerPids().length === 0, { timeout: 15_000 });
-    const goneS = (Date.now() - tStop) / 1000;
-    t.note(`Stop Training → panel "cancelled" in ${stopS.toFixed(1)} s, trainer process gone in ${goneS.toFixed(1)} s; ${describe(stopped)}`);
-    await t.ok(stopS < STOP_WITHIN_S, `stopped within ${STOP_WITHIN_S} s (took ${stopS.toFixed(1)} s)`);
+    t.note(`Stop Training → trainer process gone in ${goneS.toFixed(2)} s, panel "cancelled" in ${stopS.toFixed(1)} s; ${describe(stopped)}`);
+    await t.ok(goneS < EXIT_WITHIN_S, `the trainer stops within ${EXIT_WITHIN_S} s of the command (took ${goneS.toFixed(2)} s)`);
+    await t.ok(stopS < SHOWN_WITHIN_S, `the panel says cancelled within ${SHOWN_WITHIN_S} s (took ${stopS.toFixed(1)} s)`);
     const record = await s.waitFor('run.json to say cancelled', () => {
       const r = s.runRecords().find((x) => x.record.id === a.runId)?.record;
       return r && r.status === 'cancelled' ? r : undefined;
     }, { timeout: 10_000 });
-    await t.ok(Number(record.steps) > 0 && Number(record.epochsCompleted) < 30, `run.json keeps the progress (steps ${record.steps}, epochs ${record.epochsCompleted}/30)`);
+    await t.ok(Number(record.steps) > 0 && Number(record.epochsCompleted) < 200, `run.json keeps the progress (steps ${record.steps}, epochs ${record.epochsCompleted}/200)`);
     const lines = fs.readFileSync(path.join(a.dir, 'metrics.jsonl'), 'utf8').trim().split('\n').length;
     await t.ok(lines > 10, `metrics.jsonl kept the events (${lines} lines)`);
     await t.ok(points(stopped, 'loss', 'train loss (per step)') >= points(later, 'loss', 'train loss (per step)'), 'the panel keeps the recorded curves after the stop');
@@ -79,17 +91,18 @@ export const s4Stop: Scenario = {
     const toast = s.page.locator('.notifications-toasts .notification-toast', { hasText: `Training ${CONFIG}` });
     await toast.first().waitFor({ state: 'visible', timeout: 15_000 });
     await s.screenshot('s4-stop-03-progress-notification');
-    const tCancel = Date.now();
     await toast.first().locator('.monaco-button', { hasText: 'Cancel' }).first().click();
+    const tCancel = Date.now();
+    const cancelGoneS = await secondsUntilTrainerExits(s, tCancel);
     const cancelled = await waitDashboard(s, () => b.panel, 'the second run to say cancelled', (d) => d.status === 'cancelled', { timeout: 30_000, interval: 100 });
     const cancelS = (Date.now() - tCancel) / 1000;
-    t.note(`notification Cancel → "cancelled" in ${cancelS.toFixed(1)} s; ${describe(cancelled)}`);
-    await t.ok(cancelS < STOP_WITHIN_S, `cancelled within ${STOP_WITHIN_S} s (took ${cancelS.toFixed(1)} s)`);
+    t.note(`notification Cancel → trainer process gone in ${cancelGoneS.toFixed(2)} s, panel "cancelled" in ${cancelS.toFixed(1)} s; ${describe(cancelled)}`);
+    await t.ok(cancelGoneS < EXIT_WITHIN_S, `the trainer stops within ${EXIT_WITHIN_S} s of Cancel (took ${cancelGoneS.toFixed(2)} s)`);
+    await t.ok(cancelS < SHOWN_WITHIN_S, `the panel says cancelled within ${SHOWN_WITHIN_S} s (took ${cancelS.toFixed(1)} s)`);
     const record2 = await s.waitFor('the second run.json to say cancelled', () => {
       const r = s.runRecords().find((x) => x.record.id === b.runId)?.record;
       return r && r.status === 'cancelled' ? r : undefined;
     }, { timeout: 10_000 });
-    await s.waitFor('the trainer process to exit', () => s.trainerPids().length === 0, { timeout: 15_000 });
     t.note(`second run.json: ${record2.status}, ${record2.steps} steps`);
     const side2 = await waitDashboard(s, () => sidebar, 'the side bar to list the second run as cancelled', (d) => d.history.some((h) => h.runId === b.runId && h.status === 'cancelled'), { timeout: 15_000, quiet: true })
       .catch(async () => readDashboard(sidebar));
