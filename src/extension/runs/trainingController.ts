@@ -41,7 +41,7 @@ const STATUS_INTERVAL_MS = 500;
 export class TrainingController implements vscode.Disposable {
   private active: ActiveJob | undefined;
   private readonly statusBar: vscode.StatusBarItem;
-  private readonly output: vscode.OutputChannel;
+  private readonly output: vscode.LogOutputChannel;
   private readonly startedEmitter = new vscode.EventEmitter<string>();
   /** A run (its id) has started: dashboards open on it. */
   readonly onDidStartRun = this.startedEmitter.event;
@@ -54,7 +54,8 @@ export class TrainingController implements vscode.Disposable {
     this.statusBar = vscode.window.createStatusBarItem('trainingDoctor.status', vscode.StatusBarAlignment.Left, 50);
     this.statusBar.name = 'Training Doctor';
     this.statusBar.command = 'trainingDoctor.openDashboard';
-    this.output = vscode.window.createOutputChannel('Training Doctor');
+    // A log channel: every line has a timestamp (when a stop arrived, how long an epoch took).
+    this.output = vscode.window.createOutputChannel('Training Doctor', { log: true });
   }
 
   /** A line in the output channel (the extension reports its own activation time here). */
@@ -139,7 +140,7 @@ export class TrainingController implements vscode.Disposable {
         this.onEvent(active, message.event, progress);
         break;
       case 'problems': {
-        for (const p of message.problems) this.output.appendLine(`${active.uri.fsPath}:${p.range?.line ?? 1}:${p.range?.column ?? 1}: ${p.code}: ${p.message}`);
+        for (const p of message.problems) this.output.error(`${active.uri.fsPath}:${p.range?.line ?? 1}:${p.range?.column ?? 1}: ${p.code}: ${p.message}`);
         void vscode.window.showErrorMessage(`The config has ${message.problems.length} error(s): ${message.problems[0]?.message ?? ''}`, 'Show Problems')
           .then((choice) => choice && vscode.commands.executeCommand('workbench.actions.view.problems'));
         break;
@@ -157,7 +158,7 @@ export class TrainingController implements vscode.Disposable {
         break;
       }
       case 'failed':
-        this.output.appendLine(`Failed: ${message.message}`);
+        this.output.error(`Failed: ${message.message}`);
         void vscode.window.showErrorMessage(`Training Doctor: ${message.message}`);
         break;
       case 'finished':
@@ -201,7 +202,9 @@ export class TrainingController implements vscode.Disposable {
         this.output.appendLine(`  ${formatFinding(event.finding)}`);
         break;
       case 'log':
-        this.output.appendLine(`  ${event.level}: ${event.message}`);
+        if (event.level === 'error') this.output.error(event.message);
+        else if (event.level === 'warning') this.output.warn(event.message);
+        else this.output.info(event.message);
         break;
       case 'run-ended':
         active.ended = event;
@@ -221,7 +224,7 @@ export class TrainingController implements vscode.Disposable {
     if (!active) return;
     if (outcome.kind === 'crashed' || (outcome.kind === 'stopped' && active.runId && !active.ended)) {
       const reason = outcome.reason ?? 'The trainer process ended unexpectedly.';
-      this.output.appendLine(reason);
+      this.output.error(reason);
       if (active.runDir) {
         try {
           markRunFailed(active.runDir, reason);

@@ -538,7 +538,8 @@ export class Session {
       for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
         const full = path.join(dir, entry.name);
         if (entry.isDirectory()) walk(full);
-        else if (entry.name.endsWith(`-${channel}.log`)) found.push(fs.readFileSync(full, 'utf8'));
+        // A plain channel is "<n>-<name>.log"; a log channel (timestamps, levels) is "<name>.log".
+        else if (entry.name === `${channel}.log` || entry.name.endsWith(`-${channel}.log`)) found.push(fs.readFileSync(full, 'utf8'));
       }
     };
     const logsRoot = path.join(this.userDataDir, 'logs');
