@@ -116,7 +116,7 @@ let toolchain;
     if (r.status !== 0 || !/successfully installed/i.test(r.output)) fail(`code-server --install-extension ${path.basename(VSIX)} failed:\n${tail(r.output)}`);
     const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
     const dir = path.join(exts, `${pkg.publisher}.${pkg.name}-${pkg.version}`.toLowerCase());
-    const required = ['package.json', 'dist/extension.js', 'dist/trainer.js', 'schemas/train.schema.json', 'docs/rules.md', 'media/activity-bar.svg'];
+    const required = ['package.json', 'dist/extension.js', 'dist/trainer.js', 'dist/train.editor.schema.json', 'schemas/train.schema.json', 'docs/rules.md', 'media/activity-bar.svg'];
     const absent = required.filter((f) => !fs.existsSync(path.join(dir, f)));
     if (!fs.existsSync(dir) || absent.length) fail(`the installed extension (${dir}) lacks ${absent.join(', ') || 'its folder'}`);
     const wasm = fs.existsSync(path.join(dir, 'dist', 'wasm')) ? fs.readdirSync(path.join(dir, 'dist', 'wasm')).length : 0;
