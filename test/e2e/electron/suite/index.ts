@@ -1,10 +1,12 @@
 // The end-to-end scenarios of test/e2e/scenarios/, through the VS Code API instead of the screen,
 // for desktop VS Code (Electron) started by @vscode/test-electron (see ../runElectronTests.ts).
 // VS Code loads the bundle of this file (test/e2e/.cache/electron/suite.js) in the extension host
-// and calls run(); a thrown error fails the run. No test framework: five sequential checks.
+// and calls run(); a thrown error fails the run. No test framework: six sequential checks.
 //
 //   1 quick fix     diagnostics (languages.getDiagnostics) and the quick fix
-//                   (vscode.executeCodeActionProvider) on the zero-initialized config
+//                   (vscode.executeCodeActionProvider) on the zero-initialized config; its
+//                   CodeLens; on the misspelled config, completion from the JSON schema
+//                   (vscode.executeCompletionItemProvider) and no diagnostic from another source
 //   2 train         trainingDoctor.trainModel on the MNIST example: run.json completed, a
 //                   "Training: mnist-small" dashboard tab (trainingDoctor.dashboard)
 //   3 fix finding   the deep tanh config: its run's finding as a diagnostic, its quick fix,
@@ -157,9 +159,34 @@ async function dashboardComesBack(): Promise<void> {
   await waitFor('a dashboard tab again', () => dashboardTabs().length > 0, 15_000);
 }
 
+async function editorSchema(): Promise<void> {
+  const zeroInit = uriOf('broken/zero-init.train.json');
+  const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', zeroInit);
+  const titles = lenses.map((l) => l.command?.title ?? '');
+  assert.ok(titles.includes('▶ Train') && titles.includes('Probe init'), `CodeLens titles: ${titles.join(' | ')}`);
+
+  const uri = uriOf('broken/typos.train.json');
+  const document = await vscode.workspace.openTextDocument(uri);
+  await vscode.window.showTextDocument(document);
+  await waitFor('the schema problems of typos.train.json', () => ['schema.unknown-property', 'layer.unknown-type', 'schema.invalid-value'].every((code) => ours(uri, code).length > 0));
+  // Line 11 (0-based 10): `      { "type": "dense", "units": 10, ... }`; inside it, after "{ ".
+  const line = document.lineAt(10).text;
+  const position = new vscode.Position(10, line.indexOf('{') + 2);
+  const completions = await waitFor('completion of a dense layer\'s properties', async () => {
+    const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', uri, position);
+    const labels = list.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
+    return labels.includes('kernelInitializer') ? labels : undefined;
+  });
+  assert.ok(!completions.includes('filters'), `a dense layer is not offered "filters": ${completions.join(', ')}`);
+  // VS Code's JSON service has answered, so it has validated too: nothing may be listed twice.
+  const foreign = vscode.languages.getDiagnostics(uri).filter((d) => d.source !== SOURCE);
+  assert.deepEqual(foreign.map((d) => `${d.source}: ${d.message}`), [], 'diagnostics from another source than Training Doctor');
+}
+
 export async function run(): Promise<void> {
   const tests: [string, () => Promise<void>][] = [
     ['1 quick fix on a broken config', quickFix],
+    ['1b CodeLens, completion, nothing listed twice', editorSchema],
     ['2 train the MNIST example', train],
     ['3 fix a finding and re-run', fixFinding],
     ['4 stop a run mid-way', stop],
