@@ -91,7 +91,12 @@ export function registerEditorFeatures(context: vscode.ExtensionContext, extensi
     csvWatcher.onDidCreate(() => engine.refreshAll()),
     csvWatcher.onDidDelete(() => engine.refreshAll()),
   ];
-  for (const document of vscode.workspace.textDocuments) open(document);
+  // Configs already open are diagnosed right after activation, not during it: activate() only
+  // registers, so VS Code (and extensions waiting on the same events) can go on at once.
+  const initial = setTimeout(() => {
+    for (const document of vscode.workspace.textDocuments) if (!document.isClosed) open(document);
+  }, 0);
+  disposables.push({ dispose: () => clearTimeout(initial) });
 
   const features: EditorFeatures = {
     setProbeFindings: (uri, findings) => engine.setExternalFindings(uri.toString(), 'probe', findings),

@@ -96,10 +96,12 @@ export const s1QuickFix: Scenario = {
     await s.screenshot('s1-quickfix-03-after-fix');
 
     // --- activation: lazy and fast (the extension logs how long activate() took) -------------------
-    const activation = await s.waitFor('the "activated in … ms" line in the Training Doctor output', () => s.outputChannelText('Training Doctor').match(/activated in ([\d.]+) ms/), { timeout: 10_000 });
-    const activationMs = Number(activation[1]);
-    t.note(`activate() took ${activationMs} ms`);
-    await t.ok(activationMs < 50, `the extension activates in under 50 ms (took ${activationMs} ms)`);
+    // Its CPU time is the extension's own work; the wall time also holds whatever else the two
+    // cores do while VS Code starts (code-server, Chromium), so it is reported, not checked.
+    const activation = await s.waitFor('the "activated in … ms (… ms of CPU" line in the Training Doctor output', () => s.outputChannelText('Training Doctor').match(/activated in ([\d.]+) ms \(([\d.]+) ms of CPU/), { timeout: 10_000 });
+    const [wallMs, cpuMs] = [Number(activation[1]), Number(activation[2])];
+    t.note(`activate() took ${wallMs} ms (${cpuMs} ms of CPU)`);
+    await t.ok(cpuMs < 50, `the extension activates with under 50 ms of work (${cpuMs} ms of CPU, ${wallMs} ms wall)`);
 
     // --- validation problems of a misspelled config ----------------------------------------------
     await s.openFile(TYPOS);
