@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { RedrawScheduler, REDRAW_INTERVAL_MS, type FrameClock } from '../../webview/src/redrawScheduler';
+import { MAX_INTERVAL_MS, RedrawScheduler, REDRAW_INTERVAL_MS, type FrameClock } from '../../webview/src/redrawScheduler';
 
 class FakeClock implements FrameClock {
   time = 0;
@@ -95,4 +95,52 @@ test('without requests in between, a draw in parts ends the work', () => {
   for (let i = 0; i < 30; i++) clock.tick();
   assert.equal(calls, 2);
   assert.equal(scheduler.pending, false);
+});
+
+test('costly redraws are spaced by four times their cost (script and the frame after), up to a second', () => {
+  // The test feeds a batch every 10 ms and each tick is a frame: the frame after a draw comes 10 ms later.
+  for (const [costMs, expectedGap] of [[20, REDRAW_INTERVAL_MS], [100, 4 * (100 + 10)], [400, MAX_INTERVAL_MS]] as const) {
+    const clock = new FakeClock();
+    const drawTimes: number[] = [];
+    // Each draw takes `costMs` of script; then the frame after it.
+    const scheduler = new RedrawScheduler(() => {
+      drawTimes.push(clock.time);
+      clock.time += costMs;
+    }, clock);
+    for (let t = 0; t < 6000; t += 10) {
+      scheduler.request();
+      clock.tick(10);
+    }
+    const gaps = drawTimes.slice(2).map((t, i) => t - drawTimes[i + 1]);
+    const least = Math.min(...gaps);
+    assert.ok(least >= expectedGap && least <= expectedGap + costMs + 30, `cost ${costMs} ms: least gap ${least} ms, expected about ${expectedGap} ms (gaps ${gaps.slice(0, 5).join(', ')})`);
+    assert.ok(Math.max(...gaps) <= Math.max(expectedGap, MAX_INTERVAL_MS) + costMs + 30, `cost ${costMs} ms: a gap of ${Math.max(...gaps)} ms`);
+  }
+});
+
+test('a redraw in parts is measured over all its parts', () => {
+  const clock = new FakeClock();
+  let part = 0;
+  const scheduler = new RedrawScheduler(() => {
+    clock.time += 50;
+    part++;
+    return part % 2 === 1; // two parts per redraw
+  }, clock);
+  scheduler.request();
+  clock.tick(); // part 1 (50 ms)
+  clock.tick(); // part 2 (50 ms)
+  clock.tick(); // the frame after: measured
+  assert.equal(scheduler.pending, false);
+  // Each part: 50 ms of script + the 16 ms to the next frame.
+  assert.equal(scheduler.lastRedrawCostMs, 2 * (50 + 16));
+  assert.equal(scheduler.intervalMs, 4 * 2 * (50 + 16));
+});
+
+test('cheap redraws leave the interval at its minimum', () => {
+  const clock = new FakeClock();
+  const scheduler = new RedrawScheduler(() => undefined, clock);
+  scheduler.request();
+  clock.tick();
+  clock.tick();
+  assert.equal(scheduler.intervalMs, REDRAW_INTERVAL_MS);
 });

@@ -25,6 +25,9 @@ export interface DrawStats {
   lastDrawMs: number;
   maxDrawMs: number;
   redrawPending: boolean;
+  /** The last complete redraw's cost, its frames included, and the interval that follows from it. */
+  redrawCostMs: number;
+  redrawIntervalMs: number;
 }
 
 export class DashboardApp {
@@ -64,7 +67,7 @@ export class DashboardApp {
   }
 
   drawStats(): DrawStats {
-    return { ...this.stats, redrawPending: this.scheduler.pending };
+    return { ...this.stats, redrawPending: this.scheduler.pending, redrawCostMs: this.scheduler.lastRedrawCostMs, redrawIntervalMs: this.scheduler.intervalMs };
   }
 
   private onSnapshot(): void {

@@ -2,6 +2,13 @@
 // the model as they arrive, and the charts are redrawn on an animation frame at most once per
 // interval however many batches came in between. A redraw may come in parts (the draw function
 // returns true while it has more to do), one per frame, so no single frame carries all the charts.
+//
+// The interval also follows what a redraw costs. In VS Code for the browser the webviews share
+// the workbench's main thread, and with a software-rendered canvas the paint after the script
+// can cost more than the script; a redraw's cost is measured from the start of each part to the
+// next animation frame (script, style, layout and paint of that frame), and a redraw starts at
+// least DRAW_BUDGET_DIVISOR times that cost after the previous one (at most MAX_INTERVAL_MS), so
+// drawing keeps to about a quarter of the thread however heavy the charts become.
 
 export interface FrameClock {
   now(): number;
@@ -10,6 +17,10 @@ export interface FrameClock {
 }
 
 export const REDRAW_INTERVAL_MS = 250;
+/** Redraws start at least this many times their measured cost apart. */
+export const DRAW_BUDGET_DIVISOR = 4;
+/** However costly, the charts are redrawn at least this often while data arrives. */
+export const MAX_INTERVAL_MS = 1000;
 
 export class RedrawScheduler {
   private scheduled = false;
@@ -18,6 +29,10 @@ export class RedrawScheduler {
   /** A request came in after a draw had begun: what it drew first may be stale. */
   private again = false;
   private lastDrawAt = Number.NEGATIVE_INFINITY;
+  /** The redraw being measured: its cost so far and when its latest part started. */
+  private measuring: { cost: number; partStartedAt: number } | undefined;
+  /** What the last complete redraw cost (ms), frames included. */
+  private lastCostMs = 0;
 
   constructor(
     /** Draws; returns true when it has another part to draw on the next frame. */
@@ -33,7 +48,7 @@ export class RedrawScheduler {
       return;
     }
     this.scheduled = true;
-    const wait = this.lastDrawAt + this.minIntervalMs - this.clock.now();
+    const wait = this.lastDrawAt + this.intervalMs - this.clock.now();
     if (wait > 0) this.clock.setTimer(() => this.clock.requestFrame(this.run), wait);
     else this.clock.requestFrame(this.run);
   }
@@ -42,8 +57,22 @@ export class RedrawScheduler {
     return this.scheduled;
   }
 
+  /** The least time between the starts of two redraws, given what the last one cost. */
+  get intervalMs(): number {
+    return Math.min(MAX_INTERVAL_MS, Math.max(this.minIntervalMs, this.lastCostMs * DRAW_BUDGET_DIVISOR));
+  }
+
+  get lastRedrawCostMs(): number {
+    return this.lastCostMs;
+  }
+
   private readonly run = (): void => {
-    this.lastDrawAt = this.clock.now();
+    const now = this.clock.now();
+    // The interval runs from the latest part, so the frames right after a long redraw stay free.
+    this.lastDrawAt = now;
+    if (this.measuring) this.measuring.cost += now - this.measuring.partStartedAt;
+    else this.measuring = { cost: 0, partStartedAt: now };
+    this.measuring.partStartedAt = now;
     if (this.draw() === true) {
       this.inParts = true;
       this.clock.requestFrame(this.run);
@@ -51,9 +80,17 @@ export class RedrawScheduler {
     }
     this.scheduled = false;
     this.inParts = false;
+    // The last part's cost shows at the next frame.
+    this.clock.requestFrame(this.measured);
     if (this.again) {
       this.again = false;
       this.request();
     }
+  };
+
+  private readonly measured = (): void => {
+    if (!this.measuring) return;
+    this.lastCostMs = this.measuring.cost + (this.clock.now() - this.measuring.partStartedAt);
+    this.measuring = undefined;
   };
 }
