@@ -22,14 +22,27 @@ export interface ParsedConfig {
 }
 
 /** Turns offsets into 1-based line/column, for terminals and for tests. */
+/**
+ * Offsets as lines and columns. Line breaks are \n, \r\n and a lone \r, as in editors (VS Code's
+ * text model), so the CLI's line:column and the editor's ranges agree on any file.
+ */
 export class LineIndex {
   private readonly starts: number[] = [0];
 
   constructor(text: string) {
-    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.starts.push(i + 1);
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 13 /* \r */) {
+        if (text.charCodeAt(i + 1) === 10) i++;
+        this.starts.push(i + 1);
+      } else if (c === 10 /* \n */) {
+        this.starts.push(i + 1);
+      }
+    }
   }
 
-  range(offset: number, length: number): SourceRange {
+  /** 0-based line and character (UTF-16 units) of an offset. */
+  position(offset: number): { line: number; character: number } {
     let lo = 0;
     let hi = this.starts.length - 1;
     while (lo < hi) {
@@ -37,7 +50,13 @@ export class LineIndex {
       if (this.starts[mid] <= offset) lo = mid;
       else hi = mid - 1;
     }
-    return { offset, length, line: lo + 1, column: offset - this.starts[lo] + 1 };
+    return { line: lo, character: offset - this.starts[lo] };
+  }
+
+  /** A located range, 1-based as messages print it. */
+  range(offset: number, length: number): SourceRange {
+    const { line, character } = this.position(offset);
+    return { offset, length, line: line + 1, column: character + 1 };
   }
 }
 

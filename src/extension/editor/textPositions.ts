@@ -1,6 +1,8 @@
 // Offsets into a document's text as VS Code positions (0-based line, UTF-16 character), so the
 // editor models can be tested without VS Code and still produce the exact ranges it will show.
-// Line breaks are \n, \r\n and a lone \r, as in VS Code's text model.
+// Line breaks are \n, \r\n and a lone \r, as in VS Code's text model (the core's LineIndex).
+
+import { LineIndex } from '../../core/config/parseConfig';
 
 export interface TextPosition {
   line: number;
@@ -16,30 +18,14 @@ export interface TextSpan {
 }
 
 export class TextPositions {
-  private readonly lineStarts: number[] = [0];
+  private readonly lines: LineIndex;
 
   constructor(readonly text: string) {
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 13 /* \r */) {
-        if (text.charCodeAt(i + 1) === 10) i++;
-        this.lineStarts.push(i + 1);
-      } else if (c === 10 /* \n */) {
-        this.lineStarts.push(i + 1);
-      }
-    }
+    this.lines = new LineIndex(text);
   }
 
   positionAt(offset: number): TextPosition {
-    const clamped = Math.max(0, Math.min(offset, this.text.length));
-    let lo = 0;
-    let hi = this.lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.lineStarts[mid] <= clamped) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo, character: clamped - this.lineStarts[lo] };
+    return this.lines.position(Math.max(0, Math.min(offset, this.text.length)));
   }
 
   span(offset: number, length: number): TextSpan {
