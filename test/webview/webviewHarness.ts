@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { DashboardKind, HostToWebview, RunListEntry } from '../../src/core/dashboard/dashboardProtocol';
-import { runDataFromEvents, runStatus, type RunData } from '../../src/core/dashboard/runData';
+import { runDataFromEvents, runListEntry, type RunData } from '../../src/core/dashboard/runData';
 import type { TrainingEvent } from '../../src/core/engine/trainingEvents';
 import { createNonce, renderDashboardHtml } from '../../src/extension/dashboard/dashboardHtml';
 
@@ -114,18 +114,7 @@ export function runIdOf(events: TrainingEvent[]): string {
 }
 
 export function historyEntry(data: RunData): RunListEntry {
-  const last = data.epochs[data.epochs.length - 1];
-  return {
-    runId: data.runId,
-    configName: data.started?.configName ?? data.runId,
-    configPath: data.started?.configPath,
-    status: runStatus(data),
-    startedAt: data.started?.startedAt ?? '2026-01-01T00:00:00.000Z',
-    epochsCompleted: data.epochs.length,
-    backend: data.started?.backend,
-    final: last ? { loss: last.loss, valLoss: last.valLoss } : undefined,
-    findingCount: data.findings.length,
-  };
+  return runListEntry(data, '2026-01-01T00:00:00.000Z');
 }
 
 export function fullRun(fixture: string): RunData {

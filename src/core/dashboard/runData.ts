@@ -3,6 +3,7 @@
 // copy up to date from the deltas), so both sides agree on what an event means.
 
 import type { Finding } from '../diagnosis/finding';
+import type { RunListEntry } from './dashboardProtocol';
 import type {
   EpochEndEvent, LayerStatsEvent, LogEvent, RunEndedEvent, RunStartedEvent, TrainingEvent,
 } from '../engine/trainingEvents';
@@ -84,4 +85,20 @@ export type RunStatusLabel = RunEndedEvent['status'] | 'running';
 
 export function runStatus(data: RunData): RunStatusLabel {
   return data.ended?.status ?? 'running';
+}
+
+/** A run's line in the run history, from its data (`startedAt` stands in for a run not started yet). */
+export function runListEntry(data: RunData, startedAt: string): RunListEntry {
+  const last = data.epochs[data.epochs.length - 1];
+  return {
+    runId: data.runId,
+    configName: data.started?.configName ?? data.runId,
+    configPath: data.started?.configPath,
+    status: runStatus(data),
+    startedAt: data.started?.startedAt ?? startedAt,
+    epochsCompleted: data.epochs.length,
+    backend: data.started?.backend,
+    final: last ? { loss: last.loss, valLoss: last.valLoss } : undefined,
+    findingCount: data.findings.length,
+  };
 }

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunListEntry } from '../../core/dashboard/dashboardProtocol';
-import { applyEvent, emptyRunData, runDataFromEvents, runStatus, type RunData } from '../../core/dashboard/runData';
+import { applyEvent, emptyRunData, runDataFromEvents, runListEntry, type RunData } from '../../core/dashboard/runData';
 import { readRun, readRunRecord, runsRoot } from '../../core/engine/runFolder';
 import type { TrainingEvent } from '../../core/engine/trainingEvents';
 
@@ -72,7 +72,7 @@ export class RunStore implements vscode.Disposable {
     // Runs of this window, live or just ended, are known better from their events than from disk.
     for (const data of [...this.live.values(), ...this.cache.values()]) {
       if (!data.started || seen.has(data.runId)) continue;
-      entries.push(entryOf(data));
+      entries.push(runListEntry(data, new Date().toISOString()));
       seen.add(data.runId);
     }
     for (const { id, dir } of this.runFolders()) {
@@ -130,19 +130,4 @@ export class RunStore implements vscode.Disposable {
     this.appendEmitter.dispose();
     this.historyEmitter.dispose();
   }
-}
-
-function entryOf(data: RunData): RunListEntry {
-  const last = data.epochs[data.epochs.length - 1];
-  return {
-    runId: data.runId,
-    configName: data.started?.configName ?? data.runId,
-    configPath: data.started?.configPath,
-    status: runStatus(data),
-    startedAt: data.started?.startedAt ?? new Date().toISOString(),
-    epochsCompleted: data.epochs.length,
-    backend: data.started?.backend,
-    final: last ? { loss: last.loss, valLoss: last.valLoss } : undefined,
-    findingCount: data.findings.length,
-  };
 }
