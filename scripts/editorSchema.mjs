@@ -41,30 +41,24 @@ function discriminatorOf(branches) {
 }
 
 /**
- * `discriminator`: the property whose const must stay, because this node is a branch of a union
- * told apart by it.
+ * `discriminator`: the property whose const stays, because this node is a branch of a union told
+ * apart by it; `keepConst`: this node is that property.
  */
-function relaxNode(node, discriminator) {
+function relaxNode(node, discriminator, keepConst = false) {
   if (Array.isArray(node)) return node.map((item) => relaxNode(item));
   if (!node || typeof node !== 'object') return node;
   const out = {};
   for (const [key, value] of Object.entries(node)) {
     if (VALIDATION_KEYWORDS.has(key)) continue;
     if (key === 'const') {
-      // Only a discriminator's const is kept (relaxProperties); any other is a suggestion.
-      out.examples = [value];
-    } else if (key === 'properties') {
-      out.properties = Object.fromEntries(Object.entries(value).map(([name, sub]) => {
-        const relaxed = relaxNode(sub);
-        if (name === discriminator && sub && typeof sub === 'object' && 'const' in sub) {
-          delete relaxed.examples;
-          relaxed.const = sub.const;
-        }
-        return [name, relaxed];
-      }));
+      // A discriminator's const makes completion offer the right properties inside
+      // {"type": "dense", …}; any other const is only a suggestion.
+      if (keepConst) out.const = value;
+      else out.examples = [value];
     } else if (key === 'enum') {
-      // Offered as completions, not enforced. An enum with one value is a constant: insert it.
-      out.examples = [...value];
+      out.examples = [...value]; // offered as completions, not enforced
+    } else if (key === 'properties') {
+      out.properties = Object.fromEntries(Object.entries(value).map(([name, sub]) => [name, relaxNode(sub, undefined, name === discriminator)]));
     } else if (key === 'additionalProperties' && typeof value === 'boolean') {
       continue;
     } else if (SCHEMA_KEYWORDS.includes(key)) {
@@ -73,33 +67,19 @@ function relaxNode(node, discriminator) {
       out[key] = Object.fromEntries(Object.entries(value).map(([name, sub]) => [name, relaxNode(sub)]));
     } else if (SCHEMA_LIST_KEYWORDS.includes(key)) {
       const union = key === 'allOf' ? undefined : discriminatorOf(value);
-      out[key] = value.map((branch) => relaxNode(branch, union?.key));
+      const branches = value.map((branch) => relaxNode(branch, union?.key));
+      // With its consts kept, an unknown value would fail every branch: a last branch accepts
+      // exactly the values no branch claims, and offers the known ones.
+      if (union) branches.push({ properties: { [union.key]: { not: { enum: union.values }, examples: union.values } } });
+      // oneOf fails when two branches match, and a relaxed branch matches almost anything.
+      if (key === 'oneOf') out.anyOf = [...(out.anyOf ?? []), ...branches];
+      else out[key] = [...(out[key] ?? []), ...branches];
     } else {
       out[key] = value;
     }
   }
   // Booleans offer true/false through their type; without it, through examples.
   if (node.type === 'boolean' && !out.examples) out.examples = [true, false];
-  // A "const" stays where it tells branches apart: it makes completion offer the right
-  // properties inside {"type": "dense", …}. An unknown value would then fail every branch, so a
-  // last branch accepts exactly the values no branch claims, and offers the known ones.
-  for (const listKey of ['anyOf', 'oneOf']) {
-    const branches = node[listKey];
-    if (!Array.isArray(branches)) continue;
-    const discriminator = discriminatorOf(branches);
-    if (discriminator) {
-      out[listKey] = [...out[listKey], {
-        properties: {
-          [discriminator.key]: { not: { enum: discriminator.values }, examples: discriminator.values },
-        },
-      }];
-    }
-    if (listKey === 'oneOf') {
-      // oneOf fails when two branches match, and a relaxed branch matches almost anything.
-      out.anyOf = [...(out.anyOf ?? []), ...out.oneOf];
-      delete out.oneOf;
-    }
-  }
   return out;
 }
 
