@@ -94,7 +94,8 @@ export function registerEditorFeatures(context: vscode.ExtensionContext, extensi
   // Configs already open are diagnosed right after activation, not during it: activate() only
   // registers, so VS Code (and extensions waiting on the same events) can go on at once.
   const initial = setTimeout(() => {
-    for (const document of vscode.workspace.textDocuments) if (!document.isClosed) open(document);
+    // A document opened meanwhile was diagnosed by onDidOpenTextDocument already.
+    for (const document of vscode.workspace.textDocuments) if (!document.isClosed && tracked.get(document.uri.toString()) !== document) open(document);
   }, 0);
   disposables.push({ dispose: () => clearTimeout(initial) });
 

@@ -359,9 +359,27 @@ export class Session {
     return this.page.locator('.editor-group-container.active .editor-instance .monaco-editor').first();
   }
 
+  /** Clicks into the active editor's text, giving it focus as a user looking at it would. */
+  async focusEditor(): Promise<void> {
+    await this.activeEditor().locator('.view-lines').first().click({ position: { x: 5, y: 5 } });
+  }
+
+  /**
+   * The text of the CodeLens in the active editor once `accept` holds for it. The editor gets the
+   * focus first: VS Code asks for lenses only while the editor has text focus (its CodeLens
+   * controller cancels a pending request on blur).
+   */
+  async codeLensText(description: string, accept: (text: string) => boolean, { timeout = 15_000 }: WaitOptions = {}): Promise<string> {
+    await this.focusEditor();
+    return this.waitFor(description, async () => {
+      const text = (await this.activeEditor().locator('.codelens-decoration').allInnerTexts()).join(' ').replace(/\s+/g, ' ').trim();
+      return accept(text) ? text : undefined;
+    }, { timeout });
+  }
+
   /** Moves the cursor with Go to Line/Column (Ctrl+G) and leaves focus in the editor. */
   async goToLine(line: number, column = 1): Promise<void> {
-    await this.activeEditor().locator('.view-lines').first().click({ position: { x: 5, y: 5 } }).catch(() => undefined);
+    await this.focusEditor().catch(() => undefined);
     await this.page.keyboard.press('Control+G');
     const input = this.page.locator('.quick-input-widget .quick-input-box input');
     await input.waitFor({ state: 'visible' });

@@ -38,14 +38,8 @@ export const s1QuickFix: Scenario = {
     await t.ok(layer0?.line && layer1?.line, `one init.symmetry row per layer (rows: ${rows.map((r) => r.text.slice(0, 40)).join(' | ')})`);
     t.note(`Problems: init.symmetry at Ln ${layer0!.line}, Col ${layer0!.column} (layer 0) and Ln ${layer1!.line}, Col ${layer1!.column} (layer 1)`);
 
-    // The CodeLens. VS Code asks for lenses only while the editor has text focus (its CodeLens
-    // controller cancels the pending request on blur, and the Problems panel has the focus now), so
-    // look at the editor as a user would: click into it.
-    await editor.locator('.view-lines').first().click({ position: { x: 5, y: 5 } });
-    const lens = await s.waitFor('the "▶ Train" CodeLens above the config', async () => {
-      const text = (await editor.locator('.codelens-decoration').allInnerTexts()).join(' ');
-      return text.includes('Train') ? text.replace(/\s+/g, ' ') : undefined;
-    }, { timeout: 15_000 });
+    // The CodeLens (codeLensText focuses the editor: the Problems panel has the focus now).
+    const lens = await s.codeLensText('the "▶ Train" CodeLens above the config', (text) => text.includes('Train'));
     await t.ok(/Train.*Probe init.*Find learning rate/.test(lens), `the CodeLens reads "▶ Train | Probe init | Find learning rate": ${lens}`);
     t.note(`CodeLens: ${lens}`);
     // The inlay hints: the predicted activation std after each layer (zero for a zero-initialized one).

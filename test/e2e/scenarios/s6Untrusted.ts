@@ -33,12 +33,8 @@ export const s6Untrusted: Scenario = {
     t.note(`${squiggles} squiggles in the editor`);
 
     // --- training is not offered ---------------------------------------------------------------------
-    // VS Code asks for lenses only while the editor has focus (the Problems panel has it now).
-    await editor.locator('.view-lines').first().click({ position: { x: 5, y: 5 } });
-    const lens = await s.waitFor('the CodeLens above the config', async () => {
-      const text = (await editor.locator('.codelens-decoration').allInnerTexts()).join(' ').replace(/\s+/g, ' ');
-      return text.trim() ? text : undefined;
-    }, { timeout: 15_000 });
+    // codeLensText focuses the editor (the Problems panel has the focus now).
+    const lens = await s.codeLensText('the CodeLens above the config', (text) => text !== '');
     await t.ok(lens.includes('Training needs a trusted workspace') && !lens.includes('Probe init'), `the CodeLens says training needs trust instead of offering it: "${lens}"`);
     const paletteBefore = await s.paletteRows('Training Doctor');
     t.note(`palette in Restricted Mode: ${paletteBefore.map((r) => r.split(',')[0]).join(' | ')}`);
@@ -54,11 +50,7 @@ export const s6Untrusted: Scenario = {
     await trustButton.click();
     await s.waitFor('the Restricted Mode indicator to go', async () => !(await s.page.locator('#workbench\\.parts\\.statusbar').innerText()).includes('Restricted Mode'), { timeout: 15_000 });
     await s.openFile(CONFIG);
-    await s.activeEditor().locator('.view-lines').first().click({ position: { x: 5, y: 5 } });
-    const trustedLens = await s.waitFor('the Train | Probe init | Find learning rate CodeLens', async () => {
-      const text = (await s.activeEditor().locator('.codelens-decoration').allInnerTexts()).join(' ').replace(/\s+/g, ' ');
-      return /Train.*Probe init.*Find learning rate/.test(text) ? text : undefined;
-    }, { timeout: 15_000 });
+    const trustedLens = await s.codeLensText('the Train | Probe init | Find learning rate CodeLens', (text) => /Train.*Probe init.*Find learning rate/.test(text));
     t.note(`after trusting: CodeLens "${trustedLens}"`);
     const paletteAfter = await s.paletteRows('Training Doctor: Train Model');
     await t.ok(paletteAfter.some((r) => r.startsWith('Training Doctor: Train Model')), `the palette offers Train Model once trusted (rows: ${paletteAfter.slice(0, 4).join(' | ')})`);
