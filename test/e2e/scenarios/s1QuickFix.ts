@@ -5,6 +5,7 @@
 // problems (schema codes) in the same panel, and the CodeLens "▶ Train" sits above the config.
 
 import type { Scenario } from '../harness/scenario';
+import { sleep } from '../harness/processes';
 
 const ZERO_INIT = 'broken/zero-init.train.json';
 const TYPOS = 'broken/typos.train.json';
@@ -114,9 +115,14 @@ export const s1QuickFix: Scenario = {
     // dense layer's properties are offered.
     await s.goToLine(11, 9);
     const suggestions = await s.waitFor('the suggest widget to offer a dense layer\'s properties', async () => {
-      if (!(await s.page.locator('.suggest-widget.visible').isVisible().catch(() => false))) await s.page.keyboard.press('Control+Space');
+      // The JSON language server may still be starting: an empty list ("No suggestions.") stays on
+      // screen, so a list without the expected rows is closed and asked for again.
+      await s.page.keyboard.press('Control+Space');
+      await sleep(300);
       const labels = await s.page.$$eval('.suggest-widget.visible .monaco-list-row', (els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
-      return labels.some((l) => l.includes('kernelInitializer')) && labels.some((l) => l.includes('useBias')) ? labels : undefined;
+      if (labels.some((l) => l.includes('kernelInitializer')) && labels.some((l) => l.includes('useBias'))) return labels;
+      await s.page.keyboard.press('Escape');
+      return undefined;
     }, { timeout: 30_000, interval: 1000 });
     t.note(`completion inside a dense layer: ${suggestions.slice(0, 8).map((l) => l.split(',')[0]).join(', ')}…`);
     await t.ok(!suggestions.some((l) => /\bfilters\b/.test(l)), 'completion does not offer a conv layer\'s "filters" inside a dense layer');
