@@ -32,20 +32,20 @@ async function runJob(start: StartMessage): Promise<void> {
   const config = file.config;
   const runtime = await loadTensorflow({ preference: start.backend ?? config.backend, searchDirs: [path.dirname(file.filePath), start.workspaceDir] });
   if (start.job === 'probe') {
-    const { report, stats, inputStats } = await probeModel(config, { runtime, baseDir: file.baseDir });
+    const { report, stats, inputStats } = await probeModel(config, { runtime, baseDir: file.baseDir, dataAccess: file.dataAccess });
     report.findings = diagnoseProbe(config, file.shapes, { stats, loss: report.loss, inputStats }, file.tree);
     await send({ type: 'probe-result', report });
     await send({ type: 'finished', findings: report.findings });
     return;
   }
   if (start.job === 'lr-find') {
-    const result = await findLearningRate(config, { runtime, baseDir: file.baseDir, signal: abort.signal });
+    const result = await findLearningRate(config, { runtime, baseDir: file.baseDir, dataAccess: file.dataAccess, signal: abort.signal });
     await send({ type: 'lr-find-result', result });
     await send({ type: 'finished', findings: [] });
     return;
   }
   const ended = await runTraining(config, {
-    runtime, baseDir: file.baseDir, workspaceDir: start.workspaceDir, configText: file.text, configPath: file.filePath,
+    runtime, baseDir: file.baseDir, dataAccess: file.dataAccess, workspaceDir: start.workspaceDir, configText: file.text, configPath: file.filePath,
     epochs: start.epochs, signal: abort.signal, monitors: [new RunDiagnosis(config, file.shapes, file.tree)],
     onEvent: (event) => void send({ type: 'event', event }),
   });

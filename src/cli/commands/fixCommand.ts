@@ -48,7 +48,7 @@ export async function runFix(context: CommandContext): Promise<number> {
   let source = 'the static checks';
   if (candidates.length === 0) {
     const runtime = await runtimeFor(context, file);
-    const { report, stats, inputStats } = await probeModel(config, { runtime, baseDir: file.baseDir });
+    const { report, stats, inputStats } = await probeModel(config, { runtime, baseDir: file.baseDir, dataAccess: file.dataAccess });
     candidates = diagnoseProbe(config, file.shapes, { stats, loss: report.loss, inputStats }, file.tree).filter((f) => f.rule === rule);
     source = 'a probe at initialization';
   }

@@ -17,6 +17,12 @@ export type DataAccess =
     hint: string;
   };
 
+/** Where a config's data is read from: relative paths start at `baseDir`; `dataAccess` bounds where they may lead (the config's project when absent). */
+export interface DataLocation {
+  baseDir: string;
+  dataAccess?: DataAccess;
+}
+
 export const DATA_ANYWHERE: DataAccess = { type: 'anywhere' };
 
 export function dataInside(roots: string[], hint: string): DataAccess {
