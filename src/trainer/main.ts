@@ -4,6 +4,7 @@
 // A `stop` message (or the host going away) cancels the job at the next step.
 
 import { loadConfigFile } from '../core/config/loadConfigFile';
+import { DATA_ANYWHERE, dataInside, projectFolder, type DataAccess } from '../core/data/dataAccessPolicy';
 import { RunDiagnosis, diagnoseProbe } from '../core/diagnosis/runDiagnosis';
 import { findLearningRate } from '../core/engine/learningRateFinder';
 import { probeModel } from '../core/engine/probe';
@@ -22,8 +23,15 @@ function send(message: TrainerMessage): Promise<void> {
   });
 }
 
+/** The host decides: a trusted workspace reads data anywhere; otherwise the workspace and the config's project only. */
+function dataAccessFor(start: StartMessage): DataAccess {
+  if (start.allowDataOutside) return DATA_ANYWHERE;
+  return dataInside([start.workspaceDir, projectFolder(path.dirname(path.resolve(start.configPath)))],
+    'The trainer reads data only inside the workspace unless the workspace is trusted.');
+}
+
 async function runJob(start: StartMessage): Promise<void> {
-  const file = await loadConfigFile(start.configPath, start.configText);
+  const file = await loadConfigFile(start.configPath, start.configText, dataAccessFor(start));
   if (!file.config || !file.shapes) {
     await send({ type: 'problems', problems: file.problems });
     await send({ type: 'finished', findings: [] });

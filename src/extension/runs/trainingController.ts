@@ -90,7 +90,8 @@ export class TrainingController implements vscode.Disposable {
         const client = TrainerClient.start({
           script: vscode.Uri.joinPath(this.extensionUri, 'dist', 'trainer.js').fsPath,
           start: {
-            type: 'start', job, configPath: uri.fsPath, configText: document.getText(), workspaceDir,
+            // Trusted (checked above): the config may read data wherever it says, as the README's Safety section tells.
+            type: 'start', job, configPath: uri.fsPath, configText: document.getText(), workspaceDir, allowDataOutside: vscode.workspace.isTrusted,
             backend: backend && backend !== 'auto' ? (backend as 'tensorflow' | 'wasm' | 'cpu') : undefined,
           },
           onMessage: (message) => this.receive(message, progress),
