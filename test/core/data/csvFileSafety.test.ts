@@ -7,9 +7,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { ConfigProblemError, type ConfigProblem } from '../../../src/core/config/configProblem';
+import type { ConfigProblem } from '../../../src/core/config/configProblem';
 import { CsvDatasetConfig, loadCsvExamples, MAX_CSV_BYTES } from '../../../src/core/data/csvDataset';
 import { DATA_ANYWHERE } from '../../../src/core/data/dataAccessPolicy';
+import { problemsOf } from './dataTestHelpers';
 
 const top = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'td-csv-safety-')));
 after(() => fs.rmSync(top, { recursive: true, force: true }));
@@ -26,16 +27,6 @@ fs.writeFileSync(path.join(project, 'good.csv'), 'x,species\n1,a\n2,b\n');
 
 function config(file: string): CsvDatasetConfig {
   return { kind: 'csv', csv: file, label: 'species', task: 'classification', delimiter: ',' };
-}
-
-async function problemsOf(promise: Promise<unknown>): Promise<ConfigProblem[]> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof ConfigProblemError, String(error));
-    return error.problems;
-  }
-  assert.fail('expected a ConfigProblemError');
 }
 
 function assertNoSecret(problems: ConfigProblem[]): void {
