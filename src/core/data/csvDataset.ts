@@ -102,7 +102,7 @@ async function readCsvText(baseDir: string, file: string, access: DataAccess): P
       throw csvProblem('data.file-not-found', `The CSV file "${file}" ${why} (looked at ${resolved}; relative paths start from the config file's folder).`);
     }
     case 'not-a-file':
-      throw csvProblem('data.not-a-regular-file', `The CSV file "${file}" is ${read.kind} (${resolved}), not a regular file; only regular files are read.`);
+      throw csvProblem('data.not-a-regular-file', `The CSV file "${file}" (${resolved}) is ${read.kind}, not a regular file; only regular files are read.`);
     case 'too-large':
       throw csvProblem('data.csv-too-large', `The CSV file "${file}" is larger than ${read.limit / (1024 * 1024)} MB, the most a CSV may hold; use a sample of it, or several smaller files.`);
   }

@@ -26,7 +26,7 @@ export interface DataLocation {
 export const DATA_ANYWHERE: DataAccess = { type: 'anywhere' };
 
 export function dataInside(roots: string[], hint: string): DataAccess {
-  return { type: 'inside', roots: roots.map((root) => path.resolve(root)), hint };
+  return { type: 'inside', roots: [...new Set(roots.map((root) => path.resolve(root)))], hint };
 }
 
 /** The nearest folder at or above `dir` that holds `.git` (a folder, or a worktree's file). */

@@ -72,6 +72,11 @@ describe('resolveDataFile', () => {
     }
   });
 
+  it('names each allowed folder once', () => {
+    const twice = dataInside([workspace, `${workspace}/`, path.join(workspace, 'configs', '..')], '');
+    assert.deepEqual(twice.type === 'inside' && twice.roots, [workspace]);
+  });
+
   it('refuses everything when no folder is open', () => {
     const decision = resolveDataFile(configs, 'link-in.csv', dataInside([], 'Open a folder.'));
     assert.equal(decision.type, 'refused');
