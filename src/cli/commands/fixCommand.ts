@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseTrainConfig } from '../../core/config/parseConfig';
 import { applyFix } from '../../core/diagnosis/fixes/applyFix';
+import { checkRecordedFinding } from '../../core/diagnosis/fixes/recordedFindingCheck';
 import type { Finding } from '../../core/diagnosis/finding';
 import { lintFindings } from '../../core/diagnosis/lintConfig';
 import { diagnoseProbe } from '../../core/diagnosis/runDiagnosis';
@@ -17,7 +18,10 @@ import { EXIT, runnableConfig, runtimeFor, type CommandContext } from '../comman
 import { relativeToCwd } from '../formatting';
 import { unifiedDiff } from '../lineDiff';
 
-/** Findings of `rule` in the most recent recorded run of this config file. */
+/**
+ * Findings of `rule` in the most recent recorded run of this config file. A run folder may be
+ * committed by anyone: findings with an unknown rule, fix or argument are skipped.
+ */
 export function findingsFromLatestRun(workspaceDir: string, configPath: string, rule: string): Finding[] {
   const root = runsRoot(workspaceDir);
   if (!fs.existsSync(root)) return [];
@@ -26,7 +30,10 @@ export function findingsFromLatestRun(workspaceDir: string, configPath: string, 
     try {
       const { record, events } = readRun(path.join(root, id));
       if (record.configPath !== configPath) continue;
-      return events.flatMap((e) => (e.type === 'finding' && e.finding.rule === rule ? [e.finding] : []));
+      return events.flatMap((e) => {
+        const checked = e.type === 'finding' ? checkRecordedFinding(e.finding) : undefined;
+        return checked?.type === 'ok' && checked.finding.rule === rule ? [checked.finding] : [];
+      });
     } catch {
       // A folder that is not a run (or a half-written one) is skipped.
     }

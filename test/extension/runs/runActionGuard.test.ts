@@ -83,7 +83,7 @@ describe('the fix Apply Fix applies', () => {
     { name: 'layers that are not indices', finding: heInit({ layers: ['0; rm'] }), message: /invalid value for "layers"/ },
     { name: 'a negative layer', finding: heInit({ layers: [-1] }), message: /invalid value for "layers"/ },
     { name: 'an initializer that is not a name', finding: heInit({ initializer: '"}, "x": {' }), message: /invalid value for "initializer"/ },
-    { name: 'a non-object finding', finding: 'finding', message: /no longer available/ },
+    { name: 'a non-object finding', finding: 'finding', message: /not an object/ },
     { name: 'a fix that is not listed', finding: { ...heInit(), fixes: [] }, message: /no longer available/ },
     { name: 'a layer that is not an index', finding: { ...heInit(), layer: 1.5 }, message: /not a layer index/ },
     { name: 'a title that is not text', finding: { ...heInit(), fixes: [{ id: 'fix.he-init', title: 42 }] }, message: /no usable title/ },
