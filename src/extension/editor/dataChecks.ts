@@ -1,7 +1,8 @@
 // The slow part of a document's diagnostics: what only the data can tell (its statistics, which
 // data.unnormalized and the variance model use, and the CSV checks of loadConfigFile). Loading
 // MNIST takes ~0.3 s, so results are cached per data config (and the CSV file's modification
-// time) and shared by every document and every keystroke; concurrent requests share one load.
+// time, and where data may be read) and shared by every document and every keystroke; concurrent
+// requests share one load.
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';

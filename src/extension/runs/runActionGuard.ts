@@ -15,7 +15,11 @@ export type Checked<T> = { type: 'ok'; value: T } | { type: 'refused'; message: 
 
 const refused = (message: string): { type: 'refused'; message: string } => ({ type: 'refused', message });
 
-/** The run's config, when it is a *.train.json file inside one of the workspace folders (its real path). */
+/**
+ * The run's config, when it is a *.train.json file whose real path lies inside one of the
+ * workspace folders. The path is given back as the run wrote it: the editor knows the document by
+ * that name, even where the workspace itself is reached through a symbolic link.
+ */
 export function runConfigInWorkspace(data: RunData | undefined, workspaceFolders: string[]): Checked<string> {
   const configPath: unknown = data?.started?.configPath;
   if (typeof configPath !== 'string' || configPath === '') return refused('This run does not say which config it trained.');
@@ -27,7 +31,7 @@ export function runConfigInWorkspace(data: RunData | undefined, workspaceFolders
   if (!real || !real.endsWith('.train.json')) {
     return refused(`This run's config, ${shown}, is outside the workspace folders; Training Doctor only edits and trains configs inside them.`);
   }
-  return { type: 'ok', value: real };
+  return { type: 'ok', value: configPath };
 }
 
 /** Finding `findingIndex` of the run and its fix `fixId`, checked (see checkRecordedFinding). */
