@@ -402,8 +402,9 @@ function printGoals(report: SuiteReport, filtered: boolean): void {
   const { all, holdout } = report.splits;
   console.log(`\nGoals, ${SUITES[report.suite].title} (all ${all.cases} cases${filtered ? ', FILTERED RUN' : ''}):`);
   const { recall, flaggedRate } = report.goals;
-  if (recall) console.log(`  recall ≥ ${recall.goal}: ${recall.met ? 'MET' : 'NOT MET'} (${pct(all.total.recall)}; held-out ${pct(holdout.total.recall)})`);
-  if (flaggedRate) console.log(`  healthy configs flagged ≤ ${flaggedRate.goal * 100}%: ${flaggedRate.met ? 'MET' : 'NOT MET'} (${pct(all.healthy.rate)}; held-out ${pct(holdout.healthy.rate)})`);
+  const verdict = (goal: { value: number | null; met: boolean }) => (goal.value === null ? 'NOT MEASURED (no such case in this run)' : goal.met ? 'MET' : 'NOT MET');
+  if (recall) console.log(`  recall ≥ ${recall.goal}: ${verdict(recall)} (${pct(all.total.recall)}; held-out ${pct(holdout.total.recall)})`);
+  if (flaggedRate) console.log(`  healthy configs flagged ≤ ${flaggedRate.goal * 100}%: ${verdict(flaggedRate)} (${pct(all.healthy.rate)}; held-out ${pct(holdout.healthy.rate)})`);
   if (all.errors) console.log(`  ${all.errors} case(s) could not be evaluated (ERROR rows above)`);
 }
 
