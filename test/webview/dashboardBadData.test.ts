@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import type { HostToWebview } from '../../src/core/dashboard/dashboardProtocol';
 import {
-  browserSkipReason, CHROMIUM, cspViolations, ensureWebviewBundle, fullRun, historyEntry, openDashboard, type HarnessPage,
+  browserSkipReason, cspViolations, fullRun, historyEntry, launchBrowser, openDashboard, type HarnessPage,
 } from './webviewHarness';
 
 const skip = browserSkipReason();
@@ -68,12 +68,7 @@ describe('dashboard webview fed bad data in Chromium', { skip, timeout: 180_000 
   const pages: HarnessPage[] = [];
 
   before(async () => {
-    ensureWebviewBundle();
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    browser = await launchBrowser();
   });
 
   after(async () => {

@@ -3,7 +3,7 @@
 // collapsed sections) in the webview state so it survives the view being hidden and reloaded.
 
 import { parseHostToWebview, type DashboardKind, type HostToWebview } from '../../src/core/dashboard/dashboardProtocol';
-import { PayloadIssues } from '../../src/core/dashboard/dashboardValidation';
+import { PayloadIssues } from '../../src/core/dashboard/payloadReader';
 import { readPalette, type ChartPalette } from './charts/chartTheme';
 import { allCharts } from './charts/managedChart';
 import { DashboardModel } from './dashboardModel';

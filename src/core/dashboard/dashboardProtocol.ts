@@ -5,7 +5,8 @@
 // the webview by parseHostToWebview (field by field, in dashboardValidation).
 
 import type { TrainingEvent } from '../engine/trainingEvents';
-import { PAYLOAD_LIMITS, PayloadIssues, readHostMessage } from './dashboardValidation';
+import { readHostMessage } from './dashboardValidation';
+import { PAYLOAD_LIMITS, PayloadIssues } from './payloadReader';
 import type { RunData, RunStatusLabel } from './runData';
 
 export type DashboardKind = 'panel' | 'sidebar';

@@ -7,9 +7,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunListEntry } from '../../core/dashboard/dashboardProtocol';
-import {
-  compareRunsNewestFirst, PayloadIssues, readRunListEntry, readTrainingEvents,
-} from '../../core/dashboard/dashboardValidation';
+import { compareRunsNewestFirst, readRunListEntry } from '../../core/dashboard/dashboardValidation';
+import { PayloadIssues } from '../../core/dashboard/payloadReader';
+import { readTrainingEvents } from '../../core/dashboard/trainingEventValidation';
 import { applyEvent, emptyRunData, runDataFromEvents, runListEntry, type RunData } from '../../core/dashboard/runData';
 import { readRun, readRunRecord, runsRoot } from '../../core/engine/runFolder';
 import type { TrainingEvent } from '../../core/engine/trainingEvents';

@@ -5,9 +5,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseHostToWebview, parseWebviewMessage, type HostToWebview, type RunListEntry } from '../../../src/core/dashboard/dashboardProtocol';
-import {
-  compareRunsNewestFirst, PayloadIssues, PAYLOAD_LIMITS, readRunListEntry, readTrainingEvents,
-} from '../../../src/core/dashboard/dashboardValidation';
+import { compareRunsNewestFirst, readRunListEntry } from '../../../src/core/dashboard/dashboardValidation';
+import { PayloadIssues, PAYLOAD_LIMITS } from '../../../src/core/dashboard/payloadReader';
+import { readTrainingEvents } from '../../../src/core/dashboard/trainingEventValidation';
 import { emptyRunData } from '../../../src/core/dashboard/runData';
 import type { TrainingEvent } from '../../../src/core/engine/trainingEvents';
 import { fullRun, historyEntry, readEvents } from '../../webview/webviewHarness';
