@@ -79,7 +79,7 @@ export type WebviewToHost =
 export const WEBVIEW_LOG_LENGTH = 2_000;
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isId = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length < 300;
+const isId = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= PAYLOAD_LIMITS.idLength;
 /** An index into a run's findings: no run has a million of them (PAYLOAD_LIMITS.items). */
 const isIndex = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < PAYLOAD_LIMITS.items;
 
