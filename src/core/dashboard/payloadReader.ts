@@ -168,14 +168,22 @@ export class PayloadReader {
 
   /** Metric values by name (accuracy, mae…); a bad entry is dropped on its own. */
   metrics(v: unknown, at: string): Record<string, number> {
-    const entries = Object.entries(this.record(v, at));
-    if (entries.length > PAYLOAD_LIMITS.metrics) this.note(`${at}: ${entries.length} metrics, only the first ${PAYLOAD_LIMITS.metrics} kept`);
-    const good = entries.slice(0, PAYLOAD_LIMITS.metrics).filter(([name, value]) => {
-      const ok = name.length <= PAYLOAD_LIMITS.nameLength && isMeasured(value);
-      if (!ok) this.note(`${at}: a metric that is not a named number dropped`);
-      return ok;
-    });
-    return Object.fromEntries(good) as Record<string, number>;
+    const o = this.record(v, at);
+    const metrics: Record<string, number> = {};
+    let kept = 0;
+    // A plain loop: this runs for every step of a live run.
+    for (const name in o) {
+      if (!Object.prototype.hasOwnProperty.call(o, name)) continue;
+      const value = o[name];
+      // "__proto__" would set the prototype rather than a metric.
+      if (name === '__proto__' || name.length > PAYLOAD_LIMITS.nameLength || !isMeasured(value)) {
+        this.note(`${at}: a metric that is not a named number dropped`);
+      } else if (kept++ < PAYLOAD_LIMITS.metrics) {
+        metrics[name] = value;
+      }
+    }
+    if (kept > PAYLOAD_LIMITS.metrics) this.note(`${at}: ${kept} metrics, only the first ${PAYLOAD_LIMITS.metrics} kept`);
+    return metrics;
   }
 
   /** Free-form JSON (evidence, fix arguments): bounded in size and depth, strings cut. */
