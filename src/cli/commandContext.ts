@@ -40,9 +40,13 @@ export function runnableConfig({ file, flags, stdout, stderr }: CommandContext, 
   return undefined;
 }
 
-/** The backend the flags or the config ask for; tfjs-node is looked for beside the config first. */
+/**
+ * The backend the flags or the config ask for. tfjs-node is looked for where the command is run
+ * (the project whose dependencies were installed), never beside the config: a config folder of an
+ * untrusted pull request could carry a node_modules of its own, and loading it runs its code.
+ */
 export function runtimeFor({ flags }: CommandContext, file: RunnableConfig): Promise<TensorflowRuntime> {
-  return loadTensorflow({ preference: backendFlag(flags) ?? file.config.backend, searchDirs: [file.baseDir, process.cwd()] });
+  return loadTensorflow({ preference: backendFlag(flags) ?? file.config.backend, searchDirs: [process.cwd()] });
 }
 
 export function backendFlag(flags: Record<string, string | true>): BackendPreference | undefined {
