@@ -27,11 +27,16 @@ export class EventFileTail {
   /** Where the next unread record starts. */
   offset = 0;
 
-  constructor(
-    readonly filePath: string,
-    private readonly decoder: EventDecoder = new EventDecoder(),
-    private readonly maxRecordBytes = MAX_RECORD_BYTES,
-  ) {}
+  private readonly decoder: EventDecoder;
+  private readonly maxRecordBytes: number;
+  private readonly chunkBytes: number;
+
+  /** Share one decoder among the files of a run: TF2 declares a tag's plugin once per run. */
+  constructor(readonly filePath: string, options: { decoder?: EventDecoder; maxRecordBytes?: number; chunkBytes?: number } = {}) {
+    this.decoder = options.decoder ?? new EventDecoder();
+    this.maxRecordBytes = options.maxRecordBytes ?? MAX_RECORD_BYTES;
+    this.chunkBytes = options.chunkBytes ?? CHUNK_BYTES;
+  }
 
   async readNew(): Promise<TailRead> {
     const events: DecodedEvent[] = [];
@@ -49,14 +54,14 @@ export class EventFileTail {
         issues.push(this.issue(size, `shrank from ${this.offset} to ${size} bytes; reading it again from the start`));
         this.offset = 0;
       }
-      let needed = CHUNK_BYTES;
+      let needed = this.chunkBytes;
       while (this.offset < size) {
         const available = size - this.offset;
-        const length = Math.min(available, Math.max(CHUNK_BYTES, needed));
+        const length = Math.min(available, Math.max(this.chunkBytes, needed));
         const buffer = Buffer.allocUnsafe(length);
         const { bytesRead } = await handle.read(buffer, 0, length, this.offset);
         const scan = scanRecords(buffer.subarray(0, bytesRead), this.offset, this.maxRecordBytes);
-        for (const framing of scan.issues) issues.push(this.issue(framing.offset, describeFramingIssue(framing)));
+        for (const framing of scan.issues) issues.push(this.issue(framing.offset, describeFramingIssue(framing, this.maxRecordBytes)));
         for (const record of scan.records) {
           try {
             events.push(this.decoder.decode(record.data));
@@ -88,11 +93,11 @@ export class EventFileTail {
   }
 }
 
-export function describeFramingIssue(issue: FramingIssue): string {
+export function describeFramingIssue(issue: FramingIssue, maxRecordBytes = MAX_RECORD_BYTES): string {
   const resumed = (at: number | undefined) => at === undefined ? 'no valid record follows in the bytes read so far' : `reading resumes at byte ${at}`;
   switch (issue.type) {
     case 'data-crc-mismatch': return `the checksum of a ${issue.length}-byte record does not match its data (damaged record); skipped`;
     case 'length-crc-mismatch': return `a record header's checksum does not match (damaged or not an event file); ${resumed(issue.resumedAt)}`;
-    case 'length-too-large': return `a record header claims ${issue.length} bytes, more than the ${MAX_RECORD_BYTES}-byte limit; ${resumed(issue.resumedAt)}`;
+    case 'length-too-large': return `a record header claims ${issue.length} bytes, more than the ${maxRecordBytes}-byte limit; ${resumed(issue.resumedAt)}`;
   }
 }

@@ -25,7 +25,7 @@ interface FileContents {
 }
 
 async function readFile(relative: string, decoder = new EventDecoder()): Promise<FileContents> {
-  const tail = new EventFileTail(path.join(dataDir, relative), decoder);
+  const tail = new EventFileTail(path.join(dataDir, relative), { decoder });
   const read = await tail.readNew();
   assert.deepEqual(read.issues, [], `${relative} reads without issues`);
   assert.equal(read.waitingForMore, false, `${relative} ends on a record boundary`);
