@@ -55,8 +55,9 @@ function classifyScalar(tag: string, folderSplit: Split): TagRole {
   const split: Split = folderSplit === 'validation' || w.some((x) => VALIDATION_WORDS.has(x)) ? 'validation' : 'train';
   const granularity: Granularity | undefined = w.some((x) => EPOCH_WORDS.has(x)) ? 'epoch' : w.some((x) => STEP_WORDS.has(x)) ? 'step' : undefined;
   const rest = w.filter((x) => !VALIDATION_WORDS.has(x) && !TRAIN_WORDS.has(x) && !EPOCH_WORDS.has(x) && !STEP_WORDS.has(x));
-  if (rest.length === 1 && rest[0] === 'loss') return { role: 'loss', split, granularity };
-  if (rest.length > 0 && rest.every((x) => METRIC_WORDS.has(x))) return { role: 'metric', name: rest.join('_'), split, granularity };
+  const at = granularity ? { granularity } : {};
+  if (rest.length === 1 && rest[0] === 'loss') return { role: 'loss', split, ...at };
+  if (rest.length > 0 && rest.every((x) => METRIC_WORDS.has(x))) return { role: 'metric', name: rest.join('_'), split, ...at };
   if (rest.includes('loss')) return { role: 'ignored', reason: 'a loss other than the main one (the main one is named plain "loss")' };
   return { role: 'ignored', reason: 'not a loss, metric or learning rate by its name' };
 }
@@ -103,18 +104,18 @@ export interface TagOverrides {
 
 export function parseRole(spec: string): TagRole | string {
   const [body, at] = spec.trim().split('@');
-  const granularity = at === undefined ? undefined : at === 'epoch' || at === 'step' ? at : null;
-  if (granularity === null) return `"${spec}": the part after @ must be "epoch" or "step"`;
+  if (at !== undefined && at !== 'epoch' && at !== 'step') return `"${spec}": the part after @ must be "epoch" or "step"`;
+  const granularity = at === undefined ? {} : { granularity: at as Granularity };
   const [name, argument] = body.split(/:(.*)/s, 2);
   switch (name) {
-    case 'loss': return { role: 'loss', split: 'train', granularity };
-    case 'val_loss': return { role: 'loss', split: 'validation', granularity };
+    case 'loss': return { role: 'loss', split: 'train', ...granularity };
+    case 'val_loss': return { role: 'loss', split: 'validation', ...granularity };
     case 'lr': return { role: 'learning-rate' };
     case 'epoch': return { role: 'epoch-counter' };
     case 'ignore': return { role: 'ignored', reason: 'ignored by the mapping' };
     case 'metric':
     case 'val_metric':
-      return argument ? { role: 'metric', name: argument, split: name === 'metric' ? 'train' : 'validation', granularity } : `"${spec}": ${name} needs a name (${name}:accuracy)`;
+      return argument ? { role: 'metric', name: argument, split: name === 'metric' ? 'train' : 'validation', ...granularity } : `"${spec}": ${name} needs a name (${name}:accuracy)`;
     case 'weights':
     case 'gradients':
     case 'activations':
