@@ -69,15 +69,19 @@ export type GuessedActivation = 'relu' | 'tanh' | 'sigmoid' | 'linear';
 
 /**
  * The activation function an activation histogram looks like it came out of: nothing below zero
- * and a pile at zero is a ReLU; everything within (-1, 1) with negatives is a tanh; within (0, 1)
- * with no pile at zero a sigmoid; anything else linear. A sidecar's "activations" says it for sure.
+ * and a pile at zero is a ReLU; everything within [-1, 1], negatives included, reaching ±0.9 is a
+ * tanh; within [0, 1] with no pile at zero and reaching 0.1 or 0.9 a sigmoid; anything else
+ * linear. A sidecar's "activations" says it for sure.
  */
 export function guessActivation(histogram: HistogramData): GuessedActivation {
   if (!(histogram.count > 0)) return 'linear';
   const zeros = zeroFraction(histogram) ?? 0;
   if (histogram.min >= 0 && zeros > 0.02 && histogram.max > 1) return 'relu';
   if (histogram.min >= 0 && zeros > 0.2) return 'relu';
-  if (histogram.min >= -1 && histogram.max <= 1 && histogram.min < 0) return 'tanh';
-  if (histogram.min >= 0 && histogram.max <= 1) return 'sigmoid';
+  // Small values of either sign are as much a linear layer's (logits) as a tanh's: it takes values
+  // near an asymptote to tell a squashing function.
+  const reach = Math.max(-histogram.min, histogram.max);
+  if (histogram.min >= -1 && histogram.max <= 1 && histogram.min < 0 && reach >= 0.9) return 'tanh';
+  if (histogram.min >= 0 && histogram.max <= 1 && (histogram.min <= 0.1 || histogram.max >= 0.9)) return 'sigmoid';
   return 'linear';
 }

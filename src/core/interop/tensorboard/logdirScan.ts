@@ -17,7 +17,7 @@ export interface RunSource {
 }
 
 export interface DiscoveredRun {
-  /** The run's folder relative to the log folder ('.' for the log folder itself). */
+  /** The run's folder relative to the log folder (the log folder's own name when it is the run). */
   name: string;
   dir: string;
   sources: RunSource[];
@@ -51,7 +51,7 @@ export async function discoverRuns(logdir: string): Promise<DiscoveredRun[]> {
     const split: Split = isSplit && VALIDATION_FOLDER.test(base) ? 'validation' : 'train';
     let run = runs.get(runDir);
     if (!run) {
-      run = { name: path.relative(logdir, runDir) || '.', dir: runDir, sources: [] };
+      run = { name: path.relative(logdir, runDir) || path.basename(path.resolve(logdir)), dir: runDir, sources: [] };
       runs.set(runDir, run);
     }
     run.sources.push({ dir, split, files: files.sort(compareEventFiles) });

@@ -48,5 +48,7 @@ describe('statistics from histograms', () => {
     assert.equal(guessActivation(histogramOf(normalValues(1000, 0, 1).map(Math.tanh), 30)), 'tanh');
     assert.equal(guessActivation(histogramOf(normalValues(1000, 0, 1).map((v) => 1 / (1 + Math.exp(-v))), 30)), 'sigmoid');
     assert.equal(guessActivation(histogramOf(normalValues(1000, 0, 3), 30)), 'linear');
+    // Small logits of either sign are not a tanh.
+    assert.equal(guessActivation(histogramOf(normalValues(1000, 0, 0.1), 30)), 'linear');
   });
 });

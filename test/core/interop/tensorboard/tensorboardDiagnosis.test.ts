@@ -125,7 +125,7 @@ describe('TensorBoard runs as training events', () => {
     for (let step = 0; step < 3; step++) writer.addScalars(step, { 'Loss/train': 1, lr: 0.1 });
     writer.flush();
     const first = await watcher.poll(false);
-    assert.deepEqual(first.newRuns, ['.']);
+    assert.deepEqual(first.newRuns, [path.basename(dir)]);
     const steps = (r: typeof first) => r.updates.flatMap((u) => u.events).filter((e) => e.type === 'step').map((e) => (e as { step: number }).step);
     assert.deepEqual(steps(first), [0, 1], 'the last step may still get values: held back');
     writer.addScalars(3, { 'Loss/train': 1 });
