@@ -109,12 +109,10 @@ function floatValues(tensor: TensorMessage): ArrayLike<number> | undefined {
   return undefined;
 }
 
-function littleEndianValues(content: Uint8Array, width: 4 | 8): number[] {
+function littleEndianValues(content: Uint8Array, width: 4 | 8): Float64Array {
   const view = new DataView(content.buffer, content.byteOffset, content.byteLength);
-  const values: number[] = [];
-  for (let offset = 0; offset + width <= content.byteLength; offset += width) {
-    values.push(width === 4 ? view.getFloat32(offset, true) : view.getFloat64(offset, true));
-  }
+  const values = new Float64Array(Math.floor(content.byteLength / width));
+  for (let i = 0; i < values.length; i++) values[i] = width === 4 ? view.getFloat32(i * 4, true) : view.getFloat64(i * 8, true);
   return values;
 }
 

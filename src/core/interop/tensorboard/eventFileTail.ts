@@ -17,7 +17,10 @@ export interface ReadIssue {
 }
 
 export interface TailRead {
+  /** The events read, unless they were handed to a callback. */
   events: DecodedEvent[];
+  /** How many events were read. */
+  count: number;
   issues: ReadIssue[];
   /** The file ends inside a record: more is probably on its way. */
   waitingForMore: boolean;
@@ -38,15 +41,25 @@ export class EventFileTail {
     this.chunkBytes = options.chunkBytes ?? CHUNK_BYTES;
   }
 
-  async readNew(): Promise<TailRead> {
+  /**
+   * Reads the records appended since the last call. With `onEvent`, each event goes there as it is
+   * decoded (and `events` stays empty), so that a large file need not be held in memory at once.
+   */
+  async readNew(onEvent?: (event: DecodedEvent) => void): Promise<TailRead> {
     const events: DecodedEvent[] = [];
+    let count = 0;
+    const deliver = (event: DecodedEvent) => {
+      count++;
+      if (onEvent) onEvent(event);
+      else events.push(event);
+    };
     const issues: ReadIssue[] = [];
     let handle: fs.FileHandle;
     try {
       handle = await fs.open(this.filePath, 'r');
     } catch (error) {
       issues.push(this.issue(this.offset, `cannot be read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`));
-      return { events, issues, waitingForMore: false };
+      return { events, count, issues, waitingForMore: false };
     }
     try {
       const size = (await handle.stat()).size;
@@ -64,25 +77,25 @@ export class EventFileTail {
         for (const framing of scan.issues) issues.push(this.issue(framing.offset, describeFramingIssue(framing, this.maxRecordBytes)));
         for (const record of scan.records) {
           try {
-            events.push(this.decoder.decode(record.data));
+            deliver(this.decoder.decode(record.data));
           } catch (error) {
             issues.push(this.issue(record.offset, `holds a record that is not a TensorBoard Event (${error instanceof Error ? error.message : String(error)}); skipped`));
           }
         }
         this.offset += scan.consumed;
         if (scan.pendingRecordBytes !== undefined && scan.pendingRecordBytes > size - this.offset) {
-          return { events, issues, waitingForMore: true };
+          return { events, count, issues, waitingForMore: true };
         }
         if (scan.consumed === 0) {
           // Less than a header left, or a record larger than the chunk: read that much next time round.
-          if (scan.pendingRecordBytes === undefined) return { events, issues, waitingForMore: true };
+          if (scan.pendingRecordBytes === undefined) return { events, count, issues, waitingForMore: true };
           needed = scan.pendingRecordBytes;
         }
       }
-      return { events, issues, waitingForMore: false };
+      return { events, count, issues, waitingForMore: false };
     } catch (error) {
       issues.push(this.issue(this.offset, `could not be read to the end: ${error instanceof Error ? error.message : String(error)}`));
-      return { events, issues, waitingForMore: false };
+      return { events, count, issues, waitingForMore: false };
     } finally {
       await handle.close();
     }

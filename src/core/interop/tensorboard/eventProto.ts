@@ -62,7 +62,13 @@ export const SESSION_STATUS = { START: 1, STOP: 2, CHECKPOINT: 3 } as const;
 let eventType: protobuf.Type | undefined;
 
 function eventMessageType(): protobuf.Type {
-  eventType ??= protobuf.parse(TENSORBOARD_PROTO, { keepCase: true }).root.lookupType('tensorboard.Event');
+  if (!eventType) {
+    // Steps and tensor dimensions fit in a double: plain numbers spare a Long object per int64 read
+    // (the only other user of protobufjs here, tfjs-converter, needs it at build time only).
+    protobuf.util.Long = undefined as unknown as typeof protobuf.util.Long;
+    protobuf.configure();
+    eventType = protobuf.parse(TENSORBOARD_PROTO, { keepCase: true }).root.lookupType('tensorboard.Event');
+  }
   return eventType;
 }
 

@@ -85,3 +85,36 @@ export function guessActivation(histogram: HistogramData): GuessedActivation {
   if (histogram.min >= 0 && histogram.max <= 1 && (histogram.min <= 0.1 || histogram.max >= 0.9)) return 'sigmoid';
   return 'linear';
 }
+
+/**
+ * What the mapping needs of one histogram, computed once when it is read: a run keeps these
+ * rather than the buckets, which keeps long runs small in memory.
+ */
+export interface HistogramSummary {
+  count: number;
+  min: number;
+  max: number;
+  mean?: number;
+  std?: number;
+  l2Norm: number;
+  zeroFraction?: number;
+  saturatedTanh?: number;
+  saturatedSigmoid?: number;
+  looksLike: GuessedActivation;
+}
+
+export function summarizeHistogram(histogram: HistogramData): HistogramSummary {
+  const moments = histogramMoments(histogram);
+  return {
+    count: histogram.count,
+    min: histogram.min,
+    max: histogram.max,
+    mean: moments?.mean,
+    std: moments?.std,
+    l2Norm: histogramL2Norm(histogram),
+    zeroFraction: zeroFraction(histogram),
+    saturatedTanh: saturatedFraction(histogram, 'tanh'),
+    saturatedSigmoid: saturatedFraction(histogram, 'sigmoid'),
+    looksLike: guessActivation(histogram),
+  };
+}

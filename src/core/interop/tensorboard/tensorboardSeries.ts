@@ -1,8 +1,10 @@
-// Everything a run's event files said, by tag: scalar and histogram series keyed by step, where a
+// Everything a run's event files said, by tag: scalar and histogram series (histograms kept as
+// their summaries) keyed by step, where a
 // value read later replaces one at the same step (a restarted run that logs a step again, or a
 // later event file, wins), each tag with the role the mapping gives it and whether it was used.
 
-import type { DecodedEvent, HistogramData } from './eventDecoding';
+import type { DecodedEvent } from './eventDecoding';
+import { summarizeHistogram, type HistogramSummary } from './histogramStatistics';
 import type { Split } from './logdirScan';
 import { roleOf, type TagOverrides, type TagRole, type ValueKind } from './tagMapping';
 
@@ -32,7 +34,7 @@ export interface SkippedKind {
 
 export class RunSeries {
   readonly scalars = new Map<string, TagSeries<number>>();
-  readonly histograms = new Map<string, TagSeries<HistogramData>>();
+  readonly histograms = new Map<string, TagSeries<HistogramSummary>>();
   /** Values and records of kinds Training Doctor does not use (images, graphs, text, ...), counted. */
   readonly skipped = new Map<string, number>();
   private appearance = 0;
@@ -60,7 +62,7 @@ export class RunSeries {
       if (series.points.has(event.step)) series.replaced++;
       // Delete first so that the map's order follows the latest writes (a restart re-logs old steps).
       series.points.delete(event.step);
-      series.points.set(event.step, { step: event.step, wallTime: event.wallTime, value: entry.type === 'scalar' ? entry.value : entry.histogram });
+      series.points.set(event.step, { step: event.step, wallTime: event.wallTime, value: entry.type === 'scalar' ? entry.value : summarizeHistogram(entry.histogram) });
     }
   }
 

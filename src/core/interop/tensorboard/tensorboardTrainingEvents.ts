@@ -13,8 +13,7 @@
 
 import type { LayerStats } from '../../engine/layerStatistics';
 import type { EpochEndEvent, LayerStatsEvent, LayerSummary, RunStartedEvent, StepEvent } from '../../engine/trainingEvents';
-import type { HistogramData } from './eventDecoding';
-import { guessActivation, histogramL2Norm, histogramMoments, saturatedFraction, zeroFraction, type GuessedActivation } from './histogramStatistics';
+import type { GuessedActivation, HistogramSummary } from './histogramStatistics';
 import type { Granularity, TagRole } from './tagMapping';
 import { sortedPoints, valueAtOrBefore, type Point, type RunSeries, type TagSeries } from './tensorboardSeries';
 
@@ -58,7 +57,7 @@ export interface MappedRun {
 }
 
 type ScalarSeries = TagSeries<number>;
-type HistogramSeries = TagSeries<HistogramData>;
+type HistogramSeries = TagSeries<HistogramSummary>;
 
 function describeRole(role: TagRole): string {
   switch (role.role) {
@@ -152,7 +151,7 @@ export function mapRun(series: RunSeries, options: { final: boolean; plannedEpoc
     const firstActivation = l.activations ? sortedPoints(l.activations)[0]?.value : undefined;
     // A TF1 Estimator's fraction_of_zero_values is logged for every layer, logits included: it
     // says ReLU only when the histogram has nothing below zero either.
-    const guessed = firstActivation ? (l.zeros && firstActivation.min >= 0 ? 'relu' : guessActivation(firstActivation)) : undefined;
+    const guessed = firstActivation ? (l.zeros && firstActivation.min >= 0 ? 'relu' : firstActivation.looksLike) : undefined;
     const mapped: MappedLayer = {
       index, name: l.name,
       activation: declared ?? guessed ?? 'linear',
@@ -234,7 +233,7 @@ export function mapRun(series: RunSeries, options: { final: boolean; plannedEpoc
       const h = l.gradients?.points.get(step)?.value;
       if (!h) continue;
       any = true;
-      sumSquares += histogramL2Norm(h) ** 2;
+      sumSquares += h.l2Norm ** 2;
     }
     return any ? Math.sqrt(sumSquares) : undefined;
   };
@@ -320,16 +319,15 @@ function layerStats(layer: MappedLayer, step: number, weights?: HistogramSeries,
     activation: {} as LayerStats['activation'],
   };
   const w = weights?.points.get(step)?.value;
-  const wm = w ? histogramMoments(w) : undefined;
-  if (wm) stats.weights = wm;
+  if (w?.mean !== undefined && w.std !== undefined) stats.weights = { mean: w.mean, std: w.std };
   const g = gradients?.points.get(step)?.value;
-  if (g) stats.gradNorm = histogramL2Norm(g);
+  if (g) stats.gradNorm = g.l2Norm;
   const a = activations?.points.get(step)?.value;
-  const am = a ? histogramMoments(a) : undefined;
-  if (a && am) {
-    stats.activation = { mean: am.mean, std: am.std };
-    if (layer.activation === 'relu') stats.activation.zeroFraction = zeroFraction(a);
-    if (layer.activation === 'tanh' || layer.activation === 'sigmoid') stats.activation.saturatedFraction = saturatedFraction(a, layer.activation);
+  if (a?.mean !== undefined && a.std !== undefined) {
+    stats.activation = { mean: a.mean, std: a.std };
+    if (layer.activation === 'relu') stats.activation.zeroFraction = a.zeroFraction;
+    if (layer.activation === 'tanh') stats.activation.saturatedFraction = a.saturatedTanh;
+    if (layer.activation === 'sigmoid') stats.activation.saturatedFraction = a.saturatedSigmoid;
   }
   const z = zeros?.points.get(step)?.value;
   if (z !== undefined) stats.activation.zeroFraction = z;

@@ -51,10 +51,10 @@ class WatchedRun {
       for (const file of source.files) {
         let entry = this.tails.get(file);
         if (!entry) this.tails.set(file, (entry = { tail: new EventFileTail(file, { decoder: this.decoder }), split: source.split }));
-        const read = await entry.tail.readNew();
+        const split = entry.split;
+        const read = await entry.tail.readNew((event) => this.series.ingest(split, event));
         issues.push(...read.issues);
-        for (const event of read.events) this.series.ingest(entry.split, event);
-        if (read.events.length > 0) this.changed = true;
+        if (read.count > 0) this.changed = true;
       }
     }
     return issues;

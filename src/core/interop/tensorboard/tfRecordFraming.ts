@@ -4,7 +4,7 @@
 // "pending" (the writer has not finished it; read again from `consumed` later), a record whose
 // checksum fails is skipped with an issue, and a length that cannot be right is never allocated.
 
-import { crc32c } from '@aws-crypto/crc32c';
+import { buf as crc32c } from 'crc-32/crc32c';
 
 export const HEADER_BYTES = 12;
 export const FOOTER_BYTES = 4;

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { crc32c } from '@aws-crypto/crc32c';
+import { buf as crc32c } from 'crc-32/crc32c';
 import { frameRecord, maskedCrc32c, scanRecords } from '../../../../src/core/interop/tensorboard/tfRecordFraming';
 
 // The first record of a real file (r-tfevents-minimal, read off `xxd`): length 24, then its masked CRC.
