@@ -12,6 +12,7 @@ import { histogramOf } from '../../src/core/interop/tensorboard/eventEncoding';
 import { EventFileTail } from '../../src/core/interop/tensorboard/eventFileTail';
 import { EventFileWriter } from '../../src/core/interop/tensorboard/eventFileWriter';
 import { TensorboardWatcher } from '../../src/core/interop/tensorboard/tensorboardWatcher';
+import { TrainingEventLog } from '../../src/core/interop/tensorboard/trainingEventLog';
 
 const mbArg = process.argv.indexOf('--mb');
 const targetBytes = (mbArg >= 0 ? Number(process.argv[mbArg + 1]) : 100) * 1024 * 1024;
@@ -65,6 +66,22 @@ async function main(): Promise<void> {
   const watchSeconds = (performance.now() - watchStart) / 1000;
   const events = result.updates.reduce((n, u) => n + u.events.length, 0);
   console.log(`watch --once path: ${events} training events in ${watchSeconds.toFixed(2)} s = ${(mb / watchSeconds).toFixed(1)} MB/s wall, ${(mb / cpuSeconds(watchCpu)).toFixed(1)} MB per CPU-second (reading, series, mapping, live rules)`);
+
+  // What a training run pays per step for its own event file (TrainingEventLog, flushed per epoch).
+  const logDir = path.join(dir, 'own-run');
+  const log = new TrainingEventLog();
+  log.append({
+    type: 'run-started', runId: 'bench', runDir: logDir, configName: 'bench', backend: 'cpu', backendDetail: '', dataset: '', trainExamples: 0,
+    validationExamples: 0, epochs: 1, stepsPerEpoch: 0, batchSize: 0, statsEvery: 0, layers: [],
+    inputStats: { mean: 0, std: 1, min: 0, max: 0, featureMeanAbsMax: 0, featureStdMin: 1, featureStdMax: 1 }, startedAt: '',
+  });
+  const steps = 20_000;
+  const logStart = performance.now();
+  for (let s = 0; s < steps; s++) {
+    log.append({ type: 'step', step: s, epoch: 0, loss: 0.5, gradNorm: 1, learningRate: 1e-3, metrics: { accuracy: 0.9 } });
+    if (s % 500 === 499) log.append({ type: 'epoch-end', epoch: s / 500, step: s, loss: 0.5, metrics: {}, valMetrics: {}, learningRate: 1e-3, durationMs: 0 });
+  }
+  console.log(`own run's event file: ${((performance.now() - logStart) * 1000 / steps).toFixed(1)} µs per step (loss, lr, grad norm, one metric; flushed per epoch)`);
   console.log(`load average: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} cores`);
 }
 

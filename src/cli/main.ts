@@ -39,7 +39,7 @@ Options:
   --steps N        lr-find: steps of the sweep from 1e-7 to 10 (default 200)
   --backend NAME   auto | tensorflow | wasm | cpu (default: the config's "backend", else auto)
   --once           watch: read what is there, report and stop (default: follow the files until Ctrl+C)
-  --map T=R,...    watch: give tags their roles (loss, val_loss, lr, metric:NAME, val_metric:NAME,
+  --map T=R,...    watch: give tags their roles (loss, val_loss, lr, grad_norm, metric:NAME, val_metric:NAME,
                    weights:LAYER, gradients:LAYER, activations:LAYER, ignore); see README
   --mapping FILE   watch: a *.tb.json mapping file (default: the first *.tb.json in the run or log folder)
 `;

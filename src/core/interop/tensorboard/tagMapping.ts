@@ -13,6 +13,7 @@ export type TagRole =
   | { role: 'loss'; split: Split; granularity?: Granularity }
   | { role: 'metric'; name: string; split: Split; granularity?: Granularity }
   | { role: 'learning-rate' }
+  | { role: 'gradient-norm' }
   | { role: 'epoch-counter' }
   | { role: 'weights'; layer: string }
   | { role: 'gradients'; layer: string }
@@ -50,6 +51,7 @@ function classifyScalar(tag: string, folderSplit: Split): TagRole {
   const joined = w.join('_');
   if (w.length === 1 && EPOCH_WORDS.has(w[0])) return { role: 'epoch-counter' };
   if (w.includes('lr') || joined.includes('learning_rate') || joined.includes('learningrate')) return { role: 'learning-rate' };
+  if (w.some((x) => x === 'grad' || x === 'gradient' || x === 'gradients') && w.includes('norm') && !w.some((x) => VALIDATION_WORDS.has(x))) return { role: 'gradient-norm' };
   const zeroFraction = /^(.*)\/fraction_of_zero_values$/.exec(tag);
   if (zeroFraction) return { role: 'zero-fraction', layer: zeroFraction[1] };
   const split: Split = folderSplit === 'validation' || w.some((x) => VALIDATION_WORDS.has(x)) ? 'validation' : 'train';
@@ -91,7 +93,7 @@ function parameterLayer(tag: string): string | undefined {
 
 /**
  * A user's mapping, from a `*.tb.json` sidecar or `--map TAG=ROLE,...`. ROLE is one of `loss`,
- * `val_loss`, `lr`, `metric:NAME`, `val_metric:NAME`, `weights:LAYER`, `gradients:LAYER`,
+ * `val_loss`, `lr`, `grad_norm`, `metric:NAME`, `val_metric:NAME`, `weights:LAYER`, `gradients:LAYER`,
  * `activations:LAYER`, `ignore`; `loss@epoch` / `loss@step` (and so on) fix the granularity.
  */
 export interface TagOverrides {
@@ -111,6 +113,7 @@ export function parseRole(spec: string): TagRole | string {
     case 'loss': return { role: 'loss', split: 'train', ...granularity };
     case 'val_loss': return { role: 'loss', split: 'validation', ...granularity };
     case 'lr': return { role: 'learning-rate' };
+    case 'grad_norm': return { role: 'gradient-norm' };
     case 'epoch': return { role: 'epoch-counter' };
     case 'ignore': return { role: 'ignored', reason: 'ignored by the mapping' };
     case 'metric':
@@ -121,7 +124,7 @@ export function parseRole(spec: string): TagRole | string {
     case 'activations':
       return argument ? { role: name, layer: argument } : `"${spec}": ${name} needs a layer name (${name}:fc1)`;
     default:
-      return `"${spec}" is not a role: use loss, val_loss, lr, epoch, metric:NAME, val_metric:NAME, weights:LAYER, gradients:LAYER, activations:LAYER or ignore`;
+      return `"${spec}" is not a role: use loss, val_loss, lr, grad_norm, epoch, metric:NAME, val_metric:NAME, weights:LAYER, gradients:LAYER, activations:LAYER or ignore`;
   }
 }
 

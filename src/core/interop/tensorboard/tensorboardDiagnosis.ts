@@ -29,7 +29,7 @@ export function missingData(rule: string, data: AvailableData, layers: MappedLay
   const saturating = layers.filter((l) => l.has.activations && (l.activation === 'tanh' || l.activation === 'sigmoid')).length;
   switch (rule) {
     case 'grad.nonfinite': return data.stepLoss === 'none' && layers.length === 0 ? 'no training loss and no histograms' : undefined;
-    case 'grad.exploding': return data.gradientLayers === 0 ? 'no gradient histograms (log them, e.g. `fc1.weight.grad`)' : undefined;
+    case 'grad.exploding': return data.gradientLayers === 0 && !data.gradientNorm ? 'no gradient norm nor gradient histograms (log them, e.g. `grad_norm` or `fc1.weight.grad`)' : undefined;
     case 'grad.vanishing': return data.gradientLayers < 2 ? 'gradient histograms of at least two layers are needed' : undefined;
     case 'init.exploding-activations':
     case 'init.vanishing-activations': return data.activationLayers === 0 ? 'no activation histograms' : undefined;

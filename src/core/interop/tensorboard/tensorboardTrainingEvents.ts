@@ -42,6 +42,8 @@ export interface AvailableData {
   epochLoss: 'logged' | 'from-validation-points' | 'none';
   validationLoss: boolean;
   learningRate: boolean;
+  /** A global gradient norm logged as a scalar. */
+  gradientNorm: boolean;
   gradientLayers: number;
   activationLayers: number;
 }
@@ -64,6 +66,7 @@ function describeRole(role: TagRole): string {
     case 'loss': return `${role.split === 'validation' ? 'validation ' : ''}loss${role.granularity ? ` (${role.granularity})` : ''}`;
     case 'metric': return `${role.split === 'validation' ? 'validation ' : ''}metric ${role.name}${role.granularity ? ` (${role.granularity})` : ''}`;
     case 'learning-rate': return 'learning rate';
+    case 'gradient-norm': return 'global gradient norm';
     case 'epoch-counter': return 'epoch counter';
     case 'weights': return `weights of ${role.layer}`;
     case 'gradients': return `gradients of ${role.layer}`;
@@ -112,6 +115,8 @@ export function mapRun(series: RunSeries, options: { final: boolean; plannedEpoc
   }
 
   const learningRate = withRole(scalars, 'learning-rate')[0];
+  const gradientNorm = withRole(scalars, 'gradient-norm')[0];
+  if (gradientNorm) used.set(gradientNorm, undefined);
   const epochCounter = withRole(scalars, 'epoch-counter')[0];
   if (learningRate) used.set(learningRate, undefined);
   if (epochCounter) used.set(epochCounter, undefined);
@@ -227,6 +232,9 @@ export function mapRun(series: RunSeries, options: { final: boolean; plannedEpoc
   // Steps.
   const stepSource = stepLoss ? stepLossPoints : epochLoss ? sortedPoints(epochLoss) : [];
   const gradientNormAt = (step: number): number | undefined => {
+    // A logged global norm is exact; histograms give an estimate.
+    const logged = gradientNorm?.points.get(step)?.value;
+    if (logged !== undefined) return logged;
     let sumSquares = 0;
     let any = false;
     for (const l of layers) {
@@ -304,6 +312,7 @@ export function mapRun(series: RunSeries, options: { final: boolean; plannedEpoc
       epochLoss: epochLoss ? 'logged' : epochs.length > 0 ? 'from-validation-points' : 'none',
       validationLoss: validationLoss !== undefined,
       learningRate: learningRate !== undefined,
+      gradientNorm: gradientNorm !== undefined,
       gradientLayers: layers.filter((l) => l.gradients).length,
       activationLayers: layers.filter((l) => l.activations || l.zeros).length,
     },
