@@ -85,33 +85,39 @@ function tensorEntry(tag: string, plugin: string | undefined, tensor: TensorMess
   const shape = (tensor.tensor_shape?.dim ?? []).map((d) => int64ToNumber(d.size));
   // A rank-0 float without a plugin is a scalar too (some writers leave the metadata out).
   if (plugin === 'scalars' || (plugin === undefined && shape.length === 0)) {
-    const values = floatValues(tensor);
+    const values = floatValues(tensor, 1);
     if (values && values.length >= 1 && shape.length === 0) return { type: 'scalar', tag, value: values[0] };
   }
-  if (plugin === 'histograms' && shape.length === 2 && shape[1] === 3) {
-    const values = floatValues(tensor);
+  if (plugin === 'histograms' && shape.length === 2 && shape[1] === 3 && shape[0] >= 0 && shape[0] <= MAX_HISTOGRAM_BUCKETS) {
+    const values = floatValues(tensor, shape[0] * 3);
     if (values && values.length === shape[0] * 3) return { type: 'histogram', tag, histogram: fromHistogramTensor(values) };
   }
   return { type: 'other', tag, kind };
 }
 
-/** The values of a DT_FLOAT or DT_DOUBLE tensor, packed (tensor_content, little-endian) or listed. */
-function floatValues(tensor: TensorMessage): ArrayLike<number> | undefined {
+/** More buckets than any writer uses (TF2: 30, TF1: ~1,500 at most): such a tensor is not a histogram. */
+const MAX_HISTOGRAM_BUCKETS = 100_000;
+
+/**
+ * Up to `limit` values of a DT_FLOAT or DT_DOUBLE tensor, packed (tensor_content, little-endian)
+ * or listed. The limit keeps a hostile tensor from making us convert more than we use.
+ */
+function floatValues(tensor: TensorMessage, limit: number): ArrayLike<number> | undefined {
   const content = tensor.tensor_content;
   if (tensor.dtype === DATA_TYPE.DT_FLOAT) {
-    if (content && content.length > 0) return littleEndianValues(content, 4);
+    if (content && content.length > 0) return littleEndianValues(content, 4, limit);
     return tensor.float_val ?? [];
   }
   if (tensor.dtype === DATA_TYPE.DT_DOUBLE) {
-    if (content && content.length > 0) return littleEndianValues(content, 8);
+    if (content && content.length > 0) return littleEndianValues(content, 8, limit);
     return tensor.double_val ?? [];
   }
   return undefined;
 }
 
-function littleEndianValues(content: Uint8Array, width: 4 | 8): Float64Array {
+function littleEndianValues(content: Uint8Array, width: 4 | 8, limit: number): Float64Array {
   const view = new DataView(content.buffer, content.byteOffset, content.byteLength);
-  const values = new Float64Array(Math.floor(content.byteLength / width));
+  const values = new Float64Array(Math.min(limit, Math.floor(content.byteLength / width)));
   for (let i = 0; i < values.length; i++) values[i] = width === 4 ? view.getFloat32(i * 4, true) : view.getFloat64(i * 8, true);
   return values;
 }

@@ -13,6 +13,7 @@ import { fileVersionEvent, histogramOf, histogramValue, scalarValue, summaryEven
 import { EventFileTail } from '../../../../src/core/interop/tensorboard/eventFileTail';
 import { EventFileWriter } from '../../../../src/core/interop/tensorboard/eventFileWriter';
 import { frameRecord, maskedCrc32c } from '../../../../src/core/interop/tensorboard/tfRecordFraming';
+import { encodeEventMessage } from '../../../../src/core/interop/tensorboard/eventProto';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'training-doctor-tbevents-'));
 after(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -66,6 +67,21 @@ describe('TF2 tensor forms and legacy forms', () => {
       assert.deepEqual(entry.histogram.buckets.map((b) => b.count), histogram.buckets.map((b) => b.count), form);
       assert.deepEqual(entry.histogram.buckets.map((b) => b.right), histogram.buckets.map((b) => b.right), form);
     }
+  });
+});
+
+describe('hostile tensors', () => {
+  it('a histogram tensor claiming a billion buckets is set aside; a scalar with extra content keeps its first value', () => {
+    const decoder = new EventDecoder();
+    const huge = encodeEventMessage({
+      step: 1,
+      summary: { value: [{ tag: 'h', metadata: { plugin_data: { plugin_name: 'histograms' } }, tensor: { dtype: 2, tensor_shape: { dim: [{ size: 1e9 }, { size: 3 }] }, tensor_content: new Uint8Array(48) } }] },
+    });
+    assert.deepEqual(entries([decoder.decode(huge)]).map((e) => e.type === 'other' && e.kind), ['tensor:histograms']);
+    const content = new Uint8Array(4 * 1000);
+    new DataView(content.buffer).setFloat32(0, 0.5, true);
+    const scalar = encodeEventMessage({ step: 2, summary: { value: [{ tag: 's', metadata: { plugin_data: { plugin_name: 'scalars' } }, tensor: { dtype: 1, tensor_shape: {}, tensor_content: content } }] } });
+    assert.deepEqual(entries([decoder.decode(scalar)]).map((e) => e.type === 'scalar' && e.value), [0.5]);
   });
 });
 

@@ -22,6 +22,9 @@ describe('tag mapping: auto-detection', () => {
     ['learning_rate', 'scalar', 'train', { role: 'learning-rate' }],
     ['lr-Adam', 'scalar', 'train', { role: 'learning-rate' }],
     ['epoch', 'scalar', 'train', { role: 'epoch-counter' }],
+    ['grad_norm', 'scalar', 'train', { role: 'gradient-norm' }],
+    ['train/grad_norm', 'scalar', 'train', { role: 'gradient-norm' }],
+    ['gradients/global_norm', 'scalar', 'train', { role: 'gradient-norm' }],
     // TF1 Estimator
     ['dnn/hiddenlayer_0/fraction_of_zero_values', 'scalar', 'train', { role: 'zero-fraction', layer: 'dnn/hiddenlayer_0' }],
     ['dnn/hiddenlayer_0/activation', 'histogram', 'train', { role: 'activations', layer: 'dnn/hiddenlayer_0' }],
