@@ -30,7 +30,7 @@ describe('training-doctor watch', () => {
     assert.match(out, /runs\/exp1\/pytorch: error grad\.exploding .*clip_grad_norm_/);
     assert.match(out, /tags used \(\d+\): epoch_loss → loss \(epoch\)/);
     assert.match(out, /tags not used \(1\): dense\/bias_0 \(biases/);
-    assert.match(out, /rules that could not run: grad\.exploding \(no gradient histograms/);
+    assert.match(out, /rules that could not run: grad\.exploding \(no gradient norm nor gradient histograms/);
     assert.match(out, /gradient norms are estimated from the gradient histograms/);
     assert.equal(result.stderr, '');
   });
@@ -72,6 +72,29 @@ describe('training-doctor watch', () => {
     const result = await runCli(['watch', 'sidecar', '--once'], { cwd: dir });
     assert.match(result.stdout, /objective\/total → loss/, show(result));
     assert.match(result.stderr, /mapping\.tb\.json: tags\["other"\]: "bogus" is not a role/);
+  });
+
+  it('stops quietly when its reader goes away (watch --json | head)', async () => {
+    const piped = path.join(dir, 'piped');
+    const writer = writerAt(piped, 1_700_000_000, 'tensor');
+    writer.addScalars(0, { 'Loss/train': 1 });
+    writer.addScalars(1, { 'Loss/train': 1 });
+    writer.flush();
+    let closed = false;
+    const result = await runCli(['watch', 'piped', '--json'], {
+      cwd: dir,
+      onStdout: (_soFar, child) => {
+        if (closed) return;
+        closed = true;
+        child.stdout?.destroy();
+        // More records: the watch writes again, finds nobody reading, and ends.
+        for (let step = 2; step < 5; step++) writer.addScalars(step, { 'Loss/train': 1 });
+        writer.flush();
+      },
+    });
+    assert.ok(closed);
+    assert.equal(result.code, 0, show(result));
+    assert.doesNotMatch(result.stderr, /EPIPE|Error/);
   });
 
   it('follows a live run: a finding appears once records are appended, and Ctrl+C stops it cleanly', async () => {

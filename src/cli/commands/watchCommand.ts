@@ -44,7 +44,16 @@ export async function runWatch(context: WatchContext): Promise<number> {
   const extraTags = parseMapFlag(flags.map);
   const mappingFile = typeof flags.mapping === 'string' ? path.resolve(flags.mapping) : undefined;
   if (mappingFile && !fs.existsSync(mappingFile)) throw new UsageError(`--mapping ${flags.mapping}: no such file.`);
-  const write = (line: string) => stdout.write(line + '\n');
+  // `watch ... --json | head`: once the reader has gone, stop writing (and watching) quietly.
+  let readerGone = false;
+  const onOutputError = (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') readerGone = true;
+    else throw error;
+  };
+  stdout.on('error', onOutputError);
+  const write = (line: string) => {
+    if (!readerGone) stdout.write(line + '\n');
+  };
   const emit = (run: string, event: object) => write(JSON.stringify({ run, ...event }));
 
   const overridesFor = async (run: DiscoveredRun) => {
@@ -94,7 +103,7 @@ export async function runWatch(context: WatchContext): Promise<number> {
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
     try {
-      while (!abort.signal.aborted) {
+      while (!abort.signal.aborted && !readerGone) {
         await sleep(context.pollMs ?? 500, abort.signal);
         if (!abort.signal.aborted) await pollOnce(false);
       }
