@@ -82,7 +82,12 @@ function sameSteps(a: ScalarSeries, b: ScalarSeries): boolean {
   return true;
 }
 
-export function mapRun(series: RunSeries, options: { final: boolean; plannedEpochs?: number }): MappedRun {
+/**
+ * `final`: the run is over, emit everything. `settled`: nothing new arrived lately, so the last
+ * step is complete; the last epoch still waits for its validation values (Keras writes them to
+ * another file, which may be flushed later).
+ */
+export function mapRun(series: RunSeries, options: { final: boolean; settled?: boolean; plannedEpochs?: number }): MappedRun {
   const used = new Map<TagSeries<unknown>, string | undefined>();
   const unusedReason = new Map<TagSeries<unknown>, string>();
   const scalars = [...series.scalars.values()].sort((a, b) => a.order - b.order);
@@ -247,7 +252,7 @@ export function mapRun(series: RunSeries, options: { final: boolean; plannedEpoc
   };
   const lastStep = stepSource[stepSource.length - 1]?.step;
   for (const p of stepSource) {
-    if (!options.final && p.step === lastStep && stepLoss) continue;
+    if (!options.final && !options.settled && p.step === lastStep && stepLoss) continue;
     const epoch = stepLoss ? epochAt(p.step, p.wallTime) : p.step;
     const event: StepEvent = {
       type: 'step', step: p.step, epoch, loss: p.value,
@@ -269,7 +274,7 @@ export function mapRun(series: RunSeries, options: { final: boolean; plannedEpoc
   let lastHistogramStep = -Infinity;
   for (const step of histogramSteps.keys()) lastHistogramStep = Math.max(lastHistogramStep, step);
   for (const [step, wallTime] of [...histogramSteps.entries()].sort((a, b) => a[0] - b[0])) {
-    if (!options.final && step === lastHistogramStep) continue;
+    if (!options.final && !options.settled && step === lastHistogramStep) continue;
     const stats: LayerStats[] = layers.map((l) => layerStats(l.mapped, step, l.weights, l.gradients, l.activations, l.zeros));
     const norms = stats.map((s) => s.gradNorm).filter((n): n is number => n !== undefined);
     const event: LayerStatsEvent = {
@@ -282,7 +287,8 @@ export function mapRun(series: RunSeries, options: { final: boolean; plannedEpoc
   // Epoch ends (the last one held back while it may still lack its validation values).
   let previousTime = events.reduce((min, e) => Math.min(min, e.wallTime), epochs[0]?.wallTime ?? Infinity);
   epochs.forEach((e, i) => {
-    const complete = options.final || i < epochs.length - 1 || (validationLoss !== undefined && e.valLoss !== undefined && epochLoss !== undefined);
+    const withValidation = validationLoss !== undefined && e.valLoss !== undefined && epochLoss !== undefined;
+    const complete = options.final || i < epochs.length - 1 || withValidation || (options.settled === true && validationLoss === undefined);
     if (!complete) return;
     const event: EpochEndEvent = {
       type: 'epoch-end', epoch: e.epoch, step: e.step, loss: e.loss, metrics: e.metrics,

@@ -37,6 +37,7 @@ class WatchedRun {
   private readonly emitted = new Set<string>();
   private diagnosis?: TensorboardDiagnosis;
   private changed = true;
+  private holdingBack = false;
   latest?: MappedRun;
   readonly findings: Finding[] = [];
 
@@ -62,9 +63,13 @@ class WatchedRun {
 
   update(final: boolean): RunUpdate {
     const update: RunUpdate = { run: this.run.name, events: [], findings: [] };
-    if (!this.changed && !final) return update;
+    // The last step is held back while more of its values may come; a poll that finds nothing new
+    // settles it, so that a slow run's latest step shows within a poll or two.
+    const settle = final || (!this.changed && this.holdingBack);
+    if (!this.changed && !settle) return update;
     this.changed = false;
-    const mapped = mapRun(this.series, { final, plannedEpochs: this.series.overrides?.epochs });
+    this.holdingBack = !settle;
+    const mapped = mapRun(this.series, { final, settled: settle, plannedEpochs: this.series.overrides?.epochs });
     this.latest = mapped;
     const fresh = mapped.events.filter((e) => !this.emitted.has(e.key));
     if (fresh.length === 0 && this.diagnosis) return update;

@@ -128,15 +128,36 @@ describe('TensorBoard runs as training events', () => {
     assert.deepEqual(first.newRuns, [path.basename(dir)]);
     const steps = (r: typeof first) => r.updates.flatMap((u) => u.events).filter((e) => e.type === 'step').map((e) => (e as { step: number }).step);
     assert.deepEqual(steps(first), [0, 1], 'the last step may still get values: held back');
+    assert.deepEqual(steps(await watcher.poll(false)), [2], 'a poll that finds nothing new settles it');
+    assert.deepEqual(steps(await watcher.poll(false)), []);
     writer.addScalars(3, { 'Loss/train': 1 });
     writer.addHistograms(3, { 'fc1.weight': histogramOf([1, 2, 3]) });
     writer.flush();
-    assert.deepEqual(steps(await watcher.poll(false)), [2]);
+    assert.deepEqual(steps(await watcher.poll(false)), []);
     const restart = writerAt(dir, 1_700_001_000, 'tensor', 1);
     restart.addScalars(4, { 'Loss/train': 0.5 });
     restart.close();
     assert.deepEqual(steps(await watcher.poll(false)), [3]);
     assert.deepEqual(steps(await watcher.poll(true)), [4]);
     assert.deepEqual(steps(await watcher.poll(true)), [], 'nothing twice');
+  });
+
+  it('a Keras epoch waits for its validation values, which come in another file', async () => {
+    const dir = fresh();
+    const train = writerAt(path.join(dir, 'train'), 1_700_000_000, 'legacy', 0);
+    const validation = writerAt(path.join(dir, 'validation'), 1_700_000_001, 'legacy', 1);
+    const watcher = new TensorboardWatcher(dir);
+    const epochEnds = (r: Awaited<ReturnType<typeof watcher.poll>>) =>
+      r.updates.flatMap((u) => u.events).flatMap((e) => (e.type === 'epoch-end' ? [[e.epoch, e.valLoss]] : []));
+    train.addScalars(0, { epoch_loss: 1 });
+    validation.addScalars(0, { epoch_loss: 1.1 });
+    train.addScalars(1, { epoch_loss: 0.8 });
+    train.flush();
+    validation.flush();
+    assert.deepEqual(epochEnds(await watcher.poll(false)), [[0, Math.fround(1.1)]]);
+    assert.deepEqual(epochEnds(await watcher.poll(false)), [], 'epoch 1 has no validation value yet: held back, even when quiet');
+    validation.addScalars(1, { epoch_loss: 0.9 });
+    validation.flush();
+    assert.deepEqual(epochEnds(await watcher.poll(false)), [[1, Math.fround(0.9)]]);
   });
 });
