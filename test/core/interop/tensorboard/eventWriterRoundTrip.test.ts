@@ -12,6 +12,7 @@ import { EventDecoder, type DecodedEvent, type SummaryEntry } from '../../../../
 import { fileVersionEvent, histogramOf, histogramValue, scalarValue, summaryEvent } from '../../../../src/core/interop/tensorboard/eventEncoding';
 import { EventFileTail } from '../../../../src/core/interop/tensorboard/eventFileTail';
 import { EventFileWriter } from '../../../../src/core/interop/tensorboard/eventFileWriter';
+import { TensorboardWatcher } from '../../../../src/core/interop/tensorboard/tensorboardWatcher';
 import { frameRecord, maskedCrc32c } from '../../../../src/core/interop/tensorboard/tfRecordFraming';
 import { encodeEventMessage } from '../../../../src/core/interop/tensorboard/eventProto';
 
@@ -176,5 +177,26 @@ describe('EventFileTail on files being written, damaged or hostile', () => {
     assert.deepEqual(read.issues, []);
     assert.equal(read.events.length, 2);
     assert.equal(entries(read.events)[0].type, 'histogram');
+  });
+
+  it('hostile files never crash the watcher: random bytes, and random records with valid framing', async () => {
+    const dir = freshDir();
+    let seed = 99;
+    const random = () => (seed = (seed * 1103515245 + 12345) >>> 0) >>> 24;
+    fs.writeFileSync(path.join(dir, 'events.out.tfevents.1.noise'), Buffer.from(Array.from({ length: 50_000 }, random)));
+    // Random protobuf-ish records, some built on a real summary with bytes flipped.
+    const base = summaryEvent(3, 1, [scalarValue('loss', 1, { form: 'tensor' }), histogramValue('fc1.weight', histogramOf([1, 2, 3]), { form: 'tensor' })]);
+    const records = Array.from({ length: 300 }, (_, i) => {
+      if (i % 2 === 0) return frameRecord(Buffer.from(Array.from({ length: 1 + (random() % 64) }, random)));
+      const mutated = Buffer.from(base);
+      for (let k = 0; k < 3; k++) mutated[random() % mutated.length] = random();
+      return frameRecord(mutated);
+    });
+    fs.writeFileSync(path.join(dir, 'events.out.tfevents.2.fuzz'), Buffer.concat([frameRecord(fileVersionEvent(0)), ...records]));
+    const watcher = new TensorboardWatcher(dir);
+    const result = await watcher.poll(true);
+    assert.ok(result.issues.length > 0);
+    assert.ok(result.issues.every((issue) => issue.message.startsWith(issue.file)));
+    assert.equal(watcher.watchedRuns().length, 1);
   });
 });
