@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Finding } from '../../core/diagnosis/finding';
 import type { DiscoveredRun } from '../../core/interop/tensorboard/logdirScan';
-import { loadOverrides, TensorboardWatcher } from '../../core/interop/tensorboard/tensorboardWatcher';
+import { loadOverrides, TensorboardWatcher, type WatchedRunReport } from '../../core/interop/tensorboard/tensorboardWatcher';
 import { formatFinding } from '../../core/report/textFormat';
 import { UsageError } from '../cliArguments';
 import { EXIT } from '../commandContext';
@@ -116,7 +116,7 @@ export async function runWatch(context: WatchContext): Promise<number> {
 
   for (const run of watcher.watchedRuns()) {
     if (json) {
-      if (once) emit(run.name, { type: 'tensorboard-summary', tags: run.mapped?.tags ?? [], layers: run.mapped?.layers ?? [], rulesWithoutData: run.rulesWithoutData });
+      if (once) emit(run.name, { type: 'tensorboard-summary', tags: run.mapped?.tags ?? [], layers: run.mapped?.layers ?? [], rulesWithoutData: run.rulesWithoutData, setAside: run.setAside });
       continue;
     }
     write('');
@@ -130,7 +130,7 @@ function describeSources(run: DiscoveredRun): string {
   return run.sources.map((s) => `${s.split} (${path.basename(s.dir)}/: ${s.files.length} event file${s.files.length === 1 ? '' : 's'})`).join(', ');
 }
 
-function summary(run: ReturnType<TensorboardWatcher['watchedRuns']>[number]): string {
+function summary(run: WatchedRunReport): string {
   const lines = [`Run ${run.name}`];
   const mapped = run.mapped;
   if (!mapped) return `${lines[0]}: nothing read yet.`;
@@ -139,6 +139,8 @@ function summary(run: ReturnType<TensorboardWatcher['watchedRuns']>[number]): st
   const where = (t: { split: string }) => (t.split === 'validation' ? ' [validation]' : '');
   lines.push(`  tags used (${used.length}): ${used.length === 0 ? 'none' : used.map((t) => `${t.tag}${where(t)} → ${t.role}`).join('; ')}`);
   if (unused.length > 0) lines.push(`  tags not used (${unused.length}): ${unused.map((t) => `${t.tag}${where(t)} (${t.reason})`).join('; ')}`);
+  const setAside = Object.entries(run.setAside);
+  if (setAside.length > 0) lines.push(`  set aside (not used for diagnosis): ${setAside.map(([kind, count]) => `${kind} ×${count}`).join(', ')}`);
   if (mapped.layers.length > 0) {
     lines.push(`  layers: ${mapped.layers.map((l) => `${l.name} [${Object.entries(l.has).filter(([, v]) => v).map(([k]) => k).join(', ')}; ${l.activationSource === 'unknown' ? 'activation unknown' : l.activation}]`).join(', ')}`);
   }

@@ -23,6 +23,16 @@ export interface RunUpdate {
   findings: Finding[];
 }
 
+export interface WatchedRunReport {
+  name: string;
+  run: DiscoveredRun;
+  mapped?: MappedRun;
+  findings: Finding[];
+  rulesWithoutData: { rule: string; reason: string }[];
+  /** Records and values of kinds not used (images, graphs, text, ...), counted by kind. */
+  setAside: Record<string, number>;
+}
+
 export interface PollResult {
   updates: RunUpdate[];
   issues: ReadIssue[];
@@ -130,8 +140,11 @@ export class TensorboardWatcher {
     return result;
   }
 
-  watchedRuns(): { name: string; run: DiscoveredRun; mapped?: MappedRun; findings: Finding[]; rulesWithoutData: { rule: string; reason: string }[] }[] {
-    return [...this.runs.values()].map((w) => ({ name: w.run.name, run: w.run, mapped: w.latest, findings: w.findings, rulesWithoutData: w.rulesWithoutData() }));
+  watchedRuns(): WatchedRunReport[] {
+    return [...this.runs.values()].map((w) => ({
+      name: w.run.name, run: w.run, mapped: w.latest, findings: w.findings, rulesWithoutData: w.rulesWithoutData(),
+      setAside: Object.fromEntries(w.series.skipped),
+    }));
   }
 }
 

@@ -70,4 +70,11 @@ describe('real TensorBoard runs mapped onto training events', () => {
     assert.deepEqual(events, []);
     assert.equal(run.rulesWithoutData.length, 11);
   });
+
+  it('PyTorch tutorial: the training loss is used; images, the graph and pr-curves are counted as set aside', { skip: missing }, async () => {
+    const { run, events } = await watchOnce('pytorch-tutorial');
+    assert.equal(events.filter((e) => e.type === 'step').length, 15);
+    // README: 1 + 15 images, one add_graph (graph_def + tagged_run_metadata), 2 pr-curves.
+    assert.deepEqual(run.setAside, { image: 16, graph_def: 1, tagged_run_metadata: 1, 'tensor:pr_curves': 2 });
+  });
 });
