@@ -88,7 +88,7 @@ function sameSteps(a: ScalarSeries, b: ScalarSeries): boolean {
  * another file, which may be flushed later).
  */
 export function mapRun(series: RunSeries, options: { final: boolean; settled?: boolean; plannedEpochs?: number }): MappedRun {
-  const used = new Map<TagSeries<unknown>, string | undefined>();
+  const used = new Set<TagSeries<unknown>>();
   const unusedReason = new Map<TagSeries<unknown>, string>();
   const scalars = [...series.scalars.values()].sort((a, b) => a.order - b.order);
   const histograms = [...series.histograms.values()].sort((a, b) => a.order - b.order);
@@ -104,7 +104,7 @@ export function mapRun(series: RunSeries, options: { final: boolean; settled?: b
   const stepLoss = trainLosses.find((s) => granularityOf(s, validationLoss) === 'step');
   const epochLoss = trainLosses.find((s) => granularityOf(s, validationLoss) === 'epoch');
   for (const loss of losses) {
-    if (loss === stepLoss || loss === epochLoss || loss === validationLoss) used.set(loss, undefined);
+    if (loss === stepLoss || loss === epochLoss || loss === validationLoss) used.add(loss);
     else unusedReason.set(loss, `another loss tag of the same kind was used (${[stepLoss, epochLoss, validationLoss].find((l) => l && l.role.split === loss.role.split)?.tag ?? '?'})`);
   }
 
@@ -115,16 +115,16 @@ export function mapRun(series: RunSeries, options: { final: boolean; settled?: b
   const epochMetrics = metrics.filter((m) => m.role.split === 'train' && metricGranularity(m) === 'epoch' && (epochLoss || validationLoss));
   const validationMetrics = metrics.filter((m) => m.role.split === 'validation');
   for (const m of metrics) {
-    if (stepMetrics.includes(m) || epochMetrics.includes(m) || validationMetrics.includes(m)) used.set(m, undefined);
+    if (stepMetrics.includes(m) || epochMetrics.includes(m) || validationMetrics.includes(m)) used.add(m);
     else unusedReason.set(m, 'no loss of the same granularity to go with it');
   }
 
   const learningRate = withRole(scalars, 'learning-rate')[0];
   const gradientNorm = withRole(scalars, 'gradient-norm')[0];
-  if (gradientNorm) used.set(gradientNorm, undefined);
+  if (gradientNorm) used.add(gradientNorm);
   const epochCounter = withRole(scalars, 'epoch-counter')[0];
-  if (learningRate) used.set(learningRate, undefined);
-  if (epochCounter) used.set(epochCounter, undefined);
+  if (learningRate) used.add(learningRate);
+  if (epochCounter) used.add(epochCounter);
   const lrPoints = learningRate ? sortedPoints(learningRate) : [];
   const epochPoints = epochCounter ? sortedPoints(epochCounter) : [];
 
@@ -144,7 +144,7 @@ export function mapRun(series: RunSeries, options: { final: boolean; settled?: b
       continue;
     }
     layer[role.role] = h;
-    used.set(h, undefined);
+    used.add(h);
   }
   for (const z of withRole(scalars, 'zero-fraction')) {
     const layer = layerMap.get(z.role.layer);
@@ -153,7 +153,7 @@ export function mapRun(series: RunSeries, options: { final: boolean; settled?: b
       continue;
     }
     layer.zeros = z;
-    used.set(z, undefined);
+    used.add(z);
   }
   const overrides = series.overrides?.activations ?? {};
   const layers = [...layerMap.values()].sort((a, b) => a.order - b.order).map((l, index) => {
