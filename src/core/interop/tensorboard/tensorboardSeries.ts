@@ -46,6 +46,10 @@ export class RunSeries {
       this.skipped.set(event.kind, (this.skipped.get(event.kind) ?? 0) + 1);
       return;
     }
+    if (event.type === 'session-log' && event.status === 'start') {
+      this.purgeFrom(split, event.step);
+      return;
+    }
     if (event.type !== 'summary') return;
     for (const entry of event.entries) {
       if (entry.type === 'other') {
@@ -63,6 +67,17 @@ export class RunSeries {
       // Delete first so that the map's order follows the latest writes (a restart re-logs old steps).
       series.points.delete(event.step);
       series.points.set(event.step, { step: event.step, wallTime: event.wallTime, value: entry.type === 'scalar' ? entry.value : summarizeHistogram(entry.histogram) });
+    }
+  }
+
+  /**
+   * A session restarted at `step` (from a checkpoint, as a SessionLog START says): what the
+   * earlier session logged from that step on was undone, as TensorBoard treats it too.
+   */
+  private purgeFrom(split: Split, step: number): void {
+    for (const series of [...this.scalars.values(), ...this.histograms.values()] as TagSeries<unknown>[]) {
+      if (series.split !== split) continue;
+      for (const logged of [...series.points.keys()]) if (logged >= step) series.points.delete(logged);
     }
   }
 

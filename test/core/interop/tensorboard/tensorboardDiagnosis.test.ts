@@ -8,7 +8,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { TrainingEvent } from '../../../../src/core/engine/trainingEvents';
 import { TensorboardWatcher } from '../../../../src/core/interop/tensorboard/tensorboardWatcher';
-import { histogramOf } from '../../../../src/core/interop/tensorboard/eventEncoding';
+import { fileVersionEvent, histogramOf, scalarValue, summaryEvent } from '../../../../src/core/interop/tensorboard/eventEncoding';
+import { encodeEventMessage } from '../../../../src/core/interop/tensorboard/eventProto';
+import { frameRecord } from '../../../../src/core/interop/tensorboard/tfRecordFraming';
 import { spread, tempLogdir, writeKerasRun, writePytorchRun, writerAt } from './tensorboardFixtures';
 
 const root = tempLogdir('tbdiag');
@@ -116,6 +118,19 @@ describe('TensorBoard runs as training events', () => {
     second.close();
     const { events } = await readAll(dir);
     assert.deepEqual(ofType(events, 'step').map((s) => [s.step, s.loss]), Array.from({ length: 15 }, (_, s) => [s, s < 5 ? 1 : 2]));
+  });
+
+  it('a SessionLog START (a restart from a checkpoint) drops what the earlier session logged from that step on', async () => {
+    const dir = fresh();
+    const first = writerAt(dir, 1_700_000_000, 'legacy', 0);
+    for (let step = 0; step < 10; step++) first.addScalars(step, { train_loss: 1 });
+    first.close();
+    const restarted = path.join(dir, 'events.out.tfevents.1700000500.testhost.1.1');
+    const records = [frameRecord(fileVersionEvent(1_700_000_500)), frameRecord(encodeEventMessage({ wall_time: 1_700_000_500, step: 6, session_log: { status: 1 } }))];
+    for (let step = 6; step < 8; step++) records.push(frameRecord(summaryEvent(step, 1_700_000_501 + step, [scalarValue('train_loss', 2, { form: 'legacy' })])));
+    fs.writeFileSync(restarted, Buffer.concat(records));
+    const { events } = await readAll(dir);
+    assert.deepEqual(ofType(events, 'step').map((s) => [s.step, s.loss]), [[0, 1], [1, 1], [2, 1], [3, 1], [4, 1], [5, 1], [6, 2], [7, 2]]);
   });
 
   it('follows a run being written: held-back last step, new records and new files picked up', async () => {
