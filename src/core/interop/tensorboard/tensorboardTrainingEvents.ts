@@ -15,7 +15,8 @@ import type { LayerStats } from '../../engine/layerStatistics';
 import type { EpochEndEvent, LayerStatsEvent, LayerSummary, RunStartedEvent, StepEvent } from '../../engine/trainingEvents';
 import type { GuessedActivation, HistogramSummary } from './histogramStatistics';
 import type { Granularity, TagRole } from './tagMapping';
-import { sortedPoints, valueAtOrBefore, type Point, type RunSeries, type TagSeries } from './tensorboardSeries';
+import { epochDrafts, metricValues } from './epochEnds';
+import { sortedPoints, valueAtOrBefore, type RunSeries, type TagSeries } from './tensorboardSeries';
 
 export interface TagUse {
   tag: string;
@@ -171,60 +172,8 @@ export function mapRun(series: RunSeries, options: { final: boolean; settled?: b
     return { ...l, mapped };
   });
 
-  // Epoch ends.
-  type EpochDraft = { epoch: number; step: number; wallTime: number; loss: number; metrics: Record<string, number>; valLoss?: number; valMetrics: Record<string, number> };
-  const epochs: EpochDraft[] = [];
   const stepLossPoints = stepLoss ? sortedPoints(stepLoss) : [];
-  const pick = (list: ScalarSeries[], step: number) => {
-    const values: Record<string, number> = {};
-    for (const m of list) {
-      const point = m.points.get(step);
-      if (point) values[(m.role as { name: string }).name] = point.value;
-    }
-    return values;
-  };
-  const lastStepAtOrBefore = (wallTime: number) => {
-    let step: number | undefined;
-    for (const p of stepLossPoints) if (p.wallTime <= wallTime) step = p.step;
-    return step;
-  };
-  if (epochLoss) {
-    const validationPoints = validationLoss?.points;
-    for (const p of sortedPoints(epochLoss)) {
-      const val = validationPoints?.get(p.step);
-      const wallTime = Math.max(p.wallTime, val?.wallTime ?? 0);
-      epochs.push({
-        epoch: p.step, step: lastStepAtOrBefore(wallTime) ?? p.step, wallTime, loss: p.value, metrics: pick(epochMetrics, p.step),
-        valLoss: val?.value, valMetrics: pick(validationMetrics, p.step),
-      });
-    }
-  } else if (validationLoss && stepLoss) {
-    let previous = -Infinity;
-    sortedPoints(validationLoss).forEach((v, ordinal) => {
-      const window = stepLossPoints.filter((p) => p.step > previous && p.step <= v.step);
-      previous = v.step;
-      const epoch = epochPoints.length > 0 ? valueAtOrBefore(epochPoints, v.step) ?? ordinal : ordinal;
-      epochs.push({
-        epoch: Math.round(epoch), step: v.step, wallTime: v.wallTime,
-        loss: window.length > 0 ? window.reduce((s, p) => s + p.value, 0) / window.length : NaN,
-        metrics: {}, valLoss: v.value, valMetrics: pick(validationMetrics, v.step),
-      });
-    });
-  } else if (epochCounter && stepLoss) {
-    // No validation: an epoch ends where the epoch counter moves on.
-    let window: Point<number>[] = [];
-    let current: number | undefined;
-    for (const p of stepLossPoints) {
-      const epoch = valueAtOrBefore(epochPoints, p.step);
-      if (current !== undefined && epoch !== current && window.length > 0) {
-        const last = window[window.length - 1];
-        epochs.push({ epoch: Math.round(current), step: last.step, wallTime: last.wallTime, loss: window.reduce((s, q) => s + q.value, 0) / window.length, metrics: {}, valMetrics: {} });
-        window = [];
-      }
-      current = epoch;
-      window.push(p);
-    }
-  }
+  const epochs = epochDrafts({ epochLoss, validationLoss, stepLossPoints, epochPoints, epochMetrics, validationMetrics });
   const epochEndTimes = epochs.map((e) => e.wallTime).sort((a, b) => a - b);
   const epochAt = (step: number, wallTime: number): number => {
     if (epochPoints.length > 0) return Math.round(valueAtOrBefore(epochPoints, step) ?? 0);
@@ -259,7 +208,7 @@ export function mapRun(series: RunSeries, options: { final: boolean; settled?: b
       // Undefined when no gradients were logged: the rules then skip the gradient checks.
       gradNorm: gradientNormAt(p.step) as number,
       learningRate: valueAtOrBefore(lrPoints, p.step) ?? NaN,
-      metrics: stepLoss ? pick(stepMetrics, p.step) : pick(epochMetrics, p.step),
+      metrics: stepLoss ? metricValues(stepMetrics, p.step) : metricValues(epochMetrics, p.step),
     };
     events.push({ key: `step:${p.step}`, wallTime: p.wallTime, event });
   }
