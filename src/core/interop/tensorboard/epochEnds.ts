@@ -3,19 +3,13 @@
 // per validation point with the training loss averaged over the steps since the previous one
 // (Lightning, TF1 Estimators), else epochs where the logged epoch counter moves on.
 
+import type { EpochEndEvent } from '../../engine/trainingEvents';
 import { sortedPoints, valueAtOrBefore, type Point, type TagSeries } from './tensorboardSeries';
 
 type ScalarSeries = TagSeries<number>;
 
-export interface EpochDraft {
-  epoch: number;
-  step: number;
-  wallTime: number;
-  loss: number;
-  metrics: Record<string, number>;
-  valLoss?: number;
-  valMetrics: Record<string, number>;
-}
+/** An epoch end before the learning rate and duration are added, with the wall time it happened at. */
+export type EpochDraft = Omit<EpochEndEvent, 'type' | 'learningRate' | 'durationMs'> & { wallTime: number };
 
 export interface EpochSources {
   epochLoss?: ScalarSeries;
