@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { EventFileTail } from '../../../src/core/interop/tensorboard/eventFileTail';
+import { layerGroup } from '../../../src/core/interop/tensorboard/trainingEventLog';
 import { configFrom, gaussianConfig, tempDir, train } from './engineFixtures';
 
 const root = tempDir('tbevents-run');
@@ -32,7 +33,8 @@ describe('the event file of a training run', () => {
     assert.deepEqual(byTag.get('train/loss'), result.steps.map((s) => s.step));
     // Per-layer tags are grouped under the layer: `<index>_<name>/<statistic>`.
     const first = result.layerStats[0].layers[0];
-    assert.deepEqual(byTag.get(`${String(first.index).padStart(2, '0')}_${first.name}/grad_norm`), result.layerStats.map((s) => s.step));
+    assert.deepEqual(byTag.get(`${layerGroup(first.index, first.name)}/grad_norm`), result.layerStats.map((s) => s.step));
+    assert.match(layerGroup(first.index, first.name), /^\d\d_[A-Za-z0-9_.-]+$/);
     assert.deepEqual(byTag.get('epoch/val_loss'), [0, 1]);
     const losses = read.events.flatMap((e) => (e.type === 'summary' ? e.entries.filter((x) => x.tag === 'train/loss') : []));
     assert.deepEqual(losses.map((x) => x.type === 'scalar' && x.value), result.steps.map((s) => Math.fround(s.loss)));

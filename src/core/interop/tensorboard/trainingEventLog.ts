@@ -2,7 +2,7 @@
 // `tensorboard --logdir .training-doctor/runs` shows our runs beside everyone else's:
 //   train/loss, train/grad_norm, train/learning_rate, train/<metric>   every step
 //   epoch/loss, epoch/val_loss, epoch/<metric>, epoch/val_<metric>     every epoch
-//   <NN>_<layer>/activation_mean, activation_std, zero_fraction, saturated_fraction,
+//   <NN>_<layer>/activation_mean, activation_std, zero_fraction, dead_fraction, saturated_fraction,
 //   weight_mean, weight_std, grad_norm, update_ratio                 every statistics step
 // Per-layer tags start with the layer so that TensorBoard groups them by layer. The engine keeps
 // moments of the activations, weights and gradients, not their values, so these are scalars, not
@@ -48,7 +48,7 @@ export class TrainingEventLog {
         if (!this.writer) return;
         const scalars: Record<string, number> = {};
         for (const layer of event.layers) {
-          const group = `${String(layer.index).padStart(2, '0')}_${layer.name}`;
+          const group = layerGroup(layer.index, layer.name);
           const put = (name: string, value: number | undefined) => {
             if (value !== undefined) scalars[`${group}/${name}`] = value;
           };
@@ -84,4 +84,9 @@ export class TrainingEventLog {
         return;
     }
   }
+}
+
+/** `03_dense_1`: depth order in TensorBoard's alphabetical groups, and only characters TF allows in a name. */
+export function layerGroup(index: number, name: string): string {
+  return `${String(index).padStart(2, '0')}_${name.replace(/[^A-Za-z0-9_.-]+/g, '_')}`;
 }

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import type { TrainingEvent } from '../../../../src/core/engine/trainingEvents';
 import { EventFileTail } from '../../../../src/core/interop/tensorboard/eventFileTail';
 import { TensorboardWatcher } from '../../../../src/core/interop/tensorboard/tensorboardWatcher';
-import { TrainingEventLog } from '../../../../src/core/interop/tensorboard/trainingEventLog';
+import { layerGroup, TrainingEventLog } from '../../../../src/core/interop/tensorboard/trainingEventLog';
 import { maskedCrc32c } from '../../../../src/core/interop/tensorboard/tfRecordFraming';
 import { tempLogdir } from './tensorboardFixtures';
 
@@ -73,6 +73,7 @@ describe('TrainingEventLog', () => {
     assert.deepEqual(tags.get('epoch/val_loss'), [[0, Math.fround(2 / 3)], [1, Math.fround(2 / 6)]]);
     assert.deepEqual(tags.get('00_dense/zero_fraction'), [[0, Math.fround(0.4)], [3, Math.fround(0.4)]]);
     assert.equal(tags.get('01_dense_1/zero_fraction'), undefined, 'not measured, not written');
+    assert.equal(layerGroup(12, '3:conv2d/relu'), '12_3_conv2d_relu');
     assert.ok(tags.has('train/grad_norm') && tags.has('train/learning_rate') && tags.has('train/accuracy') && tags.has('epoch/val_accuracy'));
   });
 
