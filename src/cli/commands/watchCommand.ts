@@ -44,86 +44,94 @@ export async function runWatch(context: WatchContext): Promise<number> {
   const extraTags = parseMapFlag(flags.map);
   const mappingFile = typeof flags.mapping === 'string' ? path.resolve(flags.mapping) : undefined;
   if (mappingFile && !fs.existsSync(mappingFile)) throw new UsageError(`--mapping ${flags.mapping}: no such file.`);
-  // `watch ... --json | head`: once the reader has gone, stop writing (and watching) quietly.
+  // `watch ... --json | head`: once the reader has gone (EPIPE, or any other failure of the output),
+  // stop writing and watching, quietly.
   let readerGone = false;
-  const onOutputError = (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') readerGone = true;
-    else throw error;
+  const onOutputError = () => {
+    readerGone = true;
   };
   stdout.on('error', onOutputError);
-  const write = (line: string) => {
-    if (!readerGone) stdout.write(line + '\n');
-  };
-  const emit = (run: string, event: object) => write(JSON.stringify({ run, ...event }));
-
-  const overridesFor = async (run: DiscoveredRun) => {
-    const loaded = await loadOverrides(run.dir, fs.statSync(logdir).isFile() ? path.dirname(logdir) : logdir, extraTags, mappingFile);
-    for (const problem of loaded.problems) {
-      if (json) emit(run.name, { type: 'log', level: 'warning', message: problem });
-      else stderr.write(`training-doctor: ${problem}\n`);
-    }
-    return loaded.overrides;
-  };
-  const watcher = new TensorboardWatcher(logdir, overridesFor);
-  const findings: Finding[] = [];
-
-  let firstPoll = true;
-  const pollOnce = async (final: boolean) => {
-    const result = await watcher.poll(final);
-    for (const issue of result.issues) {
-      if (json) emit(path.relative(logdir, issue.file) || path.basename(issue.file), { type: 'log', level: 'warning', message: issue.message });
-      else stderr.write(`training-doctor: warning: ${issue.message}\n`);
-    }
-    const runs = watcher.watchedRuns();
-    if (!json && result.newRuns.length > 0) {
-      write(`Found ${result.newRuns.length} ${firstPoll ? '' : 'new '}run${result.newRuns.length === 1 ? '' : 's'} under ${logdir}:`);
-      for (const name of result.newRuns) write(`  ${name}: ${describeSources(runs.find((r) => r.name === name)!.run)}`);
-    }
-    firstPoll = false;
-    for (const update of result.updates) {
-      findings.push(...update.findings);
-      if (json) for (const event of update.events) emit(update.run, event);
-      else for (const finding of update.findings) write(`  ${update.run}: ${formatFinding(finding)}`);
-    }
-    return result;
-  };
-
-  await pollOnce(once);
-  if (watcher.watchedRuns().length === 0) {
-    if (json) emit('', { type: 'log', level: 'warning', message: `No TensorBoard event files (events.out.tfevents.*) under ${logdir}.` });
-    else write(`No TensorBoard event files (events.out.tfevents.*) under ${logdir}${once ? '.' : ' yet.'}`);
-    if (once) return EXIT.ok;
+  try {
+    return await watchLogs();
+  } finally {
+    stdout.off('error', onOutputError);
   }
 
-  if (!once) {
-    if (!json) write('Watching for new records (Ctrl+C to stop)...');
-    const abort = new AbortController();
-    const stop = () => abort.abort();
-    context.signal?.addEventListener('abort', stop);
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-    try {
-      while (!abort.signal.aborted && !readerGone) {
-        await sleep(context.pollMs ?? 500, abort.signal);
-        if (!abort.signal.aborted) await pollOnce(false);
+  async function watchLogs(): Promise<number> {
+    const write = (line: string) => {
+      if (!readerGone) stdout.write(line + '\n');
+    };
+    const emit = (run: string, event: object) => write(JSON.stringify({ run, ...event }));
+
+    const overridesFor = async (run: DiscoveredRun) => {
+      const loaded = await loadOverrides(run.dir, fs.statSync(logdir).isFile() ? path.dirname(logdir) : logdir, extraTags, mappingFile);
+      for (const problem of loaded.problems) {
+        if (json) emit(run.name, { type: 'log', level: 'warning', message: problem });
+        else stderr.write(`training-doctor: ${problem}\n`);
       }
-    } finally {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      context.signal?.removeEventListener('abort', stop);
-    }
-  }
+      return loaded.overrides;
+    };
+    const watcher = new TensorboardWatcher(logdir, overridesFor);
+    const findings: Finding[] = [];
 
-  for (const run of watcher.watchedRuns()) {
-    if (json) {
-      if (once) emit(run.name, { type: 'tensorboard-summary', tags: run.mapped?.tags ?? [], layers: run.mapped?.layers ?? [], rulesWithoutData: run.rulesWithoutData, setAside: run.setAside });
-      continue;
+    let firstPoll = true;
+    const pollOnce = async (final: boolean) => {
+      const result = await watcher.poll(final);
+      for (const issue of result.issues) {
+        if (json) emit(path.relative(logdir, issue.file) || path.basename(issue.file), { type: 'log', level: 'warning', message: issue.message });
+        else stderr.write(`training-doctor: warning: ${issue.message}\n`);
+      }
+      const runs = watcher.watchedRuns();
+      if (!json && result.newRuns.length > 0) {
+        write(`Found ${result.newRuns.length} ${firstPoll ? '' : 'new '}run${result.newRuns.length === 1 ? '' : 's'} under ${logdir}:`);
+        for (const name of result.newRuns) write(`  ${name}: ${describeSources(runs.find((r) => r.name === name)!.run)}`);
+      }
+      firstPoll = false;
+      for (const update of result.updates) {
+        findings.push(...update.findings);
+        if (json) for (const event of update.events) emit(update.run, event);
+        else for (const finding of update.findings) write(`  ${update.run}: ${formatFinding(finding)}`);
+      }
+      return result;
+    };
+
+    await pollOnce(once);
+    if (watcher.watchedRuns().length === 0) {
+      if (json) emit('', { type: 'log', level: 'warning', message: `No TensorBoard event files (events.out.tfevents.*) under ${logdir}.` });
+      else write(`No TensorBoard event files (events.out.tfevents.*) under ${logdir}${once ? '.' : ' yet.'}`);
+      if (once) return EXIT.ok;
     }
-    write('');
-    write(summary(run));
+
+    if (!once) {
+      if (!json) write('Watching for new records (Ctrl+C to stop)...');
+      const abort = new AbortController();
+      const stop = () => abort.abort();
+      context.signal?.addEventListener('abort', stop);
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+      try {
+        while (!abort.signal.aborted && !readerGone) {
+          await sleep(context.pollMs ?? 500, abort.signal);
+          if (!abort.signal.aborted) await pollOnce(false);
+        }
+      } finally {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+        context.signal?.removeEventListener('abort', stop);
+      }
+    }
+
+    for (const run of watcher.watchedRuns()) {
+      if (json) {
+        if (once) emit(run.name, { type: 'tensorboard-summary', tags: run.mapped?.tags ?? [], layers: run.mapped?.layers ?? [], rulesWithoutData: run.rulesWithoutData, setAside: run.setAside });
+        continue;
+      }
+      write('');
+      write(summary(run));
+    }
+    if (!json) write(findings.length === 0 ? 'Findings: none.' : `Findings: ${findings.length}.`);
+    return findings.some((f) => f.severity === 'error') ? EXIT.failed : EXIT.ok;
   }
-  if (!json) write(findings.length === 0 ? 'Findings: none.' : `Findings: ${findings.length}.`);
-  return findings.some((f) => f.severity === 'error') ? EXIT.failed : EXIT.ok;
 }
 
 function describeSources(run: DiscoveredRun): string {
