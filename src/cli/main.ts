@@ -4,7 +4,8 @@
 //   train <file> [--json] [--out DIR] [--epochs N]        train, report, record a run folder
 //   lr-find <file> [--json] [--steps N] [--out DIR]       learning-rate range test
 //   fix <file> --rule ID [--fix ID] [--layer N] [--dry-run]  apply a finding's fix to the config
-//   every command takes --allow-data-outside: read data beyond the config's repository and the cwd
+//   watch <logdir> [--once] [--json] [--map TAG=ROLE,...]  diagnose TensorBoard logs of any framework
+//   every config command takes --allow-data-outside: read data beyond the config's repository and the cwd
 // Exit codes: 0 ok, 1 errors found / run failed, 2 usage or config error, 130 cancelled.
 
 import * as path from 'node:path';
@@ -17,6 +18,7 @@ import { runFix } from './commands/fixCommand';
 import { runLrFind } from './commands/lrFindCommand';
 import { runProbe } from './commands/probeCommand';
 import { runTrain } from './commands/trainCommand';
+import { runWatch } from './commands/watchCommand';
 
 const USAGE = `Usage: training-doctor <command> <config.train.json> [options]
 
@@ -27,6 +29,9 @@ Commands:
   lr-find <file> [--json] [--steps N] [--out DIR] learning-rate range test: suggests a rate
   fix    <file> --rule ID [--fix ID] [--layer N] [--dry-run]
                                                   apply a finding's fix (preferred by default), print the diff
+  watch  <logdir> [--once] [--json] [--map TAG=ROLE,...] [--mapping FILE]
+                                                  diagnose runs logged as TensorBoard event files
+                                                  (PyTorch, Keras, TF, ...), live unless --once
 
 Options:
   --json           machine-readable output (train: one JSON event per line)
@@ -38,6 +43,10 @@ Options:
   --allow-data-outside
                    read data files anywhere; by default a config's data must lie inside its
                    repository (the nearest folder with .git) or the current directory
+  --once           watch: read what is there, report and stop (default: follow the files until Ctrl+C)
+  --map T=R,...    watch: give tags their roles (loss, val_loss, lr, grad_norm, metric:NAME, val_metric:NAME,
+                   weights:LAYER, gradients:LAYER, activations:LAYER, ignore); see README
+  --mapping FILE   watch: a *.tb.json mapping file (default: the first *.tb.json in the run or log folder)
 `;
 
 const ALLOW_DATA_OUTSIDE = 'allow-data-outside';
@@ -47,6 +56,7 @@ const FLAGS: Record<string, Record<string, FlagSpec>> = {
   train: { json: {}, out: { value: true }, epochs: { value: true }, backend: { value: true }, [ALLOW_DATA_OUTSIDE]: {} },
   fix: { rule: { value: true }, fix: { value: true }, layer: { value: true }, 'dry-run': {}, backend: { value: true }, [ALLOW_DATA_OUTSIDE]: {} },
   'lr-find': { json: {}, out: { value: true }, steps: { value: true }, backend: { value: true }, [ALLOW_DATA_OUTSIDE]: {} },
+  watch: { json: {}, once: {}, map: { value: true }, mapping: { value: true } },
 };
 
 /**
@@ -70,6 +80,10 @@ export async function main(argv: string[], stdout = process.stdout, stderr = pro
     const spec = FLAGS[command];
     if (!spec) throw new UsageError(`Unknown command "${command}".`);
     const { positionals, flags } = parseArguments(rest, spec);
+    if (command === 'watch') {
+      if (positionals.length !== 1) throw new UsageError('watch takes exactly one log folder (or event file).');
+      return await runWatch({ logdir: positionals[0], flags, stdout, stderr });
+    }
     if (positionals.length !== 1) throw new UsageError(`${command} takes exactly one config file.`);
     positiveInteger(flags, 'batch');
     positiveInteger(flags, 'epochs');

@@ -19,6 +19,7 @@ import { buildModel, type BuiltModel } from './modelBuilder';
 import { saveModel } from './modelSaver';
 import { makeOptimizer, setLearningRate } from './optimizerFactory';
 import { RunFolder, runsRoot } from './runFolder';
+import { TrainingEventLog } from '../interop/tensorboard/trainingEventLog';
 import type { TensorflowRuntime } from './tensorflowRuntime';
 import type { EpochEndEvent, LayerSummary, RunEndedEvent, RunStatus, TrainingEvent } from './trainingEvents';
 import { StepRunner } from './trainingStep';
@@ -93,11 +94,15 @@ class TrainingSession {
   private stopRequest?: { status: RunStatus; reason: string };
   private readonly started = Date.now();
   private lastEpoch?: EpochEndEvent;
+  private readonly tensorboardLog = new TrainingEventLog();
 
   constructor(private readonly config: TrainConfig, private readonly options: TrainingOptions) {}
 
   private emit(event: TrainingEvent): void {
     this.folder?.append(event);
+    // The run as a TensorBoard event file beside metrics.jsonl (written only where a run folder is).
+    const tensorboardFailure = this.tensorboardLog.append(event);
+    if (tensorboardFailure) this.emit({ type: 'log', level: 'warning', message: tensorboardFailure });
     this.options.onEvent?.(event);
     for (const monitor of this.options.monitors ?? []) {
       const verdict = monitor.observe(event);

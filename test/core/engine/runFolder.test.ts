@@ -89,7 +89,8 @@ describe('run folder of a training run', () => {
     assert.ok(record.endedAt && record.durationMs !== undefined && record.durationMs >= 0);
     assert.deepEqual(record.final, JSON.parse(JSON.stringify(result.ended.final)));
     assert.equal(fs.readFileSync(path.join(dir, 'config.train.json'), 'utf8'), configText);
-    assert.deepEqual(fs.readdirSync(dir).sort(), ['config.train.json', 'metrics.jsonl', 'model', 'run.json']);
+    // Plus the TensorBoard event file, which tensorboardEventFile.test.ts checks.
+    assert.deepEqual(fs.readdirSync(dir).filter((f) => !f.startsWith('events.out.tfevents.')).sort(), ['config.train.json', 'metrics.jsonl', 'model', 'run.json']);
 
     const lines = fs.readFileSync(path.join(dir, 'metrics.jsonl'), 'utf8').split('\n');
     assert.equal(lines.at(-1), '', 'the file ends with a newline');
