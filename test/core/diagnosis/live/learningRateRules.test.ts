@@ -138,3 +138,36 @@ describe('lr.too-low', () => {
     assert.equal(later.of('lr.too-low').length, 0);
   });
 });
+
+describe('lr.no-decay (live: a stalled constant-rate SGD run)', () => {
+  const sgd = { epochs: 30, optimizer: { type: 'sgd', learningRate: 0.1, momentum: 0.9 } };
+  /** One step at the start (the initial loss), then one epoch-end per entry of `epochLosses`. */
+  const run = (training: object, epochLosses: number[]) => {
+    const replay = new Replay(parseFixture(mlpConfig({ training })));
+    replay.feed(runStarted(undefined, 30), ...steps(5, () => 2.3));
+    epochLosses.forEach((loss, epoch) => replay.feed(epochEnd(epoch, loss)));
+    return replay.of('lr.no-decay');
+  };
+  const stalled = [1.5, 1.0, 0.8, 0.7, 0.65, 0.66, 0.68, 0.655, 0.67, 0.69, 0.66];
+
+  it('warns when the loss stops improving while well above zero and bouncing, with the decay fix preferred', () => {
+    const [finding, ...more] = run(sgd, stalled);
+    assert.ok(finding, 'reported');
+    assert.equal(more.length, 0, 'once per run');
+    assert.equal(finding.severity, 'warning');
+    assert.equal(finding.epoch, 9, 'after five epochs without a new best');
+    assert.equal(preferredFix(finding).id, 'fix.lr-decay');
+    assert.match(finding.message, /has not beaten 0\.65/);
+  });
+
+  it('is quiet on a loss that keeps falling, one that levels off near zero, or a smooth plateau', () => {
+    assert.deepEqual(run(sgd, Array.from({ length: 20 }, (_, e) => 2 * 0.85 ** e)), [], 'steady progress');
+    assert.deepEqual(run(sgd, [1.0, 0.3, 0.1, 0.05, 0.04, 0.041, 0.042, 0.04, 0.043, 0.041, 0.042]), [], 'converged: 2% of the initial loss');
+    assert.deepEqual(run(sgd, [1.5, 1.0, 0.8, 0.7, 0.65, 0.65, 0.651, 0.65, 0.652, 0.651, 0.65]), [], 'flat, not bouncing: a schedule would not help');
+  });
+
+  it('is quiet with a schedule or an adaptive optimizer', () => {
+    assert.deepEqual(run({ ...sgd, lrSchedule: { type: 'cosine' } }, stalled), []);
+    assert.deepEqual(run({ epochs: 30, optimizer: { type: 'adam', learningRate: 0.001 } }, stalled), []);
+  });
+});
