@@ -49,7 +49,8 @@ export const sgdPlateau: LiveRule = {
       const level = recent.reduce((sum, v) => sum + v, 0) / recent.length;
       const bounce = level > 0 ? (Math.max(...recent) - bestRecent) / level : 0;
       if (remaining < t.minRemainingLoss || bounce < t.minBounce || !ledger.claim('run')) return undefined;
-      const kind = optimizer.momentum > 0 ? `SGD with momentum ${num(optimizer.momentum)}` : 'SGD';
+      const momentum = optimizer.type === 'sgd' ? optimizer.momentum : 0;
+      const kind = momentum > 0 ? `SGD with momentum ${num(momentum)}` : 'SGD';
       return {
         message:
           `${kind} at a constant learning rate of ${num(optimizer.learningRate)} has stalled: over the last ${t.patience} epochs ` +
