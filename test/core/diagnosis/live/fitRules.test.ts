@@ -153,6 +153,23 @@ describe('fit.underfitting', () => {
     assert.equal(replay.of('fit.underfitting')[0]?.epoch, 5);
   });
 
+  it('is withdrawn (state resolved, same id, with the reason) when the loss falls after all', () => {
+    const replay = new Replay(parseFixture(mlpConfig()));
+    replay.feed(...flatEpochs(2.3, 3e-3, { epochs: 4, planned: 10 }));
+    const [open] = replay.of('fit.underfitting');
+    assert.ok(open, 'reported at 30% of 10 epochs');
+    assert.equal(open.state, undefined);
+    replay.feed(epochEnd(4, 0.4, 0.45, { step: 80 }));
+    const versions = replay.of('fit.underfitting');
+    assert.equal(versions.length, 2);
+    const resolved = versions[1];
+    assert.equal(resolved.id, open.id, 'replaces the open finding');
+    assert.equal(resolved.state, 'resolved');
+    assert.match(resolved.resolution ?? '', /By epoch 5 the training loss fell to 0\.4 \(−83%/);
+    replay.feed(epochEnd(5, 0.3, 0.35, { step: 96 }));
+    assert.equal(replay.of('fit.underfitting').length, 2, 'withdrawn once');
+  });
+
   it('offers standardization when the inputs are raw', () => {
     const replay = new Replay(parseFixture(mlpConfig({ preprocess: { normalize: 'none' } })));
     replay.feed(...flatEpochs(2.3, 3e-3));
