@@ -4,10 +4,12 @@
 //   train <file> [--json] [--out DIR] [--epochs N]        train, report, record a run folder
 //   lr-find <file> [--json] [--steps N] [--out DIR]       learning-rate range test
 //   fix <file> --rule ID [--fix ID] [--layer N] [--dry-run]  apply a finding's fix to the config
+//   every command takes --allow-data-outside: read data beyond the config's repository and the cwd
 // Exit codes: 0 ok, 1 errors found / run failed, 2 usage or config error, 130 cancelled.
 
 import * as path from 'node:path';
 import { loadConfigFile } from '../core/config/loadConfigFile';
+import { DATA_ANYWHERE, dataInside, projectFolder, type DataAccess } from '../core/data/dataAccessPolicy';
 import { parseArguments, positiveInteger, UsageError, type FlagSpec } from './cliArguments';
 import { backendFlag, EXIT, type CommandContext } from './commandContext';
 import { runLint } from './commands/lintCommand';
@@ -33,15 +35,29 @@ Options:
   --epochs N       train: override training.epochs
   --steps N        lr-find: steps of the sweep from 1e-7 to 10 (default 200)
   --backend NAME   auto | tensorflow | wasm | cpu (default: the config's "backend", else auto)
+  --allow-data-outside
+                   read data files anywhere; by default a config's data must lie inside its
+                   repository (the nearest folder with .git) or the current directory
 `;
 
+const ALLOW_DATA_OUTSIDE = 'allow-data-outside';
 const FLAGS: Record<string, Record<string, FlagSpec>> = {
-  lint: { json: {} },
-  probe: { json: {}, batch: { value: true }, backend: { value: true } },
-  train: { json: {}, out: { value: true }, epochs: { value: true }, backend: { value: true } },
-  fix: { rule: { value: true }, fix: { value: true }, layer: { value: true }, 'dry-run': {}, backend: { value: true } },
-  'lr-find': { json: {}, out: { value: true }, steps: { value: true }, backend: { value: true } },
+  lint: { json: {}, [ALLOW_DATA_OUTSIDE]: {} },
+  probe: { json: {}, batch: { value: true }, backend: { value: true }, [ALLOW_DATA_OUTSIDE]: {} },
+  train: { json: {}, out: { value: true }, epochs: { value: true }, backend: { value: true }, [ALLOW_DATA_OUTSIDE]: {} },
+  fix: { rule: { value: true }, fix: { value: true }, layer: { value: true }, 'dry-run': {}, backend: { value: true }, [ALLOW_DATA_OUTSIDE]: {} },
+  'lr-find': { json: {}, out: { value: true }, steps: { value: true }, backend: { value: true }, [ALLOW_DATA_OUTSIDE]: {} },
 };
+
+/**
+ * CI runs this on pull requests nobody has reviewed yet, so a config may read data only inside
+ * its repository or the working directory, unless the caller says otherwise.
+ */
+function cliDataAccess(configPath: string, allowOutside: boolean): DataAccess {
+  if (allowOutside) return DATA_ANYWHERE;
+  return dataInside([projectFolder(path.dirname(configPath)), process.cwd()],
+    'The command line reads data only inside the config\'s repository and the current directory; pass --allow-data-outside to read it anyway.');
+}
 
 export async function main(argv: string[], stdout = process.stdout, stderr = process.stderr): Promise<number> {
   const [command, ...rest] = argv;
@@ -60,7 +76,8 @@ export async function main(argv: string[], stdout = process.stdout, stderr = pro
     positiveInteger(flags, 'steps');
     if (flags.layer !== undefined && !/^\d+$/.test(String(flags.layer))) throw new UsageError(`--layer needs a layer index (0, 1, ...), not ${JSON.stringify(flags.layer)}.`);
     backendFlag(flags);
-    const file = await loadConfigFile(path.resolve(positionals[0]));
+    const configPath = path.resolve(positionals[0]);
+    const file = await loadConfigFile(configPath, undefined, cliDataAccess(configPath, flags[ALLOW_DATA_OUTSIDE] === true));
     const context: CommandContext = { file, flags, stdout, stderr };
     switch (command) {
       case 'lint': return await runLint(context);

@@ -4,6 +4,7 @@
 // A `stop` message (or the host going away) cancels the job at the next step.
 
 import { loadConfigFile } from '../core/config/loadConfigFile';
+import { DATA_ANYWHERE, dataInside, projectFolder, type DataAccess } from '../core/data/dataAccessPolicy';
 import { RunDiagnosis, diagnoseProbe } from '../core/diagnosis/runDiagnosis';
 import { findLearningRate } from '../core/engine/learningRateFinder';
 import { probeModel } from '../core/engine/probe';
@@ -22,8 +23,15 @@ function send(message: TrainerMessage): Promise<void> {
   });
 }
 
+/** The host decides: a trusted workspace reads data anywhere; otherwise the workspace and the config's project only. */
+function dataAccessFor(start: StartMessage): DataAccess {
+  if (start.allowDataOutside) return DATA_ANYWHERE;
+  return dataInside([start.workspaceDir, projectFolder(path.dirname(path.resolve(start.configPath)))],
+    'The trainer reads data only inside the workspace unless the workspace is trusted.');
+}
+
 async function runJob(start: StartMessage): Promise<void> {
-  const file = await loadConfigFile(start.configPath, start.configText);
+  const file = await loadConfigFile(start.configPath, start.configText, dataAccessFor(start));
   if (!file.config || !file.shapes) {
     await send({ type: 'problems', problems: file.problems });
     await send({ type: 'finished', findings: [] });
@@ -32,20 +40,20 @@ async function runJob(start: StartMessage): Promise<void> {
   const config = file.config;
   const runtime = await loadTensorflow({ preference: start.backend ?? config.backend, searchDirs: [path.dirname(file.filePath), start.workspaceDir] });
   if (start.job === 'probe') {
-    const { report, stats, inputStats } = await probeModel(config, { runtime, baseDir: file.baseDir });
+    const { report, stats, inputStats } = await probeModel(config, { runtime, baseDir: file.baseDir, dataAccess: file.dataAccess });
     report.findings = diagnoseProbe(config, file.shapes, { stats, loss: report.loss, inputStats }, file.tree);
     await send({ type: 'probe-result', report });
     await send({ type: 'finished', findings: report.findings });
     return;
   }
   if (start.job === 'lr-find') {
-    const result = await findLearningRate(config, { runtime, baseDir: file.baseDir, signal: abort.signal });
+    const result = await findLearningRate(config, { runtime, baseDir: file.baseDir, dataAccess: file.dataAccess, signal: abort.signal });
     await send({ type: 'lr-find-result', result });
     await send({ type: 'finished', findings: [] });
     return;
   }
   const ended = await runTraining(config, {
-    runtime, baseDir: file.baseDir, workspaceDir: start.workspaceDir, configText: file.text, configPath: file.filePath,
+    runtime, baseDir: file.baseDir, dataAccess: file.dataAccess, workspaceDir: start.workspaceDir, configText: file.text, configPath: file.filePath,
     epochs: start.epochs, signal: abort.signal, monitors: [new RunDiagnosis(config, file.shapes, file.tree)],
     onEvent: (event) => void send({ type: 'event', event }),
   });

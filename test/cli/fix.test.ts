@@ -133,6 +133,29 @@ describe('training-doctor fix', () => {
     assert.equal(fs.readFileSync(config, 'utf8'), text, 'dry run: unchanged');
   });
 
+  it('a committed run folder\'s malformed or unknown fixes are skipped, never applied or crashed on', async () => {
+    const cwd = path.join(dir, 'hostile-run');
+    fs.mkdirSync(cwd);
+    const config = writeSpiralsConfig(cwd, 'spirals.train.json');
+    const text = fs.readFileSync(config, 'utf8');
+    const run = path.join(cwd, '.training-doctor', 'runs', '20260101-000000-hostile');
+    fs.mkdirSync(run, { recursive: true });
+    fs.writeFileSync(path.join(run, 'run.json'), JSON.stringify({
+      id: '20260101-000000-hostile', configName: 'cli-spirals', configPath: config, status: 'completed', startedAt: '2026-01-01T00:00:00.000Z', epochsCompleted: 1, steps: 1,
+    }));
+    const finding = (fixes: unknown) => ({ type: 'finding', finding: { rule: 'grad.nonfinite', severity: 'error', message: 'm', evidence: {}, fixes } });
+    fs.writeFileSync(path.join(run, 'metrics.jsonl'), [
+      finding(null),
+      finding([{ id: 'fix.gradient-clipping', title: 't', args: { norm: 1, evil: true } }]),
+      finding([{ id: 'fix.he-init', title: 'not a fix of grad.nonfinite' }]),
+    ].map((line) => JSON.stringify(line)).join('\n') + '\n');
+    const result = await runCli(['fix', 'spirals.train.json', '--rule', 'grad.nonfinite'], { cwd });
+    assert.equal(result.code, 1, show(result));
+    assert.match(result.stderr, /^No grad\.nonfinite finding for spirals\.train\.json/m, show(result));
+    assert.doesNotMatch(result.stderr, /TypeError|    at /);
+    assert.equal(fs.readFileSync(config, 'utf8'), text);
+  });
+
   it('without --rule: exit 2 and the usage', async () => {
     const result = await runCli(['fix', copy], { cwd: dir });
     assert.equal(result.code, 2, show(result));

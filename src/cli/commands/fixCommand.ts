@@ -9,6 +9,7 @@ import { parseTrainConfig } from '../../core/config/parseConfig';
 import { applyFix } from '../../core/diagnosis/fixes/applyFix';
 import { currentFindings, isOpen, type Finding, type FixReference } from '../../core/diagnosis/finding';
 import { fixReference } from '../../core/diagnosis/fixes/fixReference';
+import { checkRecordedFinding } from '../../core/diagnosis/fixes/recordedFindingCheck';
 import type { TrainConfig } from '../../core/config/trainConfig';
 import { lintFindings } from '../../core/diagnosis/lintConfig';
 import { diagnoseProbe } from '../../core/diagnosis/runDiagnosis';
@@ -19,7 +20,10 @@ import { EXIT, runnableConfig, runtimeFor, type CommandContext } from '../comman
 import { relativeToCwd } from '../formatting';
 import { unifiedDiff } from '../lineDiff';
 
-/** Findings of `rule` in the most recent recorded run of this config file. */
+/**
+ * Findings of `rule` in the most recent recorded run of this config file. A run folder may be
+ * committed by anyone: findings with an unknown rule, fix or argument are skipped.
+ */
 export function findingsFromLatestRun(workspaceDir: string, configPath: string, rule: string): Finding[] {
   const root = runsRoot(workspaceDir);
   if (!fs.existsSync(root)) return [];
@@ -28,8 +32,12 @@ export function findingsFromLatestRun(workspaceDir: string, configPath: string, 
     try {
       const { record, events } = readRun(path.join(root, id));
       if (record.configPath !== configPath) continue;
-      // The findings as the run left them: each id's latest version, withdrawn ones left out.
-      return currentFindings(events.flatMap((e) => (e.type === 'finding' ? [e.finding] : []))).filter((f) => f.rule === rule && isOpen(f));
+      // Only findings that pass the check, as the run left them: each id's latest version, withdrawn ones left out.
+      const recorded = events.flatMap((e) => {
+        const checked = e.type === 'finding' ? checkRecordedFinding(e.finding) : undefined;
+        return checked?.type === 'ok' ? [checked.finding] : [];
+      });
+      return currentFindings(recorded).filter((f) => f.rule === rule && isOpen(f));
     } catch {
       // A folder that is not a run (or a half-written one) is skipped.
     }
@@ -51,7 +59,7 @@ export async function runFix(context: CommandContext): Promise<number> {
   let source = 'the static checks';
   if (candidates.length === 0) {
     const runtime = await runtimeFor(context, file);
-    const { report, stats, inputStats } = await probeModel(config, { runtime, baseDir: file.baseDir });
+    const { report, stats, inputStats } = await probeModel(config, { runtime, baseDir: file.baseDir, dataAccess: file.dataAccess });
     candidates = diagnoseProbe(config, file.shapes, { stats, loss: report.loss, inputStats }, file.tree).filter((f) => f.rule === rule);
     source = 'a probe at initialization';
   }

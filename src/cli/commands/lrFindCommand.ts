@@ -22,7 +22,7 @@ export async function runLrFind(context: CommandContext): Promise<number> {
   process.once('SIGINT', onSignal);
   try {
     if (!json) stdout.write(`Learning-rate range test for "${config.name}" (${config.training.optimizer.type}) on ${runtime.backend}...\n`);
-    const result = await findLearningRate(config, { runtime, baseDir: file.baseDir, steps: positiveInteger(flags, 'steps'), signal: abort.signal });
+    const result = await findLearningRate(config, { runtime, baseDir: file.baseDir, dataAccess: file.dataAccess, steps: positiveInteger(flags, 'steps'), signal: abort.signal });
     const outDir = path.resolve(typeof flags.out === 'string' ? flags.out : path.join(process.cwd(), '.training-doctor', 'lr-find'));
     fs.mkdirSync(outDir, { recursive: true });
     const outFile = path.join(outDir, `${config.name.replace(/[^A-Za-z0-9._-]+/g, '-')}.json`);

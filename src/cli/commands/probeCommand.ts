@@ -16,7 +16,7 @@ export async function runProbe(context: CommandContext): Promise<number> {
   if (!file) return EXIT.usage;
   const config = file.config;
   const runtime = await runtimeFor(context, file);
-  const { report, stats, inputStats } = await probeModel(config, { runtime, baseDir: file.baseDir, batchSize: positiveInteger(flags, 'batch') });
+  const { report, stats, inputStats } = await probeModel(config, { runtime, baseDir: file.baseDir, dataAccess: file.dataAccess, batchSize: positiveInteger(flags, 'batch') });
   report.findings = diagnoseProbe(config, file.shapes, { stats, loss: report.loss, inputStats }, file.tree);
   if (json) {
     stdout.write(JSON.stringify(report, null, 2) + '\n');

@@ -30,6 +30,7 @@ export async function runTrain(context: CommandContext): Promise<number> {
     const ended = await runTraining(config, {
       runtime,
       baseDir: file.baseDir,
+      dataAccess: file.dataAccess,
       runsDir: typeof flags.out === 'string' ? path.resolve(flags.out) : undefined,
       workspaceDir: process.cwd(),
       configText: file.text,

@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadCsvExamples } from '../data/csvDataset';
+import { defaultDataAccess, type DataAccess } from '../data/dataAccessPolicy';
 import { ConfigProblemError, problem, type ConfigProblem } from './configProblem';
 import { locateProblems, parseTrainConfig, type ParsedConfig } from './parseConfig';
 import { checkModelAgainstData } from './shapeInference';
@@ -12,23 +13,29 @@ import { checkModelAgainstData } from './shapeInference';
 export interface LoadedConfigFile extends ParsedConfig {
   filePath: string;
   baseDir: string;
+  /** Where its data files may be: what the caller allowed, for every later load of the data too. */
+  dataAccess: DataAccess;
 }
 
-/** `text`: the editor's (possibly unsaved) content; read from disk when absent. */
-export async function loadConfigFile(filePath: string, text?: string): Promise<LoadedConfigFile> {
+/**
+ * `text`: the editor's (possibly unsaved) content; read from disk when absent. `dataAccess`: where
+ * data files may be (see dataAccessPolicy); by default inside the config's project.
+ */
+export async function loadConfigFile(filePath: string, text?: string, dataAccess?: DataAccess): Promise<LoadedConfigFile> {
   const absolute = path.resolve(filePath);
   const baseDir = path.dirname(absolute);
+  dataAccess ??= defaultDataAccess(baseDir);
   try {
     text ??= fs.readFileSync(absolute, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const message = code === 'ENOENT' ? `No such file: ${absolute}` : `Cannot read ${absolute}: ${(error as Error).message}`;
-    return { filePath: absolute, baseDir, text: '', problems: [{ ...problem('file.unreadable', [], message), range: { offset: 0, length: 0, line: 1, column: 1 } }] };
+    return { filePath: absolute, baseDir, dataAccess, text: '', problems: [{ ...problem('file.unreadable', [], message), range: { offset: 0, length: 0, line: 1, column: 1 } }] };
   }
   const parsed = parseTrainConfig(text, absolute);
-  const result: LoadedConfigFile = { ...parsed, filePath: absolute, baseDir };
+  const result: LoadedConfigFile = { ...parsed, filePath: absolute, baseDir, dataAccess };
   if (!parsed.config) return result;
-  const dataProblems = await checkDataSource(parsed, baseDir);
+  const dataProblems = await checkDataSource(parsed, baseDir, dataAccess);
   if (dataProblems.length === 0) return result;
   const located = locateProblems(dataProblems, parsed.tree, text);
   const problems = [...parsed.problems, ...located];
@@ -36,11 +43,11 @@ export async function loadConfigFile(filePath: string, text?: string): Promise<L
 }
 
 /** Data checks that need the file system: today the CSV source (MNIST and synthetic data are known statically). */
-export async function checkDataSource(parsed: ParsedConfig, baseDir: string): Promise<ConfigProblem[]> {
+export async function checkDataSource(parsed: ParsedConfig, baseDir: string, dataAccess?: DataAccess): Promise<ConfigProblem[]> {
   const config = parsed.config;
   if (!config || config.data.dataset.kind !== 'csv') return [];
   try {
-    const examples = await loadCsvExamples(config.data.dataset, baseDir, config.seed);
+    const examples = await loadCsvExamples(config.data.dataset, baseDir, config.seed, dataAccess);
     // A single class is reported as data.csv-one-class below; checking the model against it would
     // add a misleading "the last layer should have 1 unit".
     const classes = examples.task === 'classification' && examples.numClasses >= 2 ? examples.numClasses : undefined;

@@ -1,13 +1,13 @@
 // Loads a user's CSV file (header row, one label column, every other column a numeric feature)
 // and reports every problem it finds at once, each pointing at file:line, so one edit fixes all.
 
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { closestMatch } from '../config/closestMatch';
 import { ConfigProblem, ConfigProblemError, JsonPath, problem } from '../config/configProblem';
 import type { DatasetConfig } from '../config/trainConfig';
 import { deriveSeed, SeededRandom } from '../random';
+import { readRegularFile, type BoundedRead } from './boundedFileRead';
 import { parseCsv } from './csvParser';
+import { defaultDataAccess, resolveDataFile, type DataAccess } from './dataAccessPolicy';
 import { DatasetExamples, shuffledCopy } from './dataset';
 
 export type CsvDatasetConfig = Extract<DatasetConfig, { kind: 'csv' }>;
@@ -16,10 +16,19 @@ const CSV_PATH: JsonPath = ['data', 'dataset', 'csv'];
 const LABEL_PATH: JsonPath = ['data', 'dataset', 'label'];
 /** Beyond this many bad cells the user has a systematic problem; more lines would only bury it. */
 const MAX_CELL_PROBLEMS = 10;
+/**
+ * The largest CSV file read (32 MB): parsed into cells it takes about ten times that, and an
+ * endless or huge file must not take the editor's worker or the CI machine down with it.
+ */
+export const MAX_CSV_BYTES = 32 * 1024 * 1024;
+/** A message names at most this many columns, and quotes no cell longer than MAX_QUOTED_CHARS: the file is data, not text to show. */
+const MAX_LISTED_COLUMNS = 12;
+const MAX_QUOTED_CHARS = 40;
 
-export async function loadCsvExamples(config: CsvDatasetConfig, baseDir: string, seed: number): Promise<DatasetExamples> {
+/** `access`: where the file may be (see dataAccessPolicy); by default inside the config's project. */
+export async function loadCsvExamples(config: CsvDatasetConfig, baseDir: string, seed: number, access: DataAccess = defaultDataAccess(baseDir)): Promise<DatasetExamples> {
   const file = config.csv;
-  const text = await readCsvText(path.resolve(baseDir, file), file);
+  const text = await readCsvText(baseDir, file, access);
   const records = parseCsv(text, config.delimiter);
   if (records.length === 0) throw new ConfigProblemError([problem('data.csv-empty', CSV_PATH, `${file} is empty: it needs a header row and at least one data row.`)]);
   const header = records[0].cells.map((name) => name.trim());
@@ -73,29 +82,56 @@ export async function loadCsvExamples(config: CsvDatasetConfig, baseDir: string,
   };
 }
 
-async function readCsvText(resolved: string, file: string): Promise<string> {
+async function readCsvText(baseDir: string, file: string, access: DataAccess): Promise<string> {
+  const decision = resolveDataFile(baseDir, file, access);
+  if (decision.type === 'refused') throw csvProblem('data.outside-workspace', decision.message);
+  const resolved = decision.path;
+  let read: BoundedRead;
   try {
-    return await fs.promises.readFile(resolved, 'utf8');
+    read = await readRegularFile(resolved, MAX_CSV_BYTES);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') {
-      const why = code === 'EISDIR' ? 'is a directory, not a file' : 'does not exist';
-      throw new ConfigProblemError([problem('data.file-not-found', CSV_PATH, `The CSV file "${file}" ${why} (looked at ${resolved}; relative paths start from the config file's folder).`)]);
-    }
-    throw error;
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw csvProblem('data.unreadable', `The CSV file "${file}" cannot be read (${reason}; looked at ${resolved}).`);
   }
+  switch (read.type) {
+    case 'text':
+      return read.text;
+    case 'missing':
+    case 'directory': {
+      const why = read.type === 'directory' ? 'is a directory, not a file' : 'does not exist';
+      throw csvProblem('data.file-not-found', `The CSV file "${file}" ${why} (looked at ${resolved}; relative paths start from the config file's folder).`);
+    }
+    case 'not-a-file':
+      throw csvProblem('data.not-a-regular-file', `The CSV file "${file}" (${resolved}) is ${read.kind}, not a regular file; only regular files are read.`);
+    case 'too-large':
+      throw csvProblem('data.csv-too-large', `The CSV file "${file}" is larger than ${read.limit / (1024 * 1024)} MB, the most a CSV may hold; use a sample of it, or several smaller files.`);
+  }
+}
+
+function csvProblem(code: string, message: string): ConfigProblemError {
+  return new ConfigProblemError([problem(code, CSV_PATH, message)]);
+}
+
+/**
+ * A piece of the file as a message may show it: a short one quoted, a long one only described,
+ * since a long "column name" is most likely a whole line of a file that is not a CSV at all.
+ */
+function quoted(text: string, what: string): string {
+  const flat = text.replace(/[\r\n\t]+/g, ' ');
+  return flat.length > MAX_QUOTED_CHARS ? `(a ${flat.length}-character ${what})` : `"${flat}"`;
 }
 
 function labelMissingProblem(label: string, header: string[], file: string): ConfigProblem {
   const suggestion = closestMatch(label, header);
-  const hint = suggestion !== undefined ? ` Did you mean "${suggestion}"?` : '';
-  const columns = header.map((name) => `"${name}"`).join(', ');
-  return problem('data.csv-label-missing', LABEL_PATH, `${file} has no column "${label}". Its columns are ${columns}.${hint}`);
+  const hint = suggestion !== undefined ? ` Did you mean ${quoted(suggestion, 'name')}?` : '';
+  const listed = header.slice(0, MAX_LISTED_COLUMNS).map((name) => quoted(name, 'name')).join(', ');
+  const more = header.length > MAX_LISTED_COLUMNS ? ` and ${header.length - MAX_LISTED_COLUMNS} more` : '';
+  return problem('data.csv-label-missing', LABEL_PATH, `${file} has no column "${label}". Its columns are ${listed}${more}.${hint}`);
 }
 
 function notNumericProblem(where: string, column: string, cell: string) {
-  const what = cell.trim() === '' ? 'is empty' : `has "${cell}", which is not a finite number`;
-  return problem('data.csv-not-numeric', CSV_PATH, `${where}: column "${column}" ${what}.`);
+  const what = cell.trim() === '' ? 'is empty' : `has ${quoted(cell, 'value')}, which is not a finite number`;
+  return problem('data.csv-not-numeric', CSV_PATH, `${where}: column ${quoted(column, 'name')} ${what}.`);
 }
 
 function parseFiniteNumber(cell: string): number | undefined {

@@ -6,13 +6,15 @@ import { ConfigProblemError, problem } from '../config/configProblem';
 import type { DataConfig } from '../config/trainConfig';
 import type { SeededRandom } from '../random';
 import { loadCsvExamples } from './csvDataset';
+import type { DataAccess } from './dataAccessPolicy';
 import { copyRows, DatasetExamples, LoadedData, Split } from './dataset';
 import { loadMnistExamples } from './mnistDataset';
 import { applyNormalization, computeInputStatistics, computeNormalization } from './preprocess';
 import { loadSyntheticExamples } from './syntheticDatasets';
 
-export async function loadDataset(data: DataConfig, seed: number, baseDir: string): Promise<LoadedData> {
-  const source = await loadExamples(data, seed, baseDir);
+/** `access`: where a data file may be (see dataAccessPolicy); by default inside the config's project. */
+export async function loadDataset(data: DataConfig, seed: number, baseDir: string, access?: DataAccess): Promise<LoadedData> {
+  const source = await loadExamples(data, seed, baseDir, access);
   const { trainCount, validationCount } = splitSizes(data, source);
   const { featureSize } = source;
   // Examples arrive already shuffled; validation comes first so that changing trainSize alone
@@ -43,13 +45,13 @@ export async function loadDataset(data: DataConfig, seed: number, baseDir: strin
   };
 }
 
-function loadExamples(data: DataConfig, seed: number, baseDir: string): Promise<DatasetExamples> | DatasetExamples {
+function loadExamples(data: DataConfig, seed: number, baseDir: string, access: DataAccess | undefined): Promise<DatasetExamples> | DatasetExamples {
   const dataset = data.dataset;
   switch (dataset.kind) {
     case 'mnist':
       return loadMnistExamples(dataset.shape, seed);
     case 'csv':
-      return loadCsvExamples(dataset, baseDir, seed);
+      return loadCsvExamples(dataset, baseDir, seed, access);
     case 'gaussian':
     case 'spirals':
     case 'blobs':

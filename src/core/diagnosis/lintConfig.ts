@@ -18,7 +18,7 @@ export async function lintFindings(file: LoadedConfigFile, options: { measureDat
   let inputStats: InputStatistics | undefined;
   if (options.measureData !== false) {
     try {
-      inputStats = (await loadDataset(file.config.data, file.config.seed, file.baseDir)).rawInputStats;
+      inputStats = (await loadDataset(file.config.data, file.config.seed, file.baseDir, file.dataAccess)).rawInputStats;
     } catch {
       // Reported as a validation problem where it matters; the rules run without statistics.
     }

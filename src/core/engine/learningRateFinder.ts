@@ -5,14 +5,14 @@
 import type { TrainConfig } from '../config/trainConfig';
 import { suggestLearningRate, smoothLosses, type LearningRateSuggestion, type RangeTestPoint } from '../diagnosis/learningRateSuggestion';
 import { epochOrder, gatherBatch } from '../data/loadDataset';
+import type { DataLocation } from '../data/dataAccessPolicy';
 import { deriveSeed, SeededRandom } from '../random';
 import { makeOptimizer, setLearningRate } from './optimizerFactory';
 import type { TensorflowRuntime } from './tensorflowRuntime';
 import { prepareModel } from './trainingSession';
 
-export interface RangeTestOptions {
+export interface RangeTestOptions extends DataLocation {
   runtime: TensorflowRuntime;
-  baseDir: string;
   startRate?: number;
   endRate?: number;
   steps?: number;
@@ -36,7 +36,7 @@ export async function findLearningRate(config: TrainConfig, options: RangeTestOp
   const steps = options.steps ?? 200;
   const divergenceFactor = options.divergenceFactor ?? 4;
   const { tf } = options.runtime;
-  const prepared = await prepareModel(config, options.runtime, options.baseDir);
+  const prepared = await prepareModel(config, options.runtime, options);
   const { data, built, steps: stepRunner } = prepared;
   const optimizer = makeOptimizer(tf, config.training.optimizer);
   const order = new SeededRandom(deriveSeed(config.seed, 'lr-find'));

@@ -5,6 +5,7 @@
 import type { TrainConfig } from '../config/trainConfig';
 import type { Finding } from '../diagnosis/finding';
 import type { InputStatistics, LoadedData } from '../data/dataset';
+import type { DataLocation } from '../data/dataAccessPolicy';
 import type { LayerStats } from './layerStatistics';
 import type { TensorflowRuntime } from './tensorflowRuntime';
 import { layerSummaries, prepareModel } from './trainingSession';
@@ -33,15 +34,14 @@ export interface ProbeReport {
 
 export const DEFAULT_PROBE_BATCH = 256;
 
-export interface ProbeOptions {
+export interface ProbeOptions extends DataLocation {
   runtime: TensorflowRuntime;
-  baseDir: string;
   batchSize?: number;
   data?: LoadedData;
 }
 
 export async function probeModel(config: TrainConfig, options: ProbeOptions): Promise<{ report: ProbeReport; stats: LayerStats[]; inputStats: InputStatistics }> {
-  const prepared = await prepareModel(config, options.runtime, options.baseDir, options.data);
+  const prepared = await prepareModel(config, options.runtime, options, options.data);
   const { data, built, steps } = prepared;
   try {
     const count = Math.max(1, Math.min(options.batchSize ?? DEFAULT_PROBE_BATCH, data.train.count));

@@ -8,6 +8,7 @@ import { ConfigProblemError } from '../config/configProblem';
 import type { Finding } from '../diagnosis/finding';
 import { augmentBatch, isAugmentationActive } from '../data/augment';
 import type { LoadedData } from '../data/dataset';
+import type { DataLocation } from '../data/dataAccessPolicy';
 import { epochOrder, gatherBatch, loadDataset } from '../data/loadDataset';
 import { normalizedZero } from '../data/preprocess';
 import { deriveSeed, SeededRandom } from '../random';
@@ -27,10 +28,8 @@ export interface RunMonitor {
   observe(event: TrainingEvent): { findings?: Finding[]; stop?: { status: 'failed' | 'stopped-early'; reason: string } } | void;
 }
 
-export interface TrainingOptions {
+export interface TrainingOptions extends DataLocation {
   runtime: TensorflowRuntime;
-  /** Folder relative data paths are resolved against (the config file's folder). */
-  baseDir: string;
   /** Where `.training-doctor/runs` lives; undefined writes no run folder. */
   workspaceDir?: string;
   /** Overrides `workspaceDir`: the exact parent folder for the run folder. */
@@ -55,8 +54,8 @@ export interface PreparedModel {
 }
 
 /** Loads the data and builds the model: what both a run and a probe start with. */
-export async function prepareModel(config: TrainConfig, runtime: TensorflowRuntime, baseDir: string, data?: LoadedData): Promise<PreparedModel> {
-  const loaded = data ?? await loadDataset(config.data, config.seed, baseDir);
+export async function prepareModel(config: TrainConfig, runtime: TensorflowRuntime, location: DataLocation, data?: LoadedData): Promise<PreparedModel> {
+  const loaded = data ?? await loadDataset(config.data, config.seed, location.baseDir, location.dataAccess);
   const { tf } = runtime;
   const built = buildModel(tf, config.model.layers, config.model.input, config.seed);
   const encoding: TargetEncoding = {
@@ -125,7 +124,7 @@ class TrainingSession {
     let prepared: PreparedModel | undefined;
     let bestEpoch: number | undefined;
     try {
-      prepared = await prepareModel(config, options.runtime, options.baseDir, options.data);
+      prepared = await prepareModel(config, options.runtime, options, options.data);
       ({ status, reason, bestEpoch } = await this.loop(prepared));
       if (this.folder && options.saveWeights !== false && status !== 'failed') {
         await saveModel(options.runtime.tf, prepared.built.predictor, this.folder.modelDir());

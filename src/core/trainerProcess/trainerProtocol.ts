@@ -23,6 +23,8 @@ export interface StartMessage {
   configText?: string;
   /** Where `.training-doctor/runs` is written (the workspace folder). */
   workspaceDir: string;
+  /** Read data files wherever the config says (a trusted workspace); else only inside workspaceDir and the config's project. */
+  allowDataOutside?: boolean;
   epochs?: number;
   backend?: BackendPreference;
 }
@@ -87,10 +89,12 @@ export function parseHostMessage(value: unknown): HostMessage | undefined {
   if (!isString(value.job) || !JOBS.includes(value.job)) return undefined;
   if (!isString(value.configPath) || !isString(value.workspaceDir)) return undefined;
   if (!isOptional(value.configText, isString) || !isOptional(value.epochs, isPositiveInteger)) return undefined;
+  if (value.allowDataOutside !== undefined && typeof value.allowDataOutside !== 'boolean') return undefined;
   if (value.backend !== undefined && !(isString(value.backend) && BACKENDS.includes(value.backend))) return undefined;
   return {
     type: 'start', job: value.job as TrainerJob, configPath: value.configPath, configText: value.configText as string | undefined,
     workspaceDir: value.workspaceDir, epochs: value.epochs as number | undefined, backend: value.backend as BackendPreference | undefined,
+    ...(value.allowDataOutside === undefined ? {} : { allowDataOutside: value.allowDataOutside as boolean }),
   };
 }
 

@@ -6,6 +6,7 @@
 // and turns what it publishes into a DiagnosticCollection.
 
 import type { ConfigProblem } from '../../core/config/configProblem';
+import type { DataAccess } from '../../core/data/dataAccessPolicy';
 import type { Finding } from '../../core/diagnosis/finding';
 import { analyzeConfig, withInputStats, type ConfigAnalysis } from './configAnalysis';
 import { DataCheckCache, type DataReport } from './dataChecks';
@@ -21,6 +22,8 @@ export interface ConfigDocument {
   fileName: string;
   /** The folder relative CSV paths are resolved against; undefined for an untitled document without one. */
   baseDir?: string;
+  /** Where its data files may be (see editorDataAccess); inside the config's project when absent. */
+  dataAccess?: DataAccess;
 }
 
 export interface PublishedDiagnostics {
@@ -101,9 +104,16 @@ export class ConfigDiagnosticsEngine {
     this.options.clear(key);
   }
 
-  /** Everything open again, e.g. after a CSV file changed on disk (its modification time is part of the cache key). */
+  /**
+   * Everything open again, e.g. after a CSV file changed on disk or workspace trust was granted
+   * (the file's modification time and the data access are part of the cache key): the analyses
+   * kept per document version are dropped, so the next pass looks the data up again.
+   */
   refreshAll(): void {
-    for (const key of this.openKeys) this.changed(key);
+    for (const key of this.openKeys) {
+      this.states.delete(key);
+      this.changed(key);
+    }
   }
 
   /** Replaces the findings of the document's last probe or run (kept until the next one, across close and reopen). */
@@ -135,7 +145,7 @@ export class ConfigDiagnosticsEngine {
     if (known && known.version === document.version) return known;
     let data: DataReport | undefined;
     const analysis = analyzeConfig(document.text, document.fileName, (parsed) => {
-      data = this.dataChecks.peek(parsed, document.baseDir);
+      data = this.dataChecks.peek(parsed, document.baseDir, document.dataAccess);
       return data?.inputStats;
     });
     const state: DocumentState = { version: document.version, analysis, data };
@@ -159,7 +169,7 @@ export class ConfigDiagnosticsEngine {
     const { key, version } = document;
     const state = this.states.get(key);
     if (!state || state.version !== version) return;
-    const report = await this.dataChecks.compute(state.analysis.parsed, document.baseDir);
+    const report = await this.dataChecks.compute(state.analysis.parsed, document.baseDir, document.dataAccess);
     // The document changed (or closed) while the data loaded: a newer pass takes over, and finds the report cached.
     const current = this.states.get(key);
     if (!this.openKeys.has(key) || this.options.documentFor(key)?.version !== version || current !== state) return;

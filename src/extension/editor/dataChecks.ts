@@ -1,7 +1,8 @@
 // The slow part of a document's diagnostics: what only the data can tell (its statistics, which
 // data.unnormalized and the variance model use, and the CSV checks of loadConfigFile). Loading
 // MNIST takes ~0.3 s, so results are cached per data config (and the CSV file's modification
-// time) and shared by every document and every keystroke; concurrent requests share one load.
+// time, and where data may be read) and shared by every document and every keystroke; concurrent
+// requests share one load.
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -9,6 +10,7 @@ import { ConfigProblemError, type ConfigProblem } from '../../core/config/config
 import { checkDataSource } from '../../core/config/loadConfigFile';
 import type { ParsedConfig } from '../../core/config/parseConfig';
 import type { DataConfig } from '../../core/config/trainConfig';
+import type { DataAccess } from '../../core/data/dataAccessPolicy';
 import type { InputStatistics } from '../../core/data/dataset';
 import { loadDataset } from '../../core/data/loadDataset';
 
@@ -19,16 +21,22 @@ export interface DataReport {
   problems: ConfigProblem[];
 }
 
-/** The expensive operations, injectable so tests can count and time them. */
+/** The problem code of a data load stopped for taking too long (not cached: the next request tries again). */
+export const DATA_LOAD_TIMEOUT = 'data.load-timeout';
+
+/**
+ * The expensive operations, injectable so tests can count and time them. `access`: where data
+ * files may be (see editorDataAccess); without it, inside the config's project.
+ */
 export interface DataLoaders {
-  inputStatistics(data: DataConfig, seed: number, baseDir: string): Promise<InputStatistics>;
-  checkDataSource(parsed: ParsedConfig, baseDir: string): Promise<ConfigProblem[]>;
+  inputStatistics(data: DataConfig, seed: number, baseDir: string, access?: DataAccess): Promise<InputStatistics>;
+  checkDataSource(parsed: ParsedConfig, baseDir: string, access?: DataAccess): Promise<ConfigProblem[]>;
   /** The file's modification time in ms, undefined when it does not exist. */
   modifiedTime(file: string): number | undefined;
 }
 
 export const fileSystemDataLoaders: DataLoaders = {
-  inputStatistics: async (data, seed, baseDir) => (await loadDataset(data, seed, baseDir)).rawInputStats,
+  inputStatistics: async (data, seed, baseDir, access) => (await loadDataset(data, seed, baseDir, access)).rawInputStats,
   checkDataSource,
   modifiedTime(file) {
     try {
@@ -70,7 +78,14 @@ class AsyncCache<T> {
     while (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value as string);
     return entry.promise;
   }
+
+  forget(key: string): void {
+    this.entries.delete(key);
+  }
 }
+
+const timedOut = (problems: ConfigProblem[]) => problems.some((p) => p.code === DATA_LOAD_TIMEOUT);
+const problemsOf = (error: unknown) => (error instanceof ConfigProblemError ? error.problems : []);
 
 function sameProblem(a: ConfigProblem, b: ConfigProblem): boolean {
   return a.code === b.code && a.message === b.message && a.path.join('/') === b.path.join('/');
@@ -89,7 +104,7 @@ export class DataCheckCache {
    * The cache keys of a config's data, or undefined when there is nothing to load: no valid config,
    * or a CSV path relative to a document that has no folder (an untitled file).
    */
-  private keys(parsed: ParsedConfig, baseDir: string | undefined): { stats: string; checks?: string; baseDir: string } | undefined {
+  private keys(parsed: ParsedConfig, baseDir: string | undefined, access: DataAccess | undefined): { stats: string; checks?: string; baseDir: string } | undefined {
     const config = parsed.config;
     if (!config) return undefined;
     const dataset = config.data.dataset;
@@ -98,7 +113,8 @@ export class DataCheckCache {
       if (baseDir === undefined) return undefined;
       file = path.resolve(baseDir, dataset.csv);
     }
-    const stamp = file === undefined ? null : [file, this.loaders.modifiedTime(file) ?? 'missing'];
+    // Where the file may be decides what is read (granting workspace trust changes it).
+    const stamp = file === undefined ? null : [file, this.loaders.modifiedTime(file) ?? 'missing', access ?? null];
     const { trainSize, validationSize, validationSplit } = config.data;
     // The raw statistics are measured on the training split before preprocessing: preprocess and
     // augment do not change them (and editing them, e.g. by the normalize quick fix, must not reload MNIST).
@@ -109,8 +125,8 @@ export class DataCheckCache {
   }
 
   /** The data report if it is cached (undefined while it still has to be computed). */
-  peek(parsed: ParsedConfig, baseDir: string | undefined): DataReport | undefined {
-    const keys = this.keys(parsed, baseDir);
+  peek(parsed: ParsedConfig, baseDir: string | undefined, access?: DataAccess): DataReport | undefined {
+    const keys = this.keys(parsed, baseDir, access);
     if (!keys) return { problems: [] };
     const stats = this.stats.peek(keys.stats);
     const checks = keys.checks === undefined ? [] : this.checks.peek(keys.checks);
@@ -118,22 +134,25 @@ export class DataCheckCache {
     return merge(stats, checks);
   }
 
-  async compute(parsed: ParsedConfig, baseDir: string | undefined): Promise<DataReport> {
-    const keys = this.keys(parsed, baseDir);
+  async compute(parsed: ParsedConfig, baseDir: string | undefined, access?: DataAccess): Promise<DataReport> {
+    const keys = this.keys(parsed, baseDir, access);
     const config = parsed.config;
     if (!keys || !config) return { problems: [] };
     const [stats, checks] = await Promise.all([
       this.stats.get(keys.stats, async () => {
         try {
-          return { inputStats: await this.loaders.inputStatistics(config.data, config.seed, keys.baseDir), problems: [] };
+          return { inputStats: await this.loaders.inputStatistics(config.data, config.seed, keys.baseDir, access), problems: [] };
         } catch (error) {
           // Data the loader rejects (too few examples, a broken CSV) is a problem to show; anything
           // else leaves the rules without statistics, as `lint` does.
-          return { problems: error instanceof ConfigProblemError ? error.problems : [] };
+          return { problems: problemsOf(error) };
         }
       }),
-      keys.checks === undefined ? [] : this.checks.get(keys.checks, () => this.loaders.checkDataSource(parsed, keys.baseDir).catch(() => [])),
+      keys.checks === undefined ? [] : this.checks.get(keys.checks, () => this.loaders.checkDataSource(parsed, keys.baseDir, access).catch(problemsOf)),
     ]);
+    // A load stopped for its time limit may succeed on a quieter machine: shown now, not kept.
+    if (timedOut(stats.problems)) this.stats.forget(keys.stats);
+    if (keys.checks !== undefined && timedOut(checks)) this.checks.forget(keys.checks);
     return merge(stats, checks);
   }
 }

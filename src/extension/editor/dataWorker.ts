@@ -7,19 +7,20 @@ import { ConfigProblemError } from '../../core/config/configProblem';
 import { checkDataSource } from '../../core/config/loadConfigFile';
 import type { ParsedConfig } from '../../core/config/parseConfig';
 import type { DataConfig } from '../../core/config/trainConfig';
+import type { DataAccess } from '../../core/data/dataAccessPolicy';
 import { loadDataset } from '../../core/data/loadDataset';
 
 export type DataWorkerJob =
-  | { kind: 'stats'; data: DataConfig; seed: number; baseDir: string }
-  | { kind: 'check'; parsed: Pick<ParsedConfig, 'config' | 'shapes' | 'problems' | 'text'>; baseDir: string };
+  | { kind: 'stats'; data: DataConfig; seed: number; baseDir: string; access?: DataAccess }
+  | { kind: 'check'; parsed: Pick<ParsedConfig, 'config' | 'shapes' | 'problems' | 'text'>; baseDir: string; access?: DataAccess };
 
 export type DataWorkerReply =
   | { ok: true; value: unknown }
   | { ok: false; problems?: ConfigProblemError['problems']; message: string };
 
 async function run(job: DataWorkerJob): Promise<unknown> {
-  if (job.kind === 'stats') return (await loadDataset(job.data, job.seed, job.baseDir)).rawInputStats;
-  return checkDataSource(job.parsed as ParsedConfig, job.baseDir);
+  if (job.kind === 'stats') return (await loadDataset(job.data, job.seed, job.baseDir, job.access)).rawInputStats;
+  return checkDataSource(job.parsed as ParsedConfig, job.baseDir, job.access);
 }
 
 if (parentPort) {

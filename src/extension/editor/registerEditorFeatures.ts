@@ -85,8 +85,13 @@ export function registerEditorFeatures(context: vscode.ExtensionContext, extensi
       if (event.affectsConfiguration(INLAY_HINTS_SETTING)) hints?.refresh();
       if (event.affectsConfiguration('json.validate.enable')) engine.refreshAll();
     }),
-    // Granting trust swaps the "needs a trusted workspace" lens for the Train/Probe/LR ones.
-    vscode.workspace.onDidGrantWorkspaceTrust(() => lenses?.refresh()),
+    // Granting trust swaps the "needs a trusted workspace" lens for the Train/Probe/LR ones, and
+    // lets data outside the workspace folders be read (editorDataAccess); so do other folders.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      lenses?.refresh();
+      engine.refreshAll();
+    }),
+    vscode.workspace.onDidChangeWorkspaceFolders(() => engine.refreshAll()),
     csvWatcher.onDidChange(() => engine.refreshAll()),
     csvWatcher.onDidCreate(() => engine.refreshAll()),
     csvWatcher.onDidDelete(() => engine.refreshAll()),

@@ -7,6 +7,7 @@ import { docsFragment } from './rulesDocLinks';
 import type { FindingSeverity } from '../../core/diagnosis/finding';
 import type { ConfigDocument } from './configDiagnosticsEngine';
 import type { EditorDiagnostic } from './editorDiagnostics';
+import { editorDataAccess } from './editorDataAccess';
 import type { TextPosition, TextSpan } from './textPositions';
 
 export const DIAGNOSTIC_SOURCE = 'Training Doctor';
@@ -67,5 +68,6 @@ export function configDocument(document: vscode.TextDocument): ConfigDocument {
     },
     fileName: document.fileName,
     baseDir,
+    dataAccess: editorDataAccess(vscode.workspace.isTrusted, (vscode.workspace.workspaceFolders ?? []).map((folder) => folder.uri.fsPath)),
   };
 }

@@ -14,6 +14,7 @@ import type { RunEndedEvent, TrainingEvent } from '../../core/engine/trainingEve
 import { TrainerClient, type TrainerOutcome } from '../../core/trainerProcess/trainerClient';
 import type { TrainerJob, TrainerMessage } from '../../core/trainerProcess/trainerProtocol';
 import { formatEpochLine, formatFinding, formatRangeTest } from '../../core/report/textFormat';
+import { recordedFindingPath, recordedFix, runConfigInWorkspace } from './runActionGuard';
 import { describeProbe } from './trainingLog';
 import type { RunStore } from './runStore';
 
@@ -90,7 +91,8 @@ export class TrainingController implements vscode.Disposable {
         const client = TrainerClient.start({
           script: vscode.Uri.joinPath(this.extensionUri, 'dist', 'trainer.js').fsPath,
           start: {
-            type: 'start', job, configPath: uri.fsPath, configText: document.getText(), workspaceDir,
+            // Trusted (checked above): the config may read data wherever it says, as the README's Safety section tells.
+            type: 'start', job, configPath: uri.fsPath, configText: document.getText(), workspaceDir, allowDataOutside: vscode.workspace.isTrusted,
             backend: backend && backend !== 'auto' ? (backend as 'tensorflow' | 'wasm' | 'cpu') : undefined,
           },
           onMessage: (message) => this.receive(message, progress),
@@ -249,14 +251,18 @@ export class TrainingController implements vscode.Disposable {
     }
   }
 
-  /** Applies one of a recorded finding's fixes to its config (the editor's text), then offers a re-run. */
+  /**
+   * Applies one of a recorded finding's fixes to its config (the editor's text), then offers a
+   * re-run. The run may come from a committed folder: its config and fix are checked first.
+   */
   async applyFix(runId: string, findingIndex: number, fixId: string): Promise<{ ok: boolean; message: string }> {
     const data = this.store.getRunData(runId);
-    const finding = data?.findings[findingIndex];
-    const configPath = data?.started?.configPath;
-    const fix = finding?.fixes.find((f) => f.id === fixId);
-    if (!finding || !fix || !configPath) return { ok: false, message: 'That finding or fix is no longer available.' };
-    const uri = vscode.Uri.file(configPath);
+    const config = runConfigInWorkspace(data, workspaceFolderPaths());
+    if (config.type === 'refused') return { ok: false, message: config.message };
+    const checked = recordedFix(data, findingIndex, fixId);
+    if (checked.type === 'refused') return { ok: false, message: checked.message };
+    const { finding, fix } = checked.value;
+    const uri = vscode.Uri.file(config.value);
     const document = await vscode.workspace.openTextDocument(uri);
     const result = applyFix(document.getText(), finding, fix);
     if ('error' in result) return { ok: false, message: result.error };
@@ -274,20 +280,19 @@ export class TrainingController implements vscode.Disposable {
   }
 
   async rerun(runId: string): Promise<void> {
-    const configPath = this.store.getRunData(runId)?.started?.configPath;
-    if (configPath) await this.start('train', vscode.Uri.file(configPath));
+    const config = this.runConfig(runId);
+    if (config) await this.start('train', vscode.Uri.file(config));
   }
 
   async revealConfig(runId: string, findingIndex?: number): Promise<void> {
-    const data = this.store.getRunData(runId);
-    const configPath = data?.started?.configPath;
-    if (!configPath) return;
-    const document = await vscode.workspace.openTextDocument(vscode.Uri.file(configPath));
+    const config = this.runConfig(runId);
+    if (!config) return;
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.file(config));
     // The first column: the dashboard sits beside it and stays in view.
     const editor = await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.One });
-    const finding = findingIndex !== undefined ? data?.findings[findingIndex] : undefined;
-    if (finding?.path) {
-      const range = locatePath(finding.path, parseTree(document.getText()), document.getText());
+    const findingPath = recordedFindingPath(this.store.getRunData(runId), findingIndex);
+    if (findingPath) {
+      const range = locatePath(findingPath, parseTree(document.getText()), document.getText());
       if (range) {
         const start = document.positionAt(range.offset);
         editor.selection = new vscode.Selection(start, document.positionAt(range.offset + range.length));
@@ -296,10 +301,23 @@ export class TrainingController implements vscode.Disposable {
     }
   }
 
+  /** The run's config when it is inside the workspace; otherwise says why not and gives undefined. */
+  private runConfig(runId: string): string | undefined {
+    const config = runConfigInWorkspace(this.store.getRunData(runId), workspaceFolderPaths());
+    if (config.type === 'ok') return config.value;
+    this.output.warn(config.message);
+    void vscode.window.showErrorMessage(`Training Doctor: ${config.message}`);
+    return undefined;
+  }
+
   dispose(): void {
     this.active?.client.kill('The window closed.');
     this.statusBar.dispose();
     this.output.dispose();
     this.startedEmitter.dispose();
   }
+}
+
+function workspaceFolderPaths(): string[] {
+  return (vscode.workspace.workspaceFolders ?? []).map((folder) => folder.uri.fsPath);
 }

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ConfigProblemError } from '../../../src/core/config/configProblem';
 import { CsvDatasetConfig, loadCsvExamples } from '../../../src/core/data/csvDataset';
+import { problemsOf } from './dataTestHelpers';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'training-doctor-csv-'));
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -16,16 +16,6 @@ function csv(name: string, text: string): string {
 
 function config(file: string, overrides: Partial<CsvDatasetConfig> = {}): CsvDatasetConfig {
   return { kind: 'csv', csv: file, label: 'species', task: 'classification', delimiter: ',', ...overrides };
-}
-
-async function problemsOf(promise: Promise<unknown>) {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof ConfigProblemError, String(error));
-    return error.problems;
-  }
-  assert.fail('expected a ConfigProblemError');
 }
 
 /** Rows of the loaded examples keyed by their first feature, so shuffling does not matter. */

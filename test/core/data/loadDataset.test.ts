@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ConfigProblemError } from '../../../src/core/config/configProblem';
 import type { DataConfig, DatasetConfig } from '../../../src/core/config/trainConfig';
 import { epochOrder, gatherBatch, loadDataset } from '../../../src/core/data/loadDataset';
 import { SeededRandom } from '../../../src/core/random';
+import { problemsOf } from './dataTestHelpers';
 
 const gaussian: DatasetConfig = { kind: 'gaussian', features: 6, samples: 1000, classes: 3, mean: 50, std: 20, labelNoise: 0.1 };
 
@@ -27,16 +27,6 @@ function columnMeanStd(x: Float32Array, count: number, featureSize: number, f: n
   let sq = 0;
   for (let i = 0; i < count; i++) sq += (x[i * featureSize + f] - mean) ** 2;
   return { mean, std: Math.sqrt(sq / count) };
-}
-
-async function problemsOf(promise: Promise<unknown>) {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof ConfigProblemError, String(error));
-    return error.problems;
-  }
-  assert.fail('expected a ConfigProblemError');
 }
 
 describe('loadDataset', () => {

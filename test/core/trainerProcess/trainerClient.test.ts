@@ -112,6 +112,30 @@ describe('the trainer child process', () => {
     assert.ok(problems.problems[0].range!.line > 1);
   });
 
+  it('reads a CSV outside the workspace only when the host allows it (a trusted workspace)', async () => {
+    const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), 'td-trainer-elsewhere-'));
+    try {
+      const csv = path.join(elsewhere, 'table.csv');
+      fs.writeFileSync(csv, `a,b,y\n${Array.from({ length: 40 }, (_, i) => `${i},${i % 7},${i % 2}`).join('\n')}\n`);
+      const config = writeConfig('outside', {
+        name: 'outside', data: { dataset: { csv, label: 'y' }, validationSplit: 0.25 },
+        model: { input: [2], layers: [{ type: 'dense', units: 2, activation: 'softmax' }] },
+        training: { epochs: 1, batchSize: 8, optimizer: { type: 'adam' } },
+      });
+      const refused = startTrainer({ configPath: config, job: 'probe' });
+      assert.equal((await refused.outcome).kind, 'finished');
+      const problems = refused.messages.find((m) => m.type === 'problems');
+      assert.ok(problems && problems.type === 'problems', JSON.stringify(refused.messages));
+      assert.deepEqual(problems.problems.map((p) => p.code), ['data.outside-workspace']);
+
+      const allowed = startTrainer({ configPath: config, job: 'probe', allowDataOutside: true });
+      assert.equal((await allowed.outcome).kind, 'finished');
+      assert.ok(allowed.messages.some((m) => m.type === 'probe-result'), JSON.stringify(allowed.messages.map((m) => m.type)));
+    } finally {
+      fs.rmSync(elsewhere, { recursive: true, force: true });
+    }
+  });
+
   it('turns a crash of the process into a crashed outcome with its reason, never an exception in the host', async () => {
     const session = startTrainer({ configPath: writeConfig('crash', spirals(500)) }, (event) => {
       if (event.type === 'step' && event.step === 5) process.kill(session.client.pid!, 'SIGKILL');

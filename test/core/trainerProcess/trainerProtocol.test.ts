@@ -7,6 +7,7 @@ describe('host messages are checked on arrival', () => {
     const start = { type: 'start', job: 'train', configPath: '/w/a.train.json', workspaceDir: '/w', epochs: 3, backend: 'wasm' };
     assert.deepEqual(parseHostMessage(start), { ...start, configText: undefined });
     assert.deepEqual(parseHostMessage({ type: 'stop' }), { type: 'stop' });
+    assert.equal((parseHostMessage({ ...start, allowDataOutside: true }) as { allowDataOutside?: boolean }).allowDataOutside, true);
   });
 
   it('rejects unknown types, unknown jobs, missing paths, bad epochs and bad backends', () => {
@@ -18,6 +19,7 @@ describe('host messages are checked on arrival', () => {
       { type: 'start', job: 'train', configPath: 'a', workspaceDir: 'w', epochs: 1.5 },
       { type: 'start', job: 'train', configPath: 'a', workspaceDir: 'w', backend: 'gpu' },
       { type: 'start', job: 'train', configPath: 'a', workspaceDir: 'w', configText: 42 },
+      { type: 'start', job: 'train', configPath: 'a', workspaceDir: 'w', allowDataOutside: 'yes' },
     ]) assert.equal(parseHostMessage(bad), undefined, JSON.stringify(bad));
   });
 });

@@ -4,6 +4,7 @@ import type { InputStatistics } from '../../../src/core/data/dataset';
 import type { Finding } from '../../../src/core/diagnosis/finding';
 import { ConfigDiagnosticsEngine, type ConfigDocument, type PublishedDiagnostics } from '../../../src/extension/editor/configDiagnosticsEngine';
 import { DataCheckCache, type DataLoaders } from '../../../src/extension/editor/dataChecks';
+import { editorDataAccess } from '../../../src/extension/editor/editorDataAccess';
 import { FakeClock, settle } from './editorTestHelpers';
 
 const MEASURED: InputStatistics = { mean: 0.13, std: 0.31, min: 0, max: 1, featureMeanAbsMax: 0.55, featureStdMin: 0.001, featureStdMax: 0.45 };
@@ -212,5 +213,45 @@ describe('diagnostics engine', () => {
     t.edit('a', '// nothing yet\n');
     t.clock.advance(1000);
     assert.deepEqual(t.published.at(-1)!.p.diagnostics.map((d) => d.code), ['json.empty']);
+  });
+});
+
+describe('diagnostics engine and workspace trust', () => {
+  it('looks the data up again with the new access when trust is granted (refreshAll), without an edit', async () => {
+    const clock = new FakeClock();
+    let trusted = false;
+    const accesses: string[] = [];
+    const loaders: DataLoaders = {
+      inputStatistics: async () => MEASURED,
+      async checkDataSource(_parsed, _baseDir, access) {
+        accesses.push(access?.type ?? 'default');
+        return access?.type === 'anywhere' ? [] : [{ code: 'data.outside-workspace', severity: 'error', message: 'outside', path: ['data', 'dataset', 'csv'] }];
+      },
+      modifiedTime: () => 1,
+    };
+    const published: PublishedDiagnostics[] = [];
+    const text = `{
+  "data": { "dataset": { "csv": "/elsewhere/t.csv", "label": "y", "task": "regression" } },
+  "model": { "input": [2], "layers": [{ "type": "dense", "units": 1 }] },
+  "training": { "epochs": 1, "loss": "meanSquaredError", "optimizer": { "type": "adam" } }
+}`;
+    const engine = new ConfigDiagnosticsEngine({
+      documentFor: (key) => ({ key, version: 1, text, fileName: 't.train.json', baseDir: '/work', dataAccess: editorDataAccess(trusted, ['/work']) }),
+      publish: (_key, p) => published.push(p),
+      clear: () => {},
+      clock,
+      dataChecks: new DataCheckCache(loaders),
+    });
+    const codes = () => published.at(-1)!.diagnostics.map((d) => d.code).filter((code) => code === 'data.outside-workspace');
+    engine.opened('a');
+    clock.advance(0);
+    await settle();
+    assert.deepEqual(codes(), ['data.outside-workspace']);
+    trusted = true;
+    engine.refreshAll();
+    clock.advance(1000);
+    await settle();
+    assert.deepEqual(accesses, ['inside', 'anywhere']);
+    assert.deepEqual(codes(), []);
   });
 });

@@ -5,7 +5,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseTrainConfig, type ParsedConfig } from '../../../src/core/config/parseConfig';
 import type { InputStatistics } from '../../../src/core/data/dataset';
-import { DataCheckCache, fileSystemDataLoaders, type DataLoaders } from '../../../src/extension/editor/dataChecks';
+import { ConfigProblemError, problem } from '../../../src/core/config/configProblem';
+import { DATA_LOAD_TIMEOUT, DataCheckCache, fileSystemDataLoaders, type DataLoaders } from '../../../src/extension/editor/dataChecks';
+import { editorDataAccess } from '../../../src/extension/editor/editorDataAccess';
 
 const STATS: InputStatistics = { mean: 0.13, std: 0.31, min: 0, max: 1, featureMeanAbsMax: 0.55, featureStdMin: 0.001, featureStdMax: 0.45 };
 
@@ -108,5 +110,47 @@ describe('data checks cache', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('data checks and workspace trust', () => {
+  it('in Restricted Mode refuses a CSV outside the workspace folders (once, located at "csv"), and reads it once trusted', async () => {
+    const top = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'td-editor-trust-')));
+    try {
+      const workspace = path.join(top, 'workspace');
+      fs.mkdirSync(workspace);
+      const outside = path.join(top, 'outside.csv');
+      fs.writeFileSync(outside, 'a,b,y\n1,10,1\n2,20,2\n3,30,3\n4,40,4\n5,50,5\n');
+      fs.symlinkSync(outside, path.join(workspace, 'link.csv'));
+      const cache = new DataCheckCache(fileSystemDataLoaders);
+      for (const csv of [outside, '../outside.csv', 'link.csv']) {
+        const untrusted = await cache.compute(csvConfig(csv), workspace, editorDataAccess(false, [workspace]));
+        assert.deepEqual(untrusted.problems.map((p) => [p.code, p.path.join('.')]), [['data.outside-workspace', 'data.dataset.csv']], csv);
+        assert.match(untrusted.problems[0].message, /Restricted Mode/);
+        assert.equal(untrusted.inputStats, undefined);
+      }
+      const trusted = await cache.compute(csvConfig(outside), workspace, editorDataAccess(true, [workspace]));
+      assert.deepEqual(trusted.problems, []);
+      assert.equal(trusted.inputStats?.max, 50);
+    } finally {
+      fs.rmSync(top, { recursive: true, force: true });
+    }
+  });
+
+  it('does not keep a timed-out load: the next request loads again', async () => {
+    const { loaders, calls } = countingLoaders();
+    let timeOut = true;
+    loaders.inputStatistics = async () => {
+      calls.stats++;
+      if (timeOut) throw new ConfigProblemError([problem(DATA_LOAD_TIMEOUT, ['data', 'dataset'], 'took too long')]);
+      return STATS;
+    };
+    const cache = new DataCheckCache(loaders);
+    const first = await cache.compute(mnistConfig(), '/work');
+    assert.deepEqual(first.problems.map((p) => p.code), [DATA_LOAD_TIMEOUT]);
+    timeOut = false;
+    const second = await cache.compute(mnistConfig(), '/work');
+    assert.deepEqual(second, { inputStats: STATS, problems: [] });
+    assert.equal(calls.stats, 2);
   });
 });

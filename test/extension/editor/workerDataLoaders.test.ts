@@ -2,9 +2,12 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { describe, it } from 'node:test';
+import { execFileSync } from 'node:child_process';
+import { after, describe, it } from 'node:test';
 import { ConfigProblemError } from '../../../src/core/config/configProblem';
 import { parseTrainConfig } from '../../../src/core/config/parseConfig';
+import { DATA_LOAD_TIMEOUT } from '../../../src/extension/editor/dataChecks';
+import { editorDataAccess } from '../../../src/extension/editor/editorDataAccess';
 import { workerDataLoaders } from '../../../src/extension/editor/workerDataLoaders';
 
 // Drives the bundled worker (npm test builds dist/ first).
@@ -46,3 +49,70 @@ describe('data loading in a worker thread', () => {
     }
   });
 });
+
+describe('the data worker and untrusted data', () => {
+  const loaders = workerDataLoaders(script);
+  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'td-worker-safety-')));
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const parsedFor = (csv: string) => parseTrainConfig(JSON.stringify({
+    data: { dataset: { csv, label: 'y' } },
+    model: { input: [2], layers: [{ type: 'dense', units: 2, activation: 'softmax' }] },
+    training: { epochs: 1, optimizer: { type: 'adam' } },
+  }), path.join(dir, 'a.train.json'));
+
+  it('applies the data access it is given (Restricted Mode: only inside the workspace folders)', async () => {
+    const workspace = path.join(dir, 'workspace');
+    fs.mkdirSync(workspace);
+    const parsed = parsedFor('../outside.csv');
+    const problems = await loaders.checkDataSource(parsed, workspace, editorDataAccess(false, [workspace]));
+    assert.deepEqual(problems.map((p) => p.code), ['data.outside-workspace']);
+  });
+
+  it('returns at once for a FIFO as the CSV path, and the next job still runs', { skip: process.platform === 'win32' }, async (t) => {
+    const fifo = path.join(dir, 'pipe.csv');
+    try {
+      execFileSync('mkfifo', [fifo]);
+    } catch {
+      return t.skip('mkfifo is not available');
+    }
+    try {
+      const problems = await loaders.checkDataSource(parsedFor('pipe.csv'), dir);
+      assert.deepEqual(problems.map((p) => p.code), ['data.not-a-regular-file']);
+    } finally {
+      // Unblocks a reader stuck on it, if the defect were back.
+      try {
+        fs.closeSync(fs.openSync(fifo, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK));
+      } catch {
+        // nobody reads it
+      }
+    }
+  });
+
+  it('stops a job that outlives its time limit, reports it as a located problem, and serves the next request', async () => {
+    // A worker that never answers the job it is told to hang on (what a blocked read looks like),
+    // beating in a file while it lives.
+    const hanging = path.join(dir, 'hangingWorker.js');
+    const heartbeat = path.join(dir, 'heartbeat');
+    fs.writeFileSync(hanging, `
+      const fs = require('node:fs');
+      const { parentPort, workerData } = require('node:worker_threads');
+      let beats = 0;
+      if (workerData.baseDir === 'hang') setInterval(() => fs.writeFileSync(${JSON.stringify(heartbeat)}, String(++beats)), 10);
+      else parentPort.postMessage({ ok: true, value: [] });
+    `);
+    const limited = workerDataLoaders(hanging, { timeoutMs: 1000 });
+    const parsed = parsedFor('t.csv');
+    await assert.rejects(limited.checkDataSource(parsed, 'hang'), (error: unknown) => {
+      assert.ok(error instanceof ConfigProblemError, String(error));
+      assert.deepEqual(error.problems.map((p) => [p.code, p.path.join('.')]), [[DATA_LOAD_TIMEOUT, 'data.dataset']]);
+      assert.match(error.problems[0].message, /longer than 1 s/);
+      return true;
+    });
+    // The rejection comes once the worker has exited: its heartbeat has stopped for good.
+    const beatsAtRejection = fs.existsSync(heartbeat) ? fs.readFileSync(heartbeat, 'utf8') : '';
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.equal(fs.existsSync(heartbeat) ? fs.readFileSync(heartbeat, 'utf8') : '', beatsAtRejection, 'the hanging worker was terminated');
+    assert.deepEqual(await limited.checkDataSource(parsed, dir), []);
+  });
+});
+
