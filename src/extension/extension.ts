@@ -19,7 +19,8 @@ export function activate(context: vscode.ExtensionContext): void {
   const started = performance.now();
   const cpuBefore = process.cpuUsage();
   const editor = registerEditorFeatures(context, context.extensionUri);
-  const store = new RunStore(() => (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath));
+  // The store logs what it skips in bad run folders to the controller's output channel (created just below).
+  const store = new RunStore(() => (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath), (line) => controller.log(line));
   const controller = new TrainingController(context.extensionUri, store, editor);
   registerOpenRuleDocs(context);
   const dashboards = registerDashboards(context, store, {
@@ -29,7 +30,7 @@ export function activate(context: vscode.ExtensionContext): void {
     openRun: (runId) => dashboards.openPanel(runId),
     compare: (runId, otherRunId) => compareRuns(runId, otherRunId),
     revealConfig: (runId, findingIndex) => controller.revealConfig(runId, findingIndex),
-  }, { docsUrl: RULE_DOCS_LINK });
+  }, { docsUrl: RULE_DOCS_LINK, log: (line) => controller.log(line) });
   context.subscriptions.push(store, controller, controller.onDidStartRun((runId) => dashboards.openPanel(runId)));
 
   // Runs written by another window or the CLI show up in the history.

@@ -11,7 +11,7 @@ import { parseWebviewMessage, type HostToWebview } from '../../src/core/dashboar
 import { emptyRunData, type RunData } from '../../src/core/dashboard/runData';
 import type { TrainingEvent } from '../../src/core/engine/trainingEvents';
 import {
-  browserSkipReason, CHROMIUM, chunk, cspViolations, ensureWebviewBundle, fullRun, historyEntry, LIGHT_PLUS,
+  browserSkipReason, chunk, cspViolations, fullRun, historyEntry, launchBrowser, LIGHT_PLUS,
   openDashboard, readEvents, runIdOf, type HarnessPage,
 } from './webviewHarness';
 
@@ -122,12 +122,7 @@ describe('dashboard webview in Chromium', { skip, timeout: 180_000 }, () => {
   };
 
   before(async () => {
-    ensureWebviewBundle();
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    browser = await launchBrowser();
   });
 
   after(async () => {

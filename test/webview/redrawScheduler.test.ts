@@ -144,3 +144,43 @@ test('cheap redraws leave the interval at its minimum', () => {
   clock.tick();
   assert.equal(scheduler.intervalMs, REDRAW_INTERVAL_MS);
 });
+
+test('a draw that throws does not stop later redraws (its error goes to onError)', () => {
+  const clock = new FakeClock();
+  const errors: unknown[] = [];
+  let draws = 0;
+  const scheduler = new RedrawScheduler(() => {
+    draws++;
+    if (draws === 1) throw new Error('bad data');
+  }, clock, REDRAW_INTERVAL_MS, (error) => errors.push(error));
+  scheduler.request();
+  clock.tick();
+  assert.deepEqual(errors.map((e) => (e as Error).message), ['bad data']);
+  assert.equal(scheduler.pending, false, 'the failed redraw is over');
+  scheduler.request();
+  for (let i = 0; i < 30; i++) clock.tick();
+  assert.equal(draws, 2, 'the next request is drawn');
+});
+
+test('a part that throws ends its redraw; without onError the error propagates and the scheduler still works', () => {
+  const clock = new FakeClock();
+  const calls: string[] = [];
+  let failing = true;
+  const scheduler = new RedrawScheduler(() => {
+    calls.push(failing ? 'part 1' : 'draw');
+    if (!failing) return false;
+    if (calls.length === 1) return true;
+    throw new Error('part 2 failed');
+  }, clock);
+  scheduler.request();
+  clock.tick();
+  scheduler.request(); // made during the parts: would be drawn after them
+  assert.throws(() => clock.tick(), /part 2 failed/);
+  failing = false;
+  for (let i = 0; i < 30; i++) clock.tick();
+  assert.equal(scheduler.pending, false);
+  scheduler.request();
+  for (let i = 0; i < 30; i++) clock.tick();
+  assert.ok(calls.filter((c) => c === 'draw').length >= 1, `drawn again after the failure: ${calls.join(', ')}`);
+  assert.equal(scheduler.pending, false);
+});

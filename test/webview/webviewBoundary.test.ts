@@ -10,6 +10,7 @@ import { ROOT } from './webviewHarness';
 
 const WEBVIEW = path.join(ROOT, 'webview', 'src');
 const ALLOWED_CORE = new Set([
+  'src/core/dashboard/dashboardValidation.ts', 'src/core/dashboard/payloadReader.ts', 'src/core/dashboard/trainingEventValidation.ts',
   'src/core/dashboard/dashboardProtocol.ts', 'src/core/dashboard/runData.ts', 'src/core/engine/trainingEvents.ts',
   'src/core/engine/layerStatistics.ts', 'src/core/diagnosis/finding.ts',
 ]);

@@ -122,6 +122,16 @@ export function fullRun(fixture: string): RunData {
   return runDataFromEvents(runIdOf(events), events);
 }
 
+/** Headless Chromium for the webview tests, with the webview bundle up to date. */
+export async function launchBrowser(): Promise<Browser> {
+  ensureWebviewBundle();
+  const { chromium } = await import('playwright-core');
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}
+
 /** Rebuilds dist/webview.js when it is missing or older than its sources. */
 export function ensureWebviewBundle(): void {
   const bundle = path.join(DIST, 'webview.js');

@@ -2,11 +2,13 @@
 // side bar) on a throttled animation frame; keeps the small UI state (selected sample, scroll,
 // collapsed sections) in the webview state so it survives the view being hidden and reloaded.
 
-import type { DashboardKind, HostToWebview } from '../../src/core/dashboard/dashboardProtocol';
+import { parseHostToWebview, type DashboardKind, type HostToWebview } from '../../src/core/dashboard/dashboardProtocol';
+import { PayloadIssues } from '../../src/core/dashboard/payloadReader';
 import { readPalette, type ChartPalette } from './charts/chartTheme';
 import { allCharts } from './charts/managedChart';
 import { DashboardModel } from './dashboardModel';
 import type { HostApi } from './hostApi';
+import { ProblemReporter } from './problemReporter';
 import { RedrawScheduler, type FrameClock } from './redrawScheduler';
 import { UiStateStore, type ViewContext } from './viewContext';
 import type { DashboardView } from './views/dashboardView';
@@ -33,6 +35,7 @@ export interface DrawStats {
 export class DashboardApp {
   readonly model: DashboardModel;
   readonly ui: UiStateStore;
+  readonly problems: ProblemReporter;
   private view: DashboardView;
   private palette: ChartPalette;
   private readonly scheduler: RedrawScheduler;
@@ -44,8 +47,9 @@ export class DashboardApp {
   constructor(private readonly root: HTMLElement, host: HostApi, private readonly options: AppOptions) {
     this.model = new DashboardModel(options.kind);
     this.ui = new UiStateStore(host);
+    this.problems = new ProblemReporter(host);
     this.palette = readPalette();
-    this.scheduler = new RedrawScheduler(() => this.draw(), options.clock);
+    this.scheduler = new RedrawScheduler(() => this.draw(), options.clock, undefined, (error) => this.problems.caught('drawing the dashboard', error));
     this.context = {
       host,
       ui: this.ui,
@@ -58,6 +62,25 @@ export class DashboardApp {
     this.scheduler.request();
     window.addEventListener('scroll', () => this.rememberScroll(), { passive: true });
     this.watchTheme();
+  }
+
+  /**
+   * A message from the host, as it arrived: validated first (bad items dropped and reported), and
+   * whatever goes wrong with one message stays with it, so the next one is shown.
+   */
+  receiveRaw(data: unknown): void {
+    const issues = new PayloadIssues();
+    try {
+      const message = parseHostToWebview(data, issues);
+      if (issues.count > 0) {
+        const what = message ? `the host's ${message.type} message` : 'a message from the host (dropped)';
+        this.problems.skipped(`skipped bad data in ${what}: ${issues.summary()}`);
+      }
+      if (message) this.receive(message);
+    } catch (error) {
+      this.problems.caught('handling a message from the host', error);
+      this.scheduler.request();
+    }
   }
 
   receive(message: HostToWebview): void {
@@ -118,8 +141,12 @@ export class DashboardApp {
   /** VS Code changes the theme by rewriting the CSS variables on <html> and the class of <body>. */
   private watchTheme(): void {
     const observer = new MutationObserver(() => {
-      this.palette = readPalette();
-      for (const chart of allCharts()) chart.applyTheme(this.palette);
+      try {
+        this.palette = readPalette();
+        for (const chart of allCharts()) chart.applyTheme(this.palette);
+      } catch (error) {
+        this.problems.caught('applying the theme', error);
+      }
       this.scheduler.request();
     });
     observer.observe(document.documentElement, { attributes: true, attributeFilter: ['style', 'class'] });

@@ -2,7 +2,7 @@
 // no image requests).
 
 import type { FindingSeverity } from '../../src/core/diagnosis/finding';
-import type { RunStatusLabel } from '../../src/core/dashboard/runData';
+import type { RunListStatus } from '../../src/core/dashboard/dashboardProtocol';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
@@ -48,15 +48,16 @@ export function severityIcon(severity: FindingSeverity): SVGSVGElement {
   return icon(severity, severity);
 }
 
-const STATUS_ICONS: Record<RunStatusLabel, IconName> = {
+const STATUS_ICONS: Record<RunListStatus, IconName> = {
   running: 'running',
   completed: 'check',
   'stopped-early': 'stopped',
   cancelled: 'cancelled',
   failed: 'error',
+  unknown: 'info',
 };
 
-export function statusIcon(status: RunStatusLabel): SVGSVGElement {
+export function statusIcon(status: RunListStatus): SVGSVGElement {
   const svg = icon(STATUS_ICONS[status] ?? 'info', status);
   svg.classList.add(`status-${status}`);
   return svg;

@@ -39,6 +39,8 @@ export class RedrawScheduler {
     private readonly draw: () => boolean | void,
     private readonly clock: FrameClock,
     private readonly minIntervalMs = REDRAW_INTERVAL_MS,
+    /** Where a draw's error goes; without it, the error propagates (after the scheduler is ready for the next request). */
+    private readonly onError?: (error: unknown) => void,
   ) {}
 
   /** Asks for a redraw; calls made before it happens are merged into it (made while it is drawn in parts, into the next one). */
@@ -73,11 +75,25 @@ export class RedrawScheduler {
     if (this.measuring) this.measuring.cost += now - this.measuring.partStartedAt;
     else this.measuring = { cost: 0, partStartedAt: now };
     this.measuring.partStartedAt = now;
-    if (this.draw() === true) {
-      this.inParts = true;
-      this.clock.requestFrame(this.run);
-      return;
+    // A draw that throws (bad data that got through, a bug) ends its redraw like one that
+    // finished: otherwise `scheduled` would stay set and no later request would ever draw.
+    let more = false;
+    try {
+      more = this.draw() === true;
+    } catch (error) {
+      if (!this.onError) throw error;
+      this.onError(error);
+    } finally {
+      if (more) {
+        this.inParts = true;
+        this.clock.requestFrame(this.run);
+      } else {
+        this.finish();
+      }
     }
+  };
+
+  private finish(): void {
     this.scheduled = false;
     this.inParts = false;
     // The last part's cost shows at the next frame.
@@ -86,7 +102,7 @@ export class RedrawScheduler {
       this.again = false;
       this.request();
     }
-  };
+  }
 
   private readonly measured = (): void => {
     if (!this.measuring) return;

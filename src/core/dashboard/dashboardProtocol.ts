@@ -1,19 +1,26 @@
 // Messages between the extension host and the dashboard webview (the editor panel and the
 // side-bar view run the same app). The host owns the data: when a view becomes visible it sends
 // a snapshot, and while it stays visible, deltas (batches of training events). Discriminated
-// unions keyed by `type`; what the webview sends is validated on arrival by parseWebviewMessage.
+// unions keyed by `type`; each side validates what it receives: the host by parseWebviewMessage,
+// the webview by parseHostToWebview (field by field, in dashboardValidation).
 
 import type { TrainingEvent } from '../engine/trainingEvents';
+import { readHostMessage } from './dashboardValidation';
+import { PAYLOAD_LIMITS, PayloadIssues } from './payloadReader';
 import type { RunData, RunStatusLabel } from './runData';
 
 export type DashboardKind = 'panel' | 'sidebar';
+
+/** A run's status as the history shows it: "unknown" when its run.json says something else. */
+export type RunListStatus = RunStatusLabel | 'unknown';
 
 /** One line of the run history. */
 export interface RunListEntry {
   runId: string;
   configName: string;
   configPath?: string;
-  status: RunStatusLabel;
+  status: RunListStatus;
+  /** An ISO date, or '' when the run folder does not say a readable one. */
   startedAt: string;
   epochsCompleted: number;
   backend?: string;
@@ -61,13 +68,20 @@ export interface StopRunMessage { type: 'stop-run'; runId: string }
 export interface OpenRunMessage { type: 'open-run'; runId: string }
 export interface CompareMessage { type: 'compare'; runId: string; otherRunId?: string }
 export interface RevealConfigMessage { type: 'reveal-config'; runId: string; findingIndex?: number }
+/** Something went wrong in the webview (bad data skipped, an error caught): for the host's log. */
+export interface WebviewLogMessage { type: 'log'; level: 'warning' | 'error'; message: string }
 
 export type WebviewToHost =
-  | ReadyMessage | ApplyFixMessage | RerunMessage | StopRunMessage | OpenRunMessage | CompareMessage | RevealConfigMessage;
+  | ReadyMessage | ApplyFixMessage | RerunMessage | StopRunMessage | OpenRunMessage | CompareMessage | RevealConfigMessage
+  | WebviewLogMessage;
+
+/** The longest webview log message the host keeps (longer ones are cut). */
+export const WEBVIEW_LOG_LENGTH = 2_000;
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isId = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length < 300;
-const isIndex = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
+const isId = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= PAYLOAD_LIMITS.idLength;
+/** An index into a run's findings: no run has a million of them (PAYLOAD_LIMITS.items). */
+const isIndex = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < PAYLOAD_LIMITS.items;
 
 /** The only way a webview message enters the host: anything malformed is dropped. */
 export function parseWebviewMessage(value: unknown): WebviewToHost | undefined {
@@ -88,24 +102,21 @@ export function parseWebviewMessage(value: unknown): WebviewToHost | undefined {
     case 'reveal-config':
       return isId(value.runId) && (value.findingIndex === undefined || isIndex(value.findingIndex))
         ? { type: 'reveal-config', runId: value.runId, findingIndex: value.findingIndex as number | undefined } : undefined;
+    case 'log':
+      return (value.level === 'warning' || value.level === 'error') && typeof value.message === 'string'
+        ? { type: 'log', level: value.level, message: cut(value.message, WEBVIEW_LOG_LENGTH) } : undefined;
     default:
       return undefined;
   }
 }
 
-/** The webview checks the host's messages too: a stale or foreign message must not break the view. */
-export function parseHostToWebview(value: unknown): HostToWebview | undefined {
-  if (!isObject(value) || typeof value.type !== 'string') return undefined;
-  switch (value.type) {
-    case 'snapshot':
-      return (value.kind === 'panel' || value.kind === 'sidebar') && Array.isArray(value.history) ? (value as unknown as SnapshotMessage) : undefined;
-    case 'append':
-      return isId(value.runId) && Array.isArray(value.events) ? (value as unknown as AppendMessage) : undefined;
-    case 'history':
-      return Array.isArray(value.history) ? (value as unknown as HistoryMessage) : undefined;
-    case 'fix-applied':
-      return isId(value.fixId) && typeof value.ok === 'boolean' && typeof value.message === 'string' ? (value as unknown as FixAppliedMessage) : undefined;
-    default:
-      return undefined;
-  }
+const cut = (text: string, max: number): string => (text.length <= max ? text : `${text.slice(0, max)}…`);
+
+/**
+ * The webview checks the host's messages too, all the way down: a stale, foreign or corrupt
+ * message (a hand-edited run folder) must not break the view. Returns the usable message with
+ * its bad items dropped, or undefined; what was dropped, and where, is noted in `issues`.
+ */
+export function parseHostToWebview(value: unknown, issues = new PayloadIssues()): HostToWebview | undefined {
+  return readHostMessage(value, issues);
 }

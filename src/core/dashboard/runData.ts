@@ -13,7 +13,7 @@ export interface StepSeries {
   step: number[];
   epoch: number[];
   loss: (number | null)[];
-  learningRate: number[];
+  learningRate: (number | null)[];
   gradNorm: (number | null)[];
 }
 

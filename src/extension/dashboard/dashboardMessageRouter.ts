@@ -13,6 +13,8 @@ export interface RouterHooks {
   post(message: HostToWebview): unknown;
   /** An action failed (other than a fix, whose failure is posted back). */
   report?(error: unknown, message: WebviewToHost): void;
+  /** The webview reports a problem it survived (bad data skipped, an error caught). */
+  log?(level: 'warning' | 'error', message: string): void;
 }
 
 /** Routes one raw message; returns the validated message, or undefined when it was dropped. */
@@ -48,6 +50,9 @@ export async function routeWebviewMessage(raw: unknown, actions: DashboardAction
         break;
       case 'reveal-config':
         await actions.revealConfig(message.runId, message.findingIndex);
+        break;
+      case 'log':
+        hooks.log?.(message.level, message.message);
         break;
     }
   } catch (error) {

@@ -8,7 +8,9 @@ import type { HostToWebview } from '../../core/dashboard/dashboardProtocol';
 import type { DashboardActions } from './dashboardActions';
 import { DashboardFeed, readPanelState, type RunSource } from './dashboardFeed';
 import { errorText, routeWebviewMessage } from './dashboardMessageRouter';
-import { dashboardWebviewOptions, postSafely, setDashboardHtml, type DashboardWebviewOptions } from './dashboardWebview';
+import {
+  dashboardWebviewOptions, postSafely, setDashboardHtml, webviewLogLine, type DashboardWebviewOptions,
+} from './dashboardWebview';
 
 export const DASHBOARD_PANEL_TYPE = 'trainingDoctor.dashboard';
 
@@ -80,6 +82,7 @@ export class DashboardPanelManager implements vscode.Disposable, vscode.WebviewP
         ready: () => feed.onReady(),
         post,
         report: (error, message) => void vscode.window.showErrorMessage(`Training Doctor: ${message.type} failed: ${errorText(error)}`),
+        log: (level, message) => this.options.log?.(webviewLogLine('panel', level, message)),
       })),
       panel.onDidChangeViewState((event) => feed.setVisible(event.webviewPanel.visible)),
     ];

@@ -12,6 +12,13 @@ export interface DashboardWebviewOptions {
    * `#<rule id>` is appended. Without it, rule ids are plain text.
    */
   docsUrl?: string;
+  /** A line for the extension's log: what a dashboard webview reports it skipped or caught. */
+  log?: (line: string) => void;
+}
+
+/** How a webview's log message reads in the extension's log. */
+export function webviewLogLine(kind: DashboardKind, level: 'warning' | 'error', message: string): string {
+  return `Dashboard (${kind === 'panel' ? 'panel' : 'side bar'}) ${level}: ${message}`;
 }
 
 export function dashboardWebviewOptions(extensionUri: vscode.Uri, options: DashboardWebviewOptions = {}): vscode.WebviewOptions {

@@ -6,7 +6,7 @@ import type { HostToWebview } from '../../core/dashboard/dashboardProtocol';
 import type { DashboardActions } from './dashboardActions';
 import { DashboardFeed, type RunSource } from './dashboardFeed';
 import { errorText, routeWebviewMessage } from './dashboardMessageRouter';
-import { postSafely, setDashboardHtml, type DashboardWebviewOptions } from './dashboardWebview';
+import { postSafely, setDashboardHtml, webviewLogLine, type DashboardWebviewOptions } from './dashboardWebview';
 
 export const SIDEBAR_VIEW_ID = 'trainingDoctor.sidebar';
 
@@ -32,6 +32,7 @@ export class SidebarViewProvider implements vscode.WebviewViewProvider, vscode.D
         ready: () => feed.onReady(),
         post,
         report: (error, message) => void vscode.window.showErrorMessage(`Training Doctor: ${message.type} failed: ${errorText(error)}`),
+        log: (level, message) => this.options.log?.(webviewLogLine('sidebar', level, message)),
       })),
       view.onDidChangeVisibility(() => feed.setVisible(view.visible)),
     ];

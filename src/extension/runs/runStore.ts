@@ -7,6 +7,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunListEntry } from '../../core/dashboard/dashboardProtocol';
+import { compareRunsNewestFirst, readRunListEntry } from '../../core/dashboard/dashboardValidation';
+import { PayloadIssues } from '../../core/dashboard/payloadReader';
+import { readTrainingEvents } from '../../core/dashboard/trainingEventValidation';
 import { applyEvent, emptyRunData, runDataFromEvents, runListEntry, type RunData } from '../../core/dashboard/runData';
 import { readRun, readRunRecord, runsRoot } from '../../core/engine/runFolder';
 import type { TrainingEvent } from '../../core/engine/trainingEvents';
@@ -31,7 +34,19 @@ export class RunStore implements vscode.Disposable {
   readonly onDidChangeHistory = this.historyEmitter.event;
   activeRunId: string | undefined;
 
-  constructor(private readonly workspaceDirs: () => string[]) {}
+  /** Notes already logged, so a bad run folder is logged once, not at every refresh. */
+  private readonly logged = new Set<string>();
+
+  constructor(private readonly workspaceDirs: () => string[], private readonly log: (line: string) => void = () => undefined) {}
+
+  /** Logs what was dropped from the run folders (each note once). */
+  private logIssues(issues: PayloadIssues): void {
+    for (const note of issues.notes) {
+      if (this.logged.has(note)) continue;
+      this.logged.add(note);
+      this.log(`Run history: skipped bad data: ${note}`);
+    }
+  }
 
   /** A live run's events, in order, as the trainer sends them. */
   record(runId: string, event: TrainingEvent): void {
@@ -69,6 +84,9 @@ export class RunStore implements vscode.Disposable {
   listRuns(): RunListEntry[] {
     const entries: RunListEntry[] = [];
     const seen = new Set<string>();
+    // run.json files are anyone's to edit: each line is checked (a bad one dropped, an unknown
+    // status shown as such) and sorted by a comparison that cannot throw.
+    const issues = new PayloadIssues();
     // Runs of this window, live or just ended, are known better from their events than from disk.
     for (const data of [...this.live.values(), ...this.cache.values()]) {
       if (!data.started || seen.has(data.runId)) continue;
@@ -79,16 +97,18 @@ export class RunStore implements vscode.Disposable {
       if (seen.has(id)) continue;
       try {
         const record = readRunRecord(dir);
-        entries.push({
+        const entry = readRunListEntry({
           runId: id, configName: record.configName, configPath: record.configPath, status: record.status,
           startedAt: record.startedAt, epochsCompleted: record.epochsCompleted, backend: record.backend,
           final: record.final as RunListEntry['final'], findingCount: record.findingCount ?? 0,
-        });
+        }, path.join(dir, 'run.json'), issues);
+        if (entry) entries.push(entry);
       } catch {
         // Not a run folder, or one being written: skipped.
       }
     }
-    return entries.sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+    this.logIssues(issues);
+    return entries.sort(compareRunsNewestFirst);
   }
 
   /** A run's full data: live, cached, or read from its folder. */
@@ -98,7 +118,10 @@ export class RunStore implements vscode.Disposable {
     const folder = this.runFolders().find((f) => f.id === runId);
     if (!folder) return undefined;
     try {
-      const data = runDataFromEvents(runId, readRun(folder.dir).events);
+      const issues = new PayloadIssues();
+      const events = readTrainingEvents(readRun(folder.dir).events, path.join(folder.dir, 'metrics.jsonl event'), issues);
+      this.logIssues(issues);
+      const data = runDataFromEvents(runId, events);
       this.cache.set(runId, data);
       return data;
     } catch {

@@ -20,9 +20,13 @@ function recorder(overrides: Partial<DashboardActions> = {}) {
   };
   const posted: HostToWebview[] = [];
   const reported: unknown[] = [];
+  const logged: string[][] = [];
   let ready = 0;
-  const hooks = { ready: () => void ready++, post: (m: HostToWebview) => void posted.push(m), report: (e: unknown) => void reported.push(e) };
-  return { calls, actions, posted, reported, hooks, readyCount: () => ready };
+  const hooks = {
+    ready: () => void ready++, post: (m: HostToWebview) => void posted.push(m), report: (e: unknown) => void reported.push(e),
+    log: (level: string, message: string) => void logged.push([level, message]),
+  };
+  return { calls, actions, posted, reported, logged, hooks, readyCount: () => ready };
 }
 
 test('each valid message reaches its action', async () => {
@@ -76,9 +80,22 @@ test('malformed messages are dropped without calling anything', async () => {
     { type: 'apply-fix', runId: 'r1', findingIndex: -1, fixId: 'fix.x' }, { type: 'apply-fix', runId: 'r1', findingIndex: 1.5, fixId: 'fix.x' },
     { type: 'apply-fix', runId: 'r1', findingIndex: 0 }, { type: 'compare', runId: 'r1', otherRunId: 3 },
     { type: 'reveal-config', runId: 'r1', findingIndex: '2' }, { type: 'open-run', runId: 'x'.repeat(400) },
+    { type: 'apply-fix', runId: 'r1', findingIndex: 1e300, fixId: 'fix.x' }, { type: 'reveal-config', runId: 'r1', findingIndex: Number.MAX_SAFE_INTEGER + 1 },
+    { type: 'log', level: 'info', message: 'x' }, { type: 'log', level: 'error', message: { text: 'x' } }, { type: 'log', message: 'x' },
   ];
   for (const m of bad) assert.equal(await routeWebviewMessage(m, r.actions, r.hooks), undefined, JSON.stringify(m));
   assert.deepEqual(r.calls, []);
   assert.deepEqual(r.posted, []);
+  assert.deepEqual(r.logged, []);
   assert.equal(r.readyCount(), 0);
+});
+
+test('what the webview reports it skipped reaches the host log, cut to a bounded length', async () => {
+  const r = recorder();
+  await routeWebviewMessage({ type: 'log', level: 'warning', message: 'skipped bad data in the host\'s append message: append.events[0].finding: expected an object' }, r.actions, r.hooks);
+  await routeWebviewMessage({ type: 'log', level: 'error', message: 'z'.repeat(100_000) }, r.actions, r.hooks);
+  assert.deepEqual(r.logged[0], ['warning', 'skipped bad data in the host\'s append message: append.events[0].finding: expected an object']);
+  assert.equal(r.logged[1][0], 'error');
+  assert.ok(r.logged[1][1].length <= 2_001, `${r.logged[1][1].length} characters`);
+  assert.deepEqual(r.calls, []);
 });

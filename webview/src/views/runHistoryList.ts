@@ -38,7 +38,7 @@ export class RunHistoryList {
     return h('li', { class: `run-entry status-${status}${shown ? ' shown' : ''}` },
       h('button', {
         class: 'run-open',
-        attrs: { type: 'button', title: `${entry.configName} — ${status}, started ${entry.startedAt}\nOpen its dashboard` },
+        attrs: { type: 'button', title: `${entry.configName} — ${status}${entry.startedAt ? `, started ${entry.startedAt}` : ''}\nOpen its dashboard` },
         dataset: { runId: entry.runId },
         on: { click: () => this.context.host.post({ type: 'open-run', runId: entry.runId }) },
       },

@@ -1,0 +1,220 @@
+// The training events as the dashboards accept them from outside (a webview message, a run
+// folder's metrics.jsonl): every field of every event type checked, findings and their fixes
+// included, with the bounds and notes of PayloadReader.
+
+import type { Finding, FindingSeverity, FixReference } from '../diagnosis/finding';
+import type { InputStatistics } from '../data/dataset';
+import type { ActivationStats, LayerStats } from '../engine/layerStatistics';
+import type { BackendName } from '../engine/tensorflowRuntime';
+import type {
+  EpochEndEvent, LayerStatsEvent, LayerSummary, LogEvent, RunEndedEvent, RunStartedEvent, RunStatus, StepEvent, TrainingEvent,
+} from '../engine/trainingEvents';
+import { field, invalid, oneOf, PAYLOAD_LIMITS, PayloadIssues, PayloadReader } from './payloadReader';
+
+const SEVERITIES: Record<FindingSeverity, true> = { error: true, warning: true, info: true };
+const LOG_LEVELS: Record<LogEvent['level'], true> = { info: true, warning: true, error: true };
+export const RUN_STATUSES: Record<RunStatus, true> = { completed: true, 'stopped-early': true, cancelled: true, failed: true };
+const BACKENDS: Record<BackendName, true> = { tensorflow: true, wasm: true, cpu: true };
+
+function readLayerSummary(this: PayloadReader, v: unknown, at: string): LayerSummary {
+  const o = this.record(v, at);
+  return {
+    index: this.count(field(o, 'index'), `${at}.index`),
+    name: this.name(field(o, 'name'), `${at}.name`),
+    type: this.name(field(o, 'type'), `${at}.type`),
+    activation: this.name(field(o, 'activation'), `${at}.activation`),
+    outputShape: this.list(field(o, 'outputShape'), `${at}.outputShape`, 16, this.count),
+    params: this.count(field(o, 'params'), `${at}.params`),
+  };
+}
+
+function readInputStats(this: PayloadReader, v: unknown, at: string): InputStatistics {
+  const o = this.record(v, at);
+  const m = (key: keyof InputStatistics) => this.measured(field(o, key), `${at}.${key}`);
+  return {
+    mean: m('mean'), std: m('std'), min: m('min'), max: m('max'),
+    featureMeanAbsMax: m('featureMeanAbsMax'), featureStdMin: m('featureStdMin'), featureStdMax: m('featureStdMax'),
+  };
+}
+
+function readRunStarted(r: PayloadReader, o: Record<string, unknown>, at: string): RunStartedEvent {
+  const backend = field(o, 'backend');
+  return {
+    type: 'run-started',
+    runId: r.id(field(o, 'runId'), `${at}.runId`),
+    runDir: r.optional(field(o, 'runDir'), `${at}.runDir`, r.path),
+    configName: r.name(field(o, 'configName'), `${at}.configName`),
+    configPath: r.optional(field(o, 'configPath'), `${at}.configPath`, r.path),
+    backend: oneOf(BACKENDS, backend) ? backend : invalid(`${at}.backend`, 'tensorflow, wasm or cpu'),
+    backendDetail: r.text(field(o, 'backendDetail'), `${at}.backendDetail`),
+    dataset: r.text(field(o, 'dataset'), `${at}.dataset`),
+    trainExamples: r.count(field(o, 'trainExamples'), `${at}.trainExamples`),
+    validationExamples: r.count(field(o, 'validationExamples'), `${at}.validationExamples`),
+    epochs: r.count(field(o, 'epochs'), `${at}.epochs`),
+    stepsPerEpoch: r.count(field(o, 'stepsPerEpoch'), `${at}.stepsPerEpoch`),
+    batchSize: r.count(field(o, 'batchSize'), `${at}.batchSize`),
+    statsEvery: r.count(field(o, 'statsEvery'), `${at}.statsEvery`),
+    layers: r.list(field(o, 'layers'), `${at}.layers`, PAYLOAD_LIMITS.layers, readLayerSummary),
+    inputStats: readInputStats.call(r, field(o, 'inputStats'), `${at}.inputStats`),
+    startedAt: r.date(field(o, 'startedAt'), `${at}.startedAt`),
+  };
+}
+
+function readStep(r: PayloadReader, o: Record<string, unknown>, at: string): StepEvent {
+  return {
+    type: 'step',
+    step: r.count(field(o, 'step'), `${at}.step`),
+    epoch: r.count(field(o, 'epoch'), `${at}.epoch`),
+    loss: r.measured(field(o, 'loss'), `${at}.loss`),
+    gradNorm: r.measured(field(o, 'gradNorm'), `${at}.gradNorm`),
+    learningRate: r.measured(field(o, 'learningRate'), `${at}.learningRate`),
+    metrics: r.metrics(field(o, 'metrics'), `${at}.metrics`),
+  };
+}
+
+function readActivationStats(r: PayloadReader, v: unknown, at: string): ActivationStats {
+  const o = r.record(v, at);
+  const stats: ActivationStats = { mean: r.measured(field(o, 'mean'), `${at}.mean`), std: r.measured(field(o, 'std'), `${at}.std`) };
+  for (const key of ['zeroFraction', 'deadFraction', 'saturatedFraction'] as const) r.copyOptional(stats, o, key, at, r.measured);
+  return stats;
+}
+
+function readLayerStats(this: PayloadReader, v: unknown, at: string): LayerStats {
+  const o = this.record(v, at);
+  const stats: LayerStats = {
+    index: this.count(field(o, 'index'), `${at}.index`),
+    name: this.name(field(o, 'name'), `${at}.name`),
+    type: this.name(field(o, 'type'), `${at}.type`),
+    activation: readActivationStats(this, field(o, 'activation'), `${at}.activation`),
+  };
+  const weights = this.optional(field(o, 'weights'), `${at}.weights`, this.record);
+  if (weights) stats.weights = { mean: this.measured(field(weights, 'mean'), `${at}.weights.mean`), std: this.measured(field(weights, 'std'), `${at}.weights.std`) };
+  this.copyOptional(stats, o, 'gradNorm', at, this.measured);
+  this.copyOptional(stats, o, 'updateRatio', at, this.measured);
+  return stats;
+}
+
+function readLayerStatsEvent(r: PayloadReader, o: Record<string, unknown>, at: string): LayerStatsEvent {
+  return {
+    type: 'layer-stats',
+    step: r.count(field(o, 'step'), `${at}.step`),
+    epoch: r.count(field(o, 'epoch'), `${at}.epoch`),
+    layers: r.list(field(o, 'layers'), `${at}.layers`, PAYLOAD_LIMITS.layers, readLayerStats),
+    gradNorm: r.measured(field(o, 'gradNorm'), `${at}.gradNorm`),
+  };
+}
+
+function readEpochEnd(r: PayloadReader, o: Record<string, unknown>, at: string): EpochEndEvent {
+  const event: EpochEndEvent = {
+    type: 'epoch-end',
+    epoch: r.count(field(o, 'epoch'), `${at}.epoch`),
+    step: r.count(field(o, 'step'), `${at}.step`),
+    loss: r.measured(field(o, 'loss'), `${at}.loss`),
+    metrics: r.metrics(field(o, 'metrics'), `${at}.metrics`),
+    valMetrics: r.metrics(field(o, 'valMetrics'), `${at}.valMetrics`),
+    learningRate: r.measured(field(o, 'learningRate'), `${at}.learningRate`),
+    durationMs: r.measured(field(o, 'durationMs'), `${at}.durationMs`),
+  };
+  r.copyOptional(event, o, 'valLoss', at, r.measured);
+  return event;
+}
+
+function readFix(this: PayloadReader, v: unknown, at: string): FixReference {
+  const o = this.record(v, at);
+  const fix: FixReference = { id: this.id(field(o, 'id'), `${at}.id`), title: this.text(field(o, 'title'), `${at}.title`) };
+  this.copyOptional(fix, o, 'preferred', at, this.boolean);
+  this.copyOptional(fix, o, 'args', at, this.jsonRecord);
+  return fix;
+}
+
+function readPathElement(this: PayloadReader, v: unknown, at: string): string | number {
+  return typeof v === 'number' ? this.count(v, at) : this.name(v, at);
+}
+
+/** A finding, from an event, a run's end or a run's data. */
+export function readFinding(this: PayloadReader, v: unknown, at: string): Finding {
+  const o = this.record(v, at);
+  const severity = field(o, 'severity');
+  const finding: Finding = {
+    rule: this.name(field(o, 'rule'), `${at}.rule`),
+    severity: oneOf(SEVERITIES, severity) ? severity : invalid(`${at}.severity`, 'error, warning or info'),
+    message: this.text(field(o, 'message'), `${at}.message`),
+    evidence: this.jsonRecord(field(o, 'evidence'), `${at}.evidence`),
+    fixes: this.list(field(o, 'fixes'), `${at}.fixes`, PAYLOAD_LIMITS.fixes, readFix),
+  };
+  this.copyOptional(finding, o, 'layer', at, this.count);
+  const path = field(o, 'path');
+  if (path !== undefined) {
+    if (!Array.isArray(path) || path.length > PAYLOAD_LIMITS.pathLength) invalid(`${at}.path`, `a config path of at most ${PAYLOAD_LIMITS.pathLength} parts`);
+    finding.path = path.map((part, i) => readPathElement.call(this, part, `${at}.path[${i}]`));
+  }
+  this.copyOptional(finding, o, 'step', at, this.count);
+  this.copyOptional(finding, o, 'epoch', at, this.count);
+  return finding;
+}
+
+function readLog(r: PayloadReader, o: Record<string, unknown>, at: string): LogEvent {
+  const level = field(o, 'level');
+  return {
+    type: 'log',
+    level: oneOf(LOG_LEVELS, level) ? level : invalid(`${at}.level`, 'info, warning or error'),
+    message: r.text(field(o, 'message'), `${at}.message`),
+  };
+}
+
+function readRunEnded(r: PayloadReader, o: Record<string, unknown>, at: string): RunEndedEvent {
+  const status = field(o, 'status');
+  const final = r.record(field(o, 'final'), `${at}.final`);
+  const event: RunEndedEvent = {
+    type: 'run-ended',
+    status: oneOf(RUN_STATUSES, status) ? status : invalid(`${at}.status`, 'completed, stopped-early, cancelled or failed'),
+    epochsCompleted: r.count(field(o, 'epochsCompleted'), `${at}.epochsCompleted`),
+    steps: r.count(field(o, 'steps'), `${at}.steps`),
+    durationMs: r.measured(field(o, 'durationMs'), `${at}.durationMs`),
+    final: {
+      metrics: r.metrics(field(final, 'metrics'), `${at}.final.metrics`),
+      valMetrics: r.metrics(field(final, 'valMetrics'), `${at}.final.valMetrics`),
+    },
+    findings: r.list(field(o, 'findings'), `${at}.findings`, PAYLOAD_LIMITS.items, readFinding),
+  };
+  r.copyOptional(event.final, final, 'loss', `${at}.final`, r.measured);
+  r.copyOptional(event.final, final, 'valLoss', `${at}.final`, r.measured);
+  r.copyOptional(event, o, 'reason', at, r.text);
+  r.copyOptional(event, o, 'bestEpoch', at, r.count);
+  return event;
+}
+
+type EventReader<T extends TrainingEvent> = (r: PayloadReader, o: Record<string, unknown>, at: string) => T;
+
+const EVENT_READERS: { [K in TrainingEvent['type']]: EventReader<Extract<TrainingEvent, { type: K }>> } = {
+  'run-started': readRunStarted,
+  step: readStep,
+  'layer-stats': readLayerStatsEvent,
+  'epoch-end': readEpochEnd,
+  finding: (r, o, at) => ({ type: 'finding', finding: readFinding.call(r, field(o, 'finding'), `${at}.finding`) }),
+  log: readLog,
+  'run-ended': readRunEnded,
+};
+
+const isEventType = (v: unknown): v is TrainingEvent['type'] => typeof v === 'string' && Object.prototype.hasOwnProperty.call(EVENT_READERS, v);
+
+export function readEvent(this: PayloadReader, v: unknown, at: string): TrainingEvent {
+  const o = this.record(v, at);
+  const type = field(o, 'type');
+  if (!isEventType(type)) invalid(`${at}.type`, 'a training event type');
+  return (EVENT_READERS[type] as EventReader<TrainingEvent>)(this, o, at);
+}
+
+/** An event of one given type (a run's epochs, samples, logs). */
+export function eventOf<K extends TrainingEvent['type']>(type: K) {
+  return function (this: PayloadReader, v: unknown, at: string): Extract<TrainingEvent, { type: K }> {
+    const o = this.record(v, at);
+    if (field(o, 'type') !== type) invalid(`${at}.type`, `"${type}"`);
+    return EVENT_READERS[type](this, o, at);
+  };
+}
+
+/** The good events of a list (e.g. a run folder's metrics.jsonl), the bad ones noted in `issues`. */
+export function readTrainingEvents(values: unknown[], at: string, issues: PayloadIssues): TrainingEvent[] {
+  return new PayloadReader(issues).list(values, at, Number.MAX_SAFE_INTEGER, readEvent);
+}
