@@ -104,6 +104,6 @@ export function runListEntry(data: RunData, startedAt: string): RunListEntry {
     epochsCompleted: data.epochs.length,
     backend: data.started?.backend,
     final: last ? { loss: last.loss, valLoss: last.valLoss } : undefined,
-    findingCount: data.findings.length,
+    findingCount: data.findings.filter((f) => f.state !== 'resolved').length,
   };
 }
