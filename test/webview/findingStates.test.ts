@@ -43,7 +43,7 @@ describe('finding states in the dashboard (Chromium)', { skip, timeout: 120_000 
     await page.send({ type: 'snapshot', kind: 'panel', run, history: [historyEntry(run)] });
     const items = page.page.locator('.findings > li.finding');
     await items.nth(1).waitFor({ timeout: 15_000 });
-    assert.deepEqual(await items.evaluateAll((list) => list.map((i) => (i as HTMLElement).dataset.state)), ['open', 'resolved'], 'open findings first');
+    assert.deepEqual(await items.evaluateAll((list) => list.map((i) => (i as unknown as { dataset: { state: string } }).dataset.state)), ['open', 'resolved'], 'open findings first');
     const resolved = items.nth(1);
     assert.equal(await resolved.locator('.resolved-tag').innerText(), 'resolved');
     assert.match(await resolved.locator('.resolution').innerText(), /By epoch 5 the training loss fell to 0\.2/);

@@ -65,6 +65,52 @@ describe('lr.too-high', () => {
     assert.equal(finding?.evidence.medianUpdateRatio, 0.3);
   });
 
+  it('large updates on a run whose loss falls well are no fault (issue 10: it fired at lr 0.001 on a healthy run)', () => {
+    const big = () => healthyLayers({ 0: { updateRatio: 0.3 }, 1: { updateRatio: 0.2 }, 2: { updateRatio: 0.4 } });
+    const replay = new Replay(parseFixture(mlpConfig()));
+    replay.feed(runStarted(), ...steps(5, () => 2.3), ...steps(20, () => 0.9, 5));
+    replay.feed(...samples(6, big, 30));
+    assert.deepEqual(replay.of('lr.too-high'), [], 'the loss fell from 2.3 to 0.9');
+    const stuck = new Replay(parseFixture(mlpConfig()));
+    stuck.feed(runStarted(), ...steps(25, () => 2.3), ...samples(6, big, 30));
+    assert.equal(stuck.of('lr.too-high').length, 1, 'control: the same updates on a loss that does not fall');
+  });
+
+  it('ReLUs alive at the start and dead after large first steps: a warning of lr.too-high, pointing at the learning rate', () => {
+    const replay = new Replay(parseFixture(mlpConfig({ training: { optimizer: { type: 'sgd', learningRate: 0.1 } } })));
+    const sample = (step: number, dead: number, ratio: number) => layerStats(step, healthyLayers({
+      0: { activation: { deadFraction: dead, zeroFraction: Math.max(0.5, dead) }, updateRatio: ratio },
+      1: { activation: { deadFraction: dead, zeroFraction: Math.max(0.5, dead) }, updateRatio: ratio },
+    }));
+    replay.feed(runStarted(), ...steps(5, () => 2.3), sample(0, 0.02, 0.05), sample(10, 0.85, 0.04), sample(20, 0.9, 1e-4), sample(30, 0.9, 1e-4));
+    const [finding, ...more] = replay.of('lr.too-high');
+    assert.ok(finding, 'reported');
+    assert.equal(more.length, 0);
+    assert.equal(finding.severity, 'warning');
+    assert.deepEqual(finding.evidence.killedLayers, [0, 1]);
+    assert.match(finding.message, /alive at the start and died by step 30/);
+    assert.deepEqual(preferredFix(finding).args, { learningRate: 0.01 });
+  });
+
+  it('ReLUs dead from the start are not the learning rate\'s doing', () => {
+    const replay = new Replay(parseFixture(mlpConfig()));
+    const dead = (step: number) => layerStats(step, healthyLayers({ 0: { activation: { deadFraction: 0.9, zeroFraction: 0.95 }, updateRatio: 0.05 } }));
+    replay.feed(runStarted(), ...steps(5, () => 2.3), dead(0), dead(10), dead(20), dead(30));
+    assert.deepEqual(replay.of('lr.too-high'), []);
+  });
+
+  it('divergence stops the run as failed, unless diagnostics.stopOnDivergence is false', () => {
+    const diverging = [runStarted(), step(0, 2.8), ...steps(60, () => 14, 1)];
+    const stopping = new Replay(parseFixture(mlpConfig()));
+    stopping.feed(...diverging);
+    assert.deepEqual(stopping.stops.map((s) => s.status), ['failed']);
+    assert.match(stopping.stops[0].reason, /^lr\.too-high: The training loss has climbed from 2\.8/);
+    const going = new Replay(parseFixture(mlpConfig({ diagnostics: { stopOnDivergence: false } })));
+    going.feed(...diverging);
+    assert.equal(going.of('lr.too-high')[0]?.severity, 'error');
+    assert.deepEqual(going.stops, []);
+  });
+
   it('obeys "off" and threshold overrides', () => {
     const diverging = [runStarted(), step(0, 2.8), ...steps(60, () => 14, 1)];
     const off = new Replay(parseFixture(withRuleSettings(mlpConfig(), { 'lr.too-high': { severity: 'off' } })));
