@@ -122,6 +122,16 @@ describe('init.vanishing-activations is depth-aware (issue 10: shallow nets with
     assert.ok((finding.evidence.gradientToFirst as number) < 1e-3, 'four layers of ×0.11 on the way back');
   });
 
+  it('a mild decay in a stack shallower than 6 (Keras\'s default Glorot before ReLU, 4 hidden layers): info', () => {
+    const [finding] = findingsOf(analyze(configText({ data: mnist, input: [784], layers: mlp(4, 256, 'relu') })), vanishing);
+    if (finding) {
+      assert.equal(finding.severity, 'info');
+      assert.ok((finding.evidence.signalAtLastHidden as number) >= 0.05);
+    }
+    const [deep] = findingsOf(analyze(configText({ data: mnist, input: [784], layers: mlp(6, 256, 'relu') })), vanishing);
+    assert.equal(deep?.severity, 'warning', 'six such layers: the seeds\' ReLU-with-Xavier case');
+  });
+
   it('minDepth can be set', () => {
     const text = configText({ data: mnist, input: [784], layers: mlp(2, 128, 'tanh', tiny), rules: { [vanishing]: { minDepth: 2 } } });
     assert.equal(findingsOf(analyze(text), vanishing)[0]?.severity, 'warning');
