@@ -53,7 +53,8 @@ interface StageResult {
   diagnosisErrors: string[];
 }
 
-const isAlarm = (f: Finding): boolean => f.severity === 'warning' || f.severity === 'error';
+/** Warnings and errors that still stand at the end (a withdrawn finding is no alarm). */
+const isAlarm = (f: Finding): boolean => (f.severity === 'warning' || f.severity === 'error') && f.state !== 'resolved';
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /** Keeps a run going when a rule throws, and records the exception instead. */

@@ -44,7 +44,8 @@ export class TrainProgress {
         break;
       }
       case 'finding':
-        this.line(`  ! ${formatFinding(event.finding)}`);
+        // A later version of a finding (more layers joined it, or its rule withdrew it) says so.
+        this.line(event.finding.state === 'resolved' ? `  ✓ ${formatFinding(event.finding)}` : `  ! ${formatFinding(event.finding)}`);
         break;
       case 'log':
         if (event.level !== 'info' || !this.out.isTTY) this.line(`  ${event.level}: ${event.message}`);

@@ -12,7 +12,7 @@ const BIAS_REGULARIZED = path.join(EXAMPLES, 'broken', 'bias-regularized.train.j
 const SPIRALS = path.join(EXAMPLES, 'spirals-mlp.train.json');
 
 /** `path:line:col: severity code: message` */
-const LOCATED = /^(.+):(\d+):(\d+): (error|warning|info) ([a-z][\w.-]*)(?: \[layer (\d+)\])?: (.+)$/;
+const LOCATED = /^(.+):(\d+):(\d+): (error|warning|info|note) ([a-z][\w.-]*)(?: \[layers? (\d+)[\d, ]*\])?: (?:layer (\d+): )?(.+)$/;
 
 interface Located {
   file: string;
@@ -27,7 +27,8 @@ interface Located {
 function locatedLines(output: string): Located[] {
   return output.split('\n').flatMap((line) => {
     const m = LOCATED.exec(line);
-    return m ? [{ file: m[1], line: Number(m[2]), column: Number(m[3]), severity: m[4], code: m[5], layer: m[6] === undefined ? undefined : Number(m[6]), message: m[7] }] : [];
+    const layer = m?.[6] ?? m?.[7];
+    return m ? [{ file: m[1], line: Number(m[2]), column: Number(m[3]), severity: m[4], code: m[5], layer: layer === undefined ? undefined : Number(layer), message: m[8] }] : [];
   });
 }
 
@@ -132,17 +133,18 @@ describe('training-doctor lint', () => {
     assert.equal(text.slice(sofmax.range.offset, sofmax.range.offset + sofmax.range.length), '"sofmax"');
   });
 
-  it('static findings: examples/broken/zero-init reports init.symmetry errors located at each "zeros" (exit 1)', async () => {
+  it('static findings: examples/broken/zero-init reports one init.symmetry error for both layers, located at each "zeros" (exit 1)', async () => {
     const text = fs.readFileSync(ZERO_INIT, 'utf8');
     const result = await runCli(['lint', ZERO_INIT], { cwd: dir });
     assert.equal(result.code, 1, show(result));
     const findings = locatedLines(result.stdout).filter((f) => f.code === 'init.symmetry');
-    assert.deepEqual(findings.map((f) => [f.severity, f.layer]), [['error', 0], ['error', 1]]);
+    assert.deepEqual(findings.map((f) => [f.severity, f.layer]), [['error', 0], ['note', 1]], 'the finding, then a note at its other layer');
+    assert.match(result.stdout, /error init\.symmetry \[layers 0, 1\]/);
     const zerosLines = text.split('\n').flatMap((l, k) => (l.includes('"kernelInitializer": "zeros"') ? [k + 1] : []));
     assert.deepEqual(findings.map((f) => f.line), zerosLines);
     for (const f of findings) assert.ok(textAt(text, f.line, f.column).startsWith('"zeros"'), `${f.line}:${f.column} points at "zeros"`);
     assert.match(result.stdout, /fixes: fix\.he-init .*fix\.glorot-init/);
-    assert.match(result.stdout, /broken-zero-init: valid; findings: 2 errors\.\n$/);
+    assert.match(result.stdout, /broken-zero-init: valid; findings: 1 error\.\n$/);
   });
 
   it('static findings: a warning only (examples/broken/bias-regularized) still exits 0', async () => {
@@ -165,14 +167,16 @@ describe('training-doctor lint', () => {
     assert.equal(result.code, 1, show(result));
     const report = JSON.parse(result.stdout);
     assert.deepEqual(report.problems, []);
-    assert.equal(report.findings.length, 2);
-    for (const f of report.findings) {
-      assert.equal(f.rule, 'init.symmetry');
-      assert.equal(f.severity, 'error');
-      assert.deepEqual(f.fixes.map((x: { id: string }) => x.id), ['fix.he-init', 'fix.glorot-init']);
-      assert.equal(text.slice(f.range.offset, f.range.offset + f.range.length), '"zeros"');
-    }
-    assert.deepEqual(report.findings.map((f: { layer: number }) => f.layer), [0, 1]);
+    assert.equal(report.findings.length, 1, 'one finding per rule and cause');
+    const [f] = report.findings;
+    assert.equal(f.rule, 'init.symmetry');
+    assert.equal(f.severity, 'error');
+    assert.ok(typeof f.id === 'string');
+    assert.deepEqual(f.fixes.map((x: { id: string }) => x.id), ['fix.he-init', 'fix.glorot-init']);
+    assert.equal(text.slice(f.range.offset, f.range.offset + f.range.length), '"zeros"');
+    assert.deepEqual([f.layer, f.layers], [0, [0, 1]]);
+    for (const r of f.related) assert.equal(text.slice(r.range.offset, r.range.offset + r.range.length), '"zeros"', 'each layer located');
+    assert.deepEqual(f.related.map((r: { layer: number }) => r.layer), [0, 1]);
 
     const warning = await runCli(['lint', BIAS_REGULARIZED, '--json'], { cwd: dir });
     assert.equal(warning.code, 0, show(warning));

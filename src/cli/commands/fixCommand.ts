@@ -7,8 +7,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseTrainConfig } from '../../core/config/parseConfig';
 import { applyFix } from '../../core/diagnosis/fixes/applyFix';
+import { currentFindings, isOpen, type Finding, type FixReference } from '../../core/diagnosis/finding';
+import { fixReference } from '../../core/diagnosis/fixes/fixReference';
 import { checkRecordedFinding } from '../../core/diagnosis/fixes/recordedFindingCheck';
-import type { Finding } from '../../core/diagnosis/finding';
+import type { TrainConfig } from '../../core/config/trainConfig';
 import { lintFindings } from '../../core/diagnosis/lintConfig';
 import { diagnoseProbe } from '../../core/diagnosis/runDiagnosis';
 import { probeModel } from '../../core/engine/probe';
@@ -30,10 +32,12 @@ export function findingsFromLatestRun(workspaceDir: string, configPath: string, 
     try {
       const { record, events } = readRun(path.join(root, id));
       if (record.configPath !== configPath) continue;
-      return events.flatMap((e) => {
+      // Only findings that pass the check, as the run left them: each id's latest version, withdrawn ones left out.
+      const recorded = events.flatMap((e) => {
         const checked = e.type === 'finding' ? checkRecordedFinding(e.finding) : undefined;
-        return checked?.type === 'ok' && checked.finding.rule === rule ? [checked.finding] : [];
+        return checked?.type === 'ok' ? [checked.finding] : [];
       });
+      return currentFindings(recorded).filter((f) => f.rule === rule && isOpen(f));
     } catch {
       // A folder that is not a run (or a half-written one) is skipped.
     }
@@ -63,14 +67,16 @@ export async function runFix(context: CommandContext): Promise<number> {
     candidates = findingsFromLatestRun(process.cwd(), file.filePath, rule);
     source = 'the latest run of this config';
   }
-  if (typeof flags.layer === 'string') candidates = candidates.filter((f) => f.layer === Number(flags.layer));
+  const layer = typeof flags.layer === 'string' ? Number(flags.layer) : undefined;
+  if (layer !== undefined) candidates = candidates.filter((f) => f.layer === layer || f.layers?.includes(layer));
   const finding = candidates[0];
   if (!finding) {
     stderr.write(`No ${rule} finding for ${relativeToCwd(file.filePath)}${flags.layer ? ` at layer ${flags.layer}` : ''} (checked the static rules, a probe and the latest run).\n`);
     return EXIT.failed;
   }
   const wanted = typeof flags.fix === 'string' ? flags.fix : undefined;
-  const fix = wanted ? finding.fixes.find((f) => f.id === wanted) : finding.fixes.find((f) => f.preferred) ?? finding.fixes[0];
+  const offeredFix = wanted ? finding.fixes.find((f) => f.id === wanted) : finding.fixes.find((f) => f.preferred) ?? finding.fixes[0];
+  const fix = offeredFix && layer !== undefined ? narrowedToLayer(offeredFix, layer, config) : offeredFix;
   if (!fix) {
     const offered = finding.fixes.map((f) => f.id).join(', ') || 'none';
     stderr.write(wanted ? `The ${rule} finding does not offer ${wanted}; it offers: ${offered}.\n` : `The ${rule} finding offers no fix.\n`);
@@ -96,4 +102,13 @@ export async function runFix(context: CommandContext): Promise<number> {
   fs.writeFileSync(file.filePath, result.text);
   stdout.write(`Wrote ${relativeToCwd(file.filePath)}.\n`);
   return EXIT.ok;
+}
+
+/** `--layer N` on a finding that groups several layers: the fix for layer N alone (a nested index path counts by its top-level layer). */
+function narrowedToLayer(fix: FixReference, layer: number, config: TrainConfig): FixReference {
+  const targets = fix.args?.layers;
+  if (!Array.isArray(targets)) return fix;
+  const mine = targets.filter((t) => t === layer || (Array.isArray(t) && t[0] === layer));
+  if (mine.length === 0 || mine.length === targets.length) return fix;
+  return fixReference(fix.id, config, { ...fix.args, layers: mine }, fix.preferred);
 }

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { runTraining } from '../../core/engine/trainingSession';
 import { RunDiagnosis } from '../../core/diagnosis/runDiagnosis';
 import { positiveInteger } from '../cliArguments';
+import { isOpen } from '../../core/diagnosis/finding';
 import { formatFinding } from '../../core/report/textFormat';
 import { EXIT, runnableConfig, runtimeFor, type CommandContext } from '../commandContext';
 import { TrainProgress } from '../trainProgress';
@@ -43,8 +44,10 @@ export async function runTrain(context: CommandContext): Promise<number> {
       },
     });
     if (!json) {
-      const findings = ended.findings;
-      stdout.write(findings.length === 0 ? 'Findings: none.\n' : `Findings (${findings.length}):\n${findings.map((f) => `  ${formatFinding(f)}`).join('\n')}\n`);
+      const open = ended.findings.filter(isOpen);
+      const resolved = ended.findings.filter((f) => !isOpen(f));
+      stdout.write(open.length === 0 ? 'Findings: none.\n' : `Findings (${open.length}):\n${open.map((f) => `  ${formatFinding(f)}`).join('\n')}\n`);
+      if (resolved.length > 0) stdout.write(`Resolved during the run (${resolved.length}):\n${resolved.map((f) => `  ${formatFinding(f)}`).join('\n')}\n`);
     }
     if (ended.status === 'cancelled') return EXIT.cancelled;
     return ended.status === 'failed' ? EXIT.failed : EXIT.ok;

@@ -145,6 +145,6 @@ export function normalizeConfig(value: Raw, fallbackName: string): TrainConfig {
       earlyStopping: training.earlyStopping,
       gradientClipping: training.gradientClipping,
     },
-    diagnostics: { every: diagnostics.every ?? 10, rules: diagnostics.rules ?? {} },
+    diagnostics: { every: diagnostics.every ?? 10, rules: diagnostics.rules ?? {}, stopOnDivergence: diagnostics.stopOnDivergence ?? true },
   };
 }

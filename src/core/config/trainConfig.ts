@@ -124,6 +124,8 @@ export interface DiagnosticsConfig {
   /** Take per-layer statistics every N steps. */
   every: number;
   rules: Record<string, { severity?: Severity; [threshold: string]: unknown }>;
+  /** End a run as failed when lr.too-high finds it diverging (default true). */
+  stopOnDivergence: boolean;
 }
 
 export interface TrainConfig {

@@ -61,9 +61,14 @@ export function applyEvent(data: RunData, event: TrainingEvent): void {
     case 'epoch-end':
       data.epochs.push(event);
       break;
-    case 'finding':
-      data.findings.push(event.finding);
+    case 'finding': {
+      // A grown or withdrawn finding replaces its earlier version (same id).
+      const id = event.finding.id;
+      const earlier = id === undefined ? -1 : data.findings.findIndex((f) => f.id === id);
+      if (earlier >= 0) data.findings[earlier] = event.finding;
+      else data.findings.push(event.finding);
       break;
+    }
     case 'log':
       data.logs.push(event);
       break;
@@ -99,6 +104,6 @@ export function runListEntry(data: RunData, startedAt: string): RunListEntry {
     epochsCompleted: data.epochs.length,
     backend: data.started?.backend,
     final: last ? { loss: last.loss, valLoss: last.valLoss } : undefined,
-    findingCount: data.findings.length,
+    findingCount: data.findings.filter((f) => f.state !== 'resolved').length,
   };
 }

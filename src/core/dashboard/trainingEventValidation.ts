@@ -2,7 +2,7 @@
 // folder's metrics.jsonl): every field of every event type checked, findings and their fixes
 // included, with the bounds and notes of PayloadReader.
 
-import type { Finding, FindingSeverity, FixReference } from '../diagnosis/finding';
+import type { Finding, FindingSeverity, FindingState, FixReference, RelatedLocation } from '../diagnosis/finding';
 import type { InputStatistics } from '../data/dataset';
 import type { ActivationStats, LayerStats } from '../engine/layerStatistics';
 import type { BackendName } from '../engine/tensorflowRuntime';
@@ -12,6 +12,7 @@ import type {
 import { field, invalid, oneOf, PAYLOAD_LIMITS, PayloadIssues, PayloadReader } from './payloadReader';
 
 const SEVERITIES: Record<FindingSeverity, true> = { error: true, warning: true, info: true };
+const STATES: Record<FindingState, true> = { open: true, resolved: true };
 const LOG_LEVELS: Record<LogEvent['level'], true> = { info: true, warning: true, error: true };
 export const RUN_STATUSES: Record<RunStatus, true> = { completed: true, 'stopped-early': true, cancelled: true, failed: true };
 const BACKENDS: Record<BackendName, true> = { tensorflow: true, wasm: true, cpu: true };
@@ -150,7 +151,28 @@ export function readFinding(this: PayloadReader, v: unknown, at: string): Findin
   }
   this.copyOptional(finding, o, 'step', at, this.count);
   this.copyOptional(finding, o, 'epoch', at, this.count);
+  // Identity and grouping (one finding per rule and cause; later versions replace earlier ones).
+  this.copyOptional(finding, o, 'id', at, this.id);
+  const state = field(o, 'state');
+  if (state !== undefined) finding.state = oneOf(STATES, state) ? state : invalid(`${at}.state`, 'open or resolved');
+  this.copyOptional(finding, o, 'resolution', at, this.text);
+  const layers = field(o, 'layers');
+  if (layers !== undefined) finding.layers = this.list(layers, `${at}.layers`, PAYLOAD_LIMITS.layers, this.count);
+  const related = field(o, 'related');
+  if (related !== undefined) finding.related = this.list(related, `${at}.related`, PAYLOAD_LIMITS.layers, readRelated);
   return finding;
+}
+
+function readRelated(this: PayloadReader, v: unknown, at: string): RelatedLocation {
+  const o = this.record(v, at);
+  const place: RelatedLocation = { message: this.text(field(o, 'message'), `${at}.message`) };
+  this.copyOptional(place, o, 'layer', at, this.count);
+  const path = field(o, 'path');
+  if (path !== undefined) {
+    if (!Array.isArray(path) || path.length > PAYLOAD_LIMITS.pathLength) invalid(`${at}.path`, `a config path of at most ${PAYLOAD_LIMITS.pathLength} parts`);
+    place.path = path.map((part, i) => readPathElement.call(this, part, `${at}.path[${i}]`));
+  }
+  return place;
 }
 
 function readLog(r: PayloadReader, o: Record<string, unknown>, at: string): LogEvent {

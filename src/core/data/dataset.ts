@@ -28,9 +28,14 @@ export interface InputStatistics {
   max: number;
   /** The largest |mean| of any single feature. */
   featureMeanAbsMax: number;
-  /** The smallest std among features that are not constant (0 when all are constant). */
+  /**
+   * The smallest std among features that are neither constant nor near-constant (0 when none is
+   * left): a pixel column that is 0 in 99% of the images says nothing about the inputs' scale.
+   */
   featureStdMin: number;
   featureStdMax: number;
+  /** Features with at least 99% of their values equal to their minimum or to their maximum (constant ones included). */
+  nearConstantFeatures?: number;
 }
 
 export interface Preprocessing {

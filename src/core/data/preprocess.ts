@@ -76,9 +76,12 @@ export function normalizedZero(norm: Normalization, featureSize: number, per: 'f
   return zero;
 }
 
+/** A feature with this share of its values at one extreme is near-constant. */
+const NEAR_CONSTANT_SHARE = 0.99;
+
 export function computeInputStatistics(split: Split, featureSize: number): InputStatistics {
   const total = split.count * featureSize;
-  if (total === 0) return { mean: 0, std: 0, min: 0, max: 0, featureMeanAbsMax: 0, featureStdMin: 0, featureStdMax: 0 };
+  if (total === 0) return { mean: 0, std: 0, min: 0, max: 0, featureMeanAbsMax: 0, featureStdMin: 0, featureStdMax: 0, nearConstantFeatures: 0 };
 
   const featureSum = new Float64Array(featureSize);
   const featureMin = new Float64Array(featureSize).fill(Infinity);
@@ -94,17 +97,23 @@ export function computeInputStatistics(split: Split, featureSize: number): Input
   const mean = featureSum.reduce((a, b) => a + b, 0) / total;
 
   const featureSquares = new Float64Array(featureSize);
+  const atMin = new Uint32Array(featureSize);
+  const atMax = new Uint32Array(featureSize);
   let squares = 0;
   for (let i = 0; i < total; i++) {
     const f = i % featureSize;
     const v = split.x[i];
     featureSquares[f] += (v - featureMean[f]) ** 2;
     squares += (v - mean) ** 2;
+    if (v === featureMin[f]) atMin[f]++;
+    if (v === featureMax[f]) atMax[f]++;
   }
+  const nearConstantCount = Math.ceil(NEAR_CONSTANT_SHARE * split.count);
 
   let featureMeanAbsMax = 0;
   let featureStdMin = Infinity;
   let featureStdMax = 0;
+  let nearConstantFeatures = 0;
   let min = Infinity;
   let max = -Infinity;
   for (let f = 0; f < featureSize; f++) {
@@ -114,7 +123,10 @@ export function computeInputStatistics(split: Split, featureSize: number): Input
     featureMeanAbsMax = Math.max(featureMeanAbsMax, Math.abs(featureMean[f]));
     featureStdMax = Math.max(featureStdMax, featureStd);
     // Constant features are judged by min === max: their computed std may be a rounding crumb, not 0.
-    if (featureMin[f] !== featureMax[f]) featureStdMin = Math.min(featureStdMin, featureStd);
+    // Near-constant ones (a border pixel lit in a handful of images) would make the spread of
+    // feature scales look huge although every pixel shares one scale.
+    if (atMin[f] >= nearConstantCount || atMax[f] >= nearConstantCount) nearConstantFeatures++;
+    else featureStdMin = Math.min(featureStdMin, featureStd);
   }
   return {
     mean,
@@ -124,5 +136,6 @@ export function computeInputStatistics(split: Split, featureSize: number): Input
     featureMeanAbsMax,
     featureStdMin: featureStdMin === Infinity ? 0 : featureStdMin,
     featureStdMax,
+    nearConstantFeatures,
   };
 }

@@ -9,6 +9,7 @@ import type { InputStatistics } from '../data/dataset';
 import type { RunMonitor } from '../engine/trainingSession';
 import type { TrainingEvent } from '../engine/trainingEvents';
 import type { Finding } from './finding';
+import { groupFindings, LiveFindingGroups } from './findingGroups';
 import { allLiveRules } from './liveRules/allLiveRules';
 import type { FindingDraft, LiveRuleInstance, Rule, RuleMeta, RuleSettings } from './rule';
 import { isActive, resolveSettings } from './ruleSettings';
@@ -60,14 +61,16 @@ export function runStaticRules({ config, shapes, inputStats, tree }: StaticInput
     if (!isActive(settings)) continue;
     for (const draft of rule.check({ config, shapes, variance, inputStats, tree }, settings)) findings.push(stamp(rule, settings, draft));
   }
-  return findings;
+  return groupFindings(findings, config, 'static:');
 }
 
 /** The live rules as a run monitor: feed it a run's events (or a probe's single statistics event). */
 export class LiveDiagnosis implements RunMonitor {
   private readonly instances: { rule: RuleMeta; settings: RuleSettings; instance: LiveRuleInstance }[] = [];
+  private readonly groups: LiveFindingGroups;
 
   constructor(input: StaticInput) {
+    this.groups = new LiveFindingGroups(input.config);
     for (const rule of allLiveRules) {
       const settings = resolveSettings(rule, input.config);
       if (!isActive(settings)) continue;
@@ -81,7 +84,8 @@ export class LiveDiagnosis implements RunMonitor {
     for (const { rule, settings, instance } of this.instances) {
       const verdict = instance.observe(event);
       if (!verdict) continue;
-      for (const draft of verdict.findings ?? []) findings.push(stamp(rule, settings, draft));
+      if (verdict.resolve) findings.push(...this.groups.resolve(rule.id, verdict.resolve.reason, verdict.resolve.evidence));
+      findings.push(...this.groups.add((verdict.findings ?? []).map((draft) => stamp(rule, settings, draft))));
       stop ??= verdict.stop;
     }
     if (findings.length === 0 && !stop) return;

@@ -13,12 +13,32 @@ export interface FixReference {
   args?: Record<string, unknown>;
 }
 
+/** Another place a grouped finding concerns (the editor shows them as related information). */
+export interface RelatedLocation {
+  layer?: number;
+  path?: JsonPath;
+  message: string;
+}
+
+export type FindingState = 'open' | 'resolved';
+
 export interface Finding {
+  /**
+   * Identity within a run: a later finding with the same id supersedes the earlier one (more
+   * layers joined it, or it was resolved). Set by the registry; absent in older run folders.
+   */
+  id?: string;
+  /** Absent means open. A resolved finding was withdrawn by its rule, which says why in `resolution`. */
+  state?: FindingState;
+  resolution?: string;
   rule: string;
   severity: FindingSeverity;
   message: string;
-  /** Index in the config's layers, when the finding concerns one. */
+  /** Index in the config's layers, when the finding concerns one (the first, when it concerns several). */
   layer?: number;
+  /** Every layer the finding concerns, when it groups several (one finding per rule and cause, not one per layer). */
+  layers?: number[];
+  related?: RelatedLocation[];
   /** Where in the config the finding points. */
   path?: JsonPath;
   /** For live findings: when they were seen. */
@@ -27,4 +47,27 @@ export interface Finding {
   /** The numbers that triggered the finding. */
   evidence: Record<string, unknown>;
   fixes: FixReference[];
+}
+
+export function isOpen(finding: Finding): boolean {
+  return finding.state !== 'resolved';
+}
+
+/**
+ * The findings as they stand: each id's latest version, in the order the ids first appeared.
+ * Findings without an id (older run folders) are kept as they are.
+ */
+export function currentFindings(findings: Iterable<Finding>): Finding[] {
+  const byId = new Map<string, number>();
+  const current: Finding[] = [];
+  for (const finding of findings) {
+    const at = finding.id === undefined ? undefined : byId.get(finding.id);
+    if (at !== undefined) {
+      current[at] = finding;
+      continue;
+    }
+    if (finding.id !== undefined) byId.set(finding.id, current.length);
+    current.push(finding);
+  }
+  return current;
 }

@@ -34,7 +34,7 @@ export interface RuleSettings {
 }
 
 /** A finding as a rule writes it; rule id and final severity are filled in by the registry. */
-export type FindingDraft = Omit<Finding, 'rule' | 'severity'> & { severity?: FindingSeverity };
+export type FindingDraft = Omit<Finding, 'rule' | 'severity' | 'id' | 'state' | 'resolution'> & { severity?: FindingSeverity };
 
 export interface StaticContext {
   config: TrainConfig;
@@ -64,6 +64,11 @@ export interface LiveRuleInstance {
 
 export interface LiveVerdict {
   findings?: FindingDraft[];
+  /**
+   * Withdraw this rule's open findings: a later sample proved them wrong (the loss that looked
+   * stuck fell after all). They stay in the run, marked resolved with this reason.
+   */
+  resolve?: { reason: string; evidence?: Record<string, unknown> };
   /** Ask the run to stop (grad.nonfinite): the run keeps its data and ends with this status. */
   stop?: { status: 'failed' | 'stopped-early'; reason: string };
 }

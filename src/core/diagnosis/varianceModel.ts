@@ -53,12 +53,15 @@ export interface RawInputEstimate {
   featureMeanAbsMax?: number;
   featureStdMin?: number;
   featureStdMax?: number;
+  /** The smallest and largest input value, when known (measured data, MNIST pixels). */
+  min?: number;
+  max?: number;
   /** measured: statistics of the loaded training split; config: derived from a synthetic dataset's parameters; typical: published MNIST pixel statistics; unknown: a CSV not loaded yet. */
   source: 'measured' | 'config' | 'typical' | 'unknown';
 }
 
 /** Raw MNIST pixels in [0, 1]: the usual published mean and std of the training set. */
-const MNIST_PIXELS = { mean: 0.1307, std: 0.3081, featureMeanAbsMax: 0.55 };
+const MNIST_PIXELS = { mean: 0.1307, std: 0.3081, featureMeanAbsMax: 0.55, min: 0, max: 1 };
 
 /**
  * Assumed correlation between the positions a pooling window combines. Image features are
@@ -84,7 +87,7 @@ export function estimateRawInputs(config: TrainConfig, inputStats?: InputStatist
   if (inputStats) {
     return {
       mean: inputStats.mean, std: inputStats.std, featureMeanAbsMax: inputStats.featureMeanAbsMax,
-      featureStdMin: inputStats.featureStdMin, featureStdMax: inputStats.featureStdMax, source: 'measured',
+      featureStdMin: inputStats.featureStdMin, featureStdMax: inputStats.featureStdMax, min: inputStats.min, max: inputStats.max, source: 'measured',
     };
   }
   const dataset = config.data.dataset;

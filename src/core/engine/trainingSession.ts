@@ -108,7 +108,10 @@ class TrainingSession {
       const verdict = monitor.observe(event);
       if (!verdict) continue;
       for (const finding of verdict.findings ?? []) {
-        this.findings.push(finding);
+        // A finding that grew or was withdrawn replaces its earlier version (same id).
+        const earlier = finding.id === undefined ? -1 : this.findings.findIndex((f) => f.id === finding.id);
+        if (earlier >= 0) this.findings[earlier] = finding;
+        else this.findings.push(finding);
         const findingEvent: TrainingEvent = { type: 'finding', finding };
         this.folder?.append(findingEvent);
         this.options.onEvent?.(findingEvent);

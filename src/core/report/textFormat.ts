@@ -9,8 +9,9 @@ import type { EpochEndEvent } from '../engine/trainingEvents';
 /** A finding for people; with `at` (file:line:col) in the compiler style when it can be located. */
 export function formatFinding(f: Finding, at?: string): string {
   const where = at ? `${at}: ` : '';
-  const layer = f.layer !== undefined ? ` [layer ${f.layer}]` : '';
+  const layer = f.layers && f.layers.length > 1 ? ` [layers ${f.layers.join(', ')}]` : f.layer !== undefined ? ` [layer ${f.layer}]` : '';
   const when = f.step !== undefined ? ` (step ${f.step}${f.epoch !== undefined ? `, epoch ${f.epoch + 1}` : ''})` : '';
+  if (f.state === 'resolved') return `${where}resolved ${f.rule}${layer}${when}: ${f.resolution ?? 'withdrawn by its rule.'}\n    (was: ${f.message})`;
   const fixes = f.fixes.length > 0 ? `\n    fixes: ${f.fixes.map((x) => `${x.id} (${x.title})`).join('; ')}` : '';
   return `${where}${f.severity} ${f.rule}${layer}${when}: ${f.message}${fixes}`;
 }

@@ -24,6 +24,8 @@ export interface EditorDiagnostic {
   origin: DiagnosticOrigin;
   /** For findings: what the quick fixes apply. */
   finding?: Finding;
+  /** A grouped finding's other places (every layer it concerns), shown as related information. */
+  related?: { span: TextSpan; message: string }[];
 }
 
 /** Findings of a probe or a run, shown next to the static ones until the next probe or run. */
@@ -81,9 +83,19 @@ function findingPath(finding: Finding): JsonPath {
 
 /** A finding carries a path, not a range: it is located in the current text (a run's findings too). */
 export function findingDiagnostic(finding: Finding, tree: JsonNode | undefined, positions: TextPositions, origin: 'static' | 'probe' | 'run'): EditorDiagnostic {
-  const span = spanOfNode(tree ? nodeForPath(tree, findingPath(finding)) : undefined, positions);
+  const locate = (path: JsonPath) => spanOfNode(tree ? nodeForPath(tree, path) : undefined, positions);
+  const span = locate(findingPath(finding));
   const suffix = origin === 'static' ? '' : FROM_LAST[origin];
-  return { span, severity: finding.severity, code: finding.rule, docsAnchor: docsAnchorFor(finding.rule, origin), message: finding.message + suffix, origin, finding };
+  const related = finding.related?.map((r) => ({
+    span: locate(r.path ?? (r.layer !== undefined ? ['model', 'layers', r.layer] : [])),
+    message: r.message,
+  }));
+  const base = { span, code: finding.rule, docsAnchor: docsAnchorFor(finding.rule, origin), origin, finding, related };
+  // A finding its rule withdrew stays visible as such, quietly and without fixes to offer.
+  if (finding.state === 'resolved') {
+    return { ...base, severity: 'info', message: `Resolved during the run: ${finding.resolution ?? 'withdrawn by its rule.'} (It said: ${finding.message})${suffix}`, finding: { ...finding, fixes: [] } };
+  }
+  return { ...base, severity: finding.severity, message: finding.message + suffix };
 }
 
 export interface DiagnosticsInput {

@@ -39,7 +39,7 @@ export function registerEditorFeatures(context: vscode.ExtensionContext, extensi
     },
     publish(key, published) {
       const document = tracked.get(key);
-      if (document) collection.set(document.uri, published.diagnostics.map((d) => toDiagnostic(d, rulesDoc, anchors)));
+      if (document) collection.set(document.uri, published.diagnostics.map((d) => toDiagnostic(d, rulesDoc, anchors, document.uri)));
       lenses?.refresh();
     },
     clear(key) {

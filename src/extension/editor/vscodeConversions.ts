@@ -35,10 +35,14 @@ const SEVERITY: Record<FindingSeverity, vscode.DiagnosticSeverity> = {
 };
 
 /** `rulesDoc`: the extension's docs/rules.md; a rule's code links to its section there (`anchors`: their lines). */
-export function toDiagnostic(d: EditorDiagnostic, rulesDoc: vscode.Uri, anchors: Map<string, number>): vscode.Diagnostic {
+/** `document`: the config the diagnostic is in, where a grouped finding's other layers are. */
+export function toDiagnostic(d: EditorDiagnostic, rulesDoc: vscode.Uri, anchors: Map<string, number>, document?: vscode.Uri): vscode.Diagnostic {
   const diagnostic = new vscode.Diagnostic(toRange(d.span), d.message, SEVERITY[d.severity]);
   diagnostic.source = DIAGNOSTIC_SOURCE;
   diagnostic.code = d.docsAnchor ? { value: d.code, target: rulesDoc.with({ fragment: docsFragment(d.docsAnchor, anchors) }) } : d.code;
+  if (document && d.related && d.related.length > 1) {
+    diagnostic.relatedInformation = d.related.map((r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(document, toRange(r.span)), r.message));
+  }
   return diagnostic;
 }
 

@@ -42,7 +42,7 @@ describe('parseTrainConfig: valid configs', () => {
     assert.equal(config.data.trainSize, undefined);
     assert.deepEqual(config.data.preprocess, { normalize: 'none', per: 'feature' });
     assert.deepEqual(config.data.augment, { translate: 0, flipHorizontal: false, noise: 0 });
-    assert.deepEqual(config.diagnostics, { every: 10, rules: {} });
+    assert.deepEqual(config.diagnostics, { every: 10, rules: {}, stopOnDivergence: true });
     assert.deepEqual(config.training.optimizer, { type: 'adam', learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 });
     assert.deepEqual(config.training.lrSchedule, { type: 'constant', warmupEpochs: 0 });
     assert.equal(config.training.earlyStopping, undefined);
@@ -78,7 +78,7 @@ describe('parseTrainConfig: valid configs', () => {
       type: 'reduceOnPlateau', monitor: 'val_loss', factor: 0.1, patience: 2, minDelta: 0.0001, minLearningRate: 0, warmupEpochs: 0,
     });
     assert.deepEqual(config.training.earlyStopping, { monitor: 'val_loss', patience: 7, minDelta: 0, restoreBestWeights: false });
-    assert.deepEqual(config.diagnostics, { every: 5, rules: { 'grad.exploding': { severity: 'error', threshold: 100 } } });
+    assert.deepEqual(config.diagnostics, { every: 5, rules: { 'grad.exploding': { severity: 'error', threshold: 100 } }, stopOnDivergence: true });
   });
 
   it('takes the name from the file name when the config has none, and the written name otherwise', () => {

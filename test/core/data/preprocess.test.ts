@@ -112,6 +112,17 @@ describe('computeInputStatistics', () => {
 
   it('gives featureStdMin 0 when every feature is constant, and zeros for an empty split', () => {
     assert.equal(computeInputStatistics(split([[3, 4], [3, 4]]), 2).featureStdMin, 0);
-    assert.deepEqual(computeInputStatistics(split([]), 2), { mean: 0, std: 0, min: 0, max: 0, featureMeanAbsMax: 0, featureStdMin: 0, featureStdMax: 0 });
+    assert.deepEqual(computeInputStatistics(split([]), 2), { mean: 0, std: 0, min: 0, max: 0, featureMeanAbsMax: 0, featureStdMin: 0, featureStdMax: 0, nearConstantFeatures: 0 });
+  });
+
+  it('leaves near-constant features (99% at one extreme, like a border pixel) out of the smallest std, but not binary ones', () => {
+    // Feature 0: a border pixel lit in 1 of 200 images; feature 1: a balanced 0/1 flag; feature 2: a centre pixel.
+    const rows = Array.from({ length: 200 }, (_, i) => [i === 7 ? 1 : 0, i % 2, (i % 10) / 10]);
+    const stats = computeInputStatistics(split(rows), 3);
+    assert.equal(stats.nearConstantFeatures, 1);
+    const centre = rows.map((r) => r[2]);
+    const centreMean = centre.reduce((a, b) => a + b, 0) / 200;
+    const centreStd = Math.sqrt(centre.reduce((a, b) => a + (b - centreMean) ** 2, 0) / 200);
+    assert.ok(Math.abs(stats.featureStdMin - centreStd) < 1e-6, `smallest std ${stats.featureStdMin} is the centre pixel's ${centreStd}, not the border's 0.07`);
   });
 });

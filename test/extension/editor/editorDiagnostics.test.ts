@@ -36,15 +36,29 @@ describe('editor diagnostics', () => {
     assert.match(list[0].message, /Did you mean "units"\?/);
   });
 
-  it('puts each init.symmetry finding of examples/broken/zero-init.train.json on its "zeros", with the finding attached', () => {
+  it('puts the one init.symmetry finding of examples/broken/zero-init.train.json on its first "zeros", the second as related information', () => {
     const { file, text } = exampleText('broken/zero-init.train.json');
     const list = diagnose(text, file);
     assert.deepEqual(shown(text, list), [
       { severity: 'error', code: 'init.symmetry', underlined: '"zeros"', start: positionOf(text, '"zeros"', 0) },
-      { severity: 'error', code: 'init.symmetry', underlined: '"zeros"', start: positionOf(text, '"zeros"', 1) },
     ]);
-    assert.deepEqual(list.map((d) => [d.origin, d.docsAnchor, d.finding?.layer]), [['static', 'init.symmetry', 0], ['static', 'init.symmetry', 1]]);
-    assert.ok(list[0].finding?.fixes.some((f) => f.id === 'fix.he-init' && f.preferred));
+    assert.deepEqual(list.map((d) => [d.origin, d.docsAnchor, d.finding?.layer, d.finding?.layers]), [['static', 'init.symmetry', 0, [0, 1]]]);
+    assert.deepEqual(list[0].related?.map((r) => [coveredText(text, r.span), r.span.start]), [
+      ['"zeros"', positionOf(text, '"zeros"', 0)], ['"zeros"', positionOf(text, '"zeros"', 1)],
+    ]);
+    assert.ok(list[0].finding?.fixes.some((f) => f.id === 'fix.he-init' && f.preferred && JSON.stringify(f.args?.layers) === '[0,1]'));
+  });
+
+  it('shows a finding its rule withdrew during the run as information, saying why, with no fixes', () => {
+    const { file, text } = exampleText('mnist-mlp.train.json');
+    const withdrawn: Finding = {
+      id: 'fit.underfitting#1', state: 'resolved', resolution: 'By epoch 5 the training loss fell to 0.2.', rule: 'fit.underfitting',
+      severity: 'warning', message: 'After 3 epochs the training loss is 2.2.', path: ['model', 'layers'], evidence: {}, fixes: [{ id: 'fix.raise-lr', title: 'x', preferred: true }],
+    };
+    const [shownRun] = diagnose(text, file, { run: [withdrawn] }).filter((d) => d.origin === 'run');
+    assert.equal(shownRun.severity, 'info');
+    assert.match(shownRun.message, /^Resolved during the run: By epoch 5 the training loss fell to 0\.2\. \(It said: After 3 epochs/);
+    assert.deepEqual(shownRun.finding?.fixes, []);
   });
 
   it('maps warnings and infos to their severities (seeds: a vanishing warning on the kernelInitializer key; raw MNIST pixels: info)', () => {
@@ -98,8 +112,10 @@ describe('editor diagnostics', () => {
 
   it('keys diagnostics by range, code and message, as VS Code hands them back', () => {
     const { file, text } = exampleText('broken/zero-init.train.json');
-    const keys = diagnose(text, file).map(editorDiagnosticKey);
-    assert.equal(new Set(keys).size, 2);
-    assert.match(keys[0], /^10:82-10:89\|init\.symmetry\|Layer 0/);
+    const [key] = diagnose(text, file).map(editorDiagnosticKey);
+    assert.match(key, /^10:82-10:89\|init\.symmetry\|Layer 0/);
+    const typos = exampleText('broken/typos.train.json');
+    const keys = diagnose(typos.text, typos.file).map(editorDiagnosticKey);
+    assert.equal(new Set(keys).size, 5, 'five problems, five keys');
   });
 });

@@ -25,8 +25,8 @@ describe('quick fixes', () => {
     const [first] = p.diagnostics;
     const fixes = quickFixesFor(p, 3, [first]);
     assert.deepEqual(fixes.map((f) => [f.fix.id, f.title, f.isPreferred, f.version]), [
-      ['fix.he-init', 'Set "kernelInitializer": "heNormal" on layer 0', true, 3],
-      ['fix.glorot-init', 'Set "kernelInitializer": "glorotUniform" on layer 0', false, 3],
+      ['fix.he-init', 'Set "kernelInitializer": "heNormal" on layers 0 and 1', true, 3],
+      ['fix.glorot-init', 'Set "kernelInitializer": "glorotUniform" on layers 0 and 1', false, 3],
     ]);
     for (const fix of fixes) {
       const expected = applyFix(text, first.finding!, fix.fix);
@@ -34,8 +34,10 @@ describe('quick fixes', () => {
       assert.equal(applyQuickFixEdits(text, editsOf(fix, { version: 3, text })), expected.text);
       assert.equal(fix.diagnostic, first);
     }
-    // A minimal edit in place: only the initializer's value changes, comments and layout stay.
-    assert.deepEqual(editsOf(fixes[0], { version: 3, text }).map((e) => [e.span.start, e.span.end, e.newText]), [[{ line: 10, character: 82 }, { line: 10, character: 89 }, '"heNormal"']]);
+    // Minimal edits in place: only the initializers' values change (both layers: one finding, one fix), comments and layout stay.
+    const edits = editsOf(fixes[0], { version: 3, text }).map((e) => [e.span.start, e.span.end, e.newText]);
+    assert.equal(edits.length, 2);
+    assert.deepEqual(edits[0], [{ line: 10, character: 82 }, { line: 10, character: 89 }, '"heNormal"']);
   });
 
   it('inserts layers with multi-line edits that rebuild exactly applyFix\'s text (add BatchNorm on the seeds)', () => {

@@ -30,7 +30,8 @@ export class FindingsList {
     const run = model.run;
     const findings = run?.findings ?? [];
     const signature = [
-      run?.runId ?? '', run?.ended ? 'ended' : 'live', findings.length, findings.map((f) => `${f.rule}@${f.step ?? ''}`).join(','),
+      run?.runId ?? '', run?.ended ? 'ended' : 'live', findings.length,
+      findings.map((f) => `${f.id ?? f.rule}@${f.step ?? ''}:${f.state ?? 'open'}:${f.layers?.length ?? 1}`).join(','),
       [...model.pendingFixes].join(','), [...model.fixResults.values()].map((r) => `${r.fixId}:${r.ok}:${r.message}`).join('|'),
     ].join('#');
     if (signature === this.signature) return findings.length;
@@ -51,10 +52,11 @@ export class FindingsList {
       replaceChildren(this.list, h('li', { class: 'empty', text: run.ended ? 'No findings: nothing looked wrong in this run.' : 'No findings so far.' }));
       return 0;
     }
-    // Errors first, then warnings, then information; in order of appearance within each.
+    // Errors first, then warnings, then information, then what the run withdrew; in order of appearance within each.
     const order = { error: 0, warning: 1, info: 2 } as const;
+    const rank = (f: Finding) => (f.state === 'resolved' ? 4 : order[f.severity] ?? 3);
     const indexed = findings.map((finding, index) => ({ finding, index }))
-      .sort((a, b) => (order[a.finding.severity] ?? 3) - (order[b.finding.severity] ?? 3) || a.index - b.index);
+      .sort((a, b) => rank(a.finding) - rank(b.finding) || a.index - b.index);
     const focused = this.focusedControl();
     replaceChildren(this.list, ...indexed.map(({ finding, index }) => this.item(run.runId, finding, index, model)));
     if (focused) this.list.querySelector<HTMLElement>(`li[data-index="${focused.index}"] ${focused.selector}`)?.focus();
@@ -71,8 +73,9 @@ export class FindingsList {
   }
 
   private item(runId: string, finding: Finding, index: number, model: DashboardModel): HTMLLIElement {
+    const resolved = finding.state === 'resolved';
     const where = [
-      finding.layer !== undefined ? `layer ${finding.layer}` : undefined,
+      finding.layers && finding.layers.length > 1 ? layersText(finding.layers) : finding.layer !== undefined ? `layer ${finding.layer}` : undefined,
       finding.step !== undefined ? `step ${finding.step}` : undefined,
       finding.epoch !== undefined && finding.step !== undefined ? `epoch ${finding.epoch}` : undefined,
       finding.step === undefined ? 'before training' : undefined,
@@ -87,12 +90,15 @@ export class FindingsList {
       on: { toggle: () => (evidence.open ? this.openEvidence.add(key) : this.openEvidence.delete(key)) },
     }, h('summary', { text: 'Evidence' }), evidenceTable(finding.evidence));
     evidence.open = this.openEvidence.has(key);
-    return h('li', { class: `finding severity-${finding.severity}`, dataset: { rule: finding.rule, index: String(index) } },
-      h('div', { class: 'finding-head' }, severityIcon(finding.severity), rule, where ? h('span', { class: 'where', text: where }) : undefined),
+    return h('li', { class: `finding severity-${finding.severity}${resolved ? ' resolved' : ''}`, dataset: { rule: finding.rule, index: String(index), state: finding.state ?? 'open' } },
+      h('div', { class: 'finding-head' }, resolved ? icon('check') : severityIcon(finding.severity), rule,
+        resolved ? h('span', { class: 'resolved-tag', text: 'resolved' }) : undefined, where ? h('span', { class: 'where', text: where }) : undefined),
+      resolved ? h('p', { class: 'resolution', text: finding.resolution ?? 'Withdrawn by its rule.' }) : undefined,
       h('p', { class: 'message', text: finding.message, title: this.compact ? finding.message : undefined }),
       evidence,
       h('div', { class: 'fixes' },
-        ...fixes.map((fix) => this.fixRow(runId, index, fix, model)),
+        // A withdrawn finding has nothing left to fix.
+        ...(resolved ? [] : fixes.map((fix) => this.fixRow(runId, index, fix, model))),
         h('button', {
           class: 'link-button reveal',
           text: 'Show in config',
@@ -133,4 +139,10 @@ function evidenceTable(evidence: Record<string, unknown>): HTMLElement {
   const entries = Object.entries(evidence ?? {});
   if (entries.length === 0) return h('p', { class: 'muted', text: 'No numbers recorded.' });
   return h('dl', { class: 'evidence-table' }, ...entries.flatMap(([name, value]) => [h('dt', { text: name }), h('dd', { text: formatEvidence(value) })]));
+}
+
+/** "layers 1, 2, 3" — at most eight named, the rest counted. */
+function layersText(layers: number[]): string {
+  const named = layers.slice(0, 8).join(', ');
+  return `layers ${named}${layers.length > 8 ? ` and ${layers.length - 8} more` : ''}`;
 }

@@ -7,19 +7,23 @@ function isImageData(config: TrainConfig): boolean {
   return config.model.input.length === 3;
 }
 
-/** Image data gets one mean/std per channel (as ResNet does), other data one per feature. */
-function normalizationGranularity(config: TrainConfig): 'channel' | 'feature' {
+/**
+ * Image data gets one mean/std per channel (as ResNet does), other data one per feature. A rule
+ * that knows more (pixels flattened into a CSV row are image-like too) says so with `args.per`.
+ */
+function normalizationGranularity(config: TrainConfig, args: FixArgs): 'channel' | 'feature' {
+  if (args.per === 'channel' || args.per === 'feature') return args.per;
   return isImageData(config) ? 'channel' : 'feature';
 }
 
 export const normalizeInputsFix: FixDefinition = {
   id: 'fix.normalize-inputs',
-  title(config: TrainConfig) {
-    return `Set "preprocess": {"normalize": "standardize", "per": "${normalizationGranularity(config)}"} (subtract the training mean, divide by the training std)`;
+  title(config: TrainConfig, args: FixArgs) {
+    return `Set "preprocess": {"normalize": "standardize", "per": "${normalizationGranularity(config, args)}"} (subtract the training mean, divide by the training std)`;
   },
-  apply({ config, editor }: FixContext) {
+  apply({ config, args, editor }: FixContext) {
     editor.set(['data', 'preprocess', 'normalize'], 'standardize');
-    editor.set(['data', 'preprocess', 'per'], normalizationGranularity(config));
+    editor.set(['data', 'preprocess', 'per'], normalizationGranularity(config, args));
   },
 };
 

@@ -34,7 +34,39 @@ export function checkRecordedFinding(value: unknown): RecordedFindingCheck {
   if (where !== undefined && !isJsonPath(where)) return refused('The run\'s finding has a malformed location.');
   const severity = value.severity === 'error' || value.severity === 'warning' ? value.severity : 'info';
   const message = typeof value.message === 'string' ? shorten(value.message) : '';
-  return { type: 'ok', finding: { rule: rule.id, severity, message, layer, path: where, evidence: {}, fixes } };
+  const identity = checkIdentity(value);
+  if (typeof identity === 'string') return refused(`The run's ${rule.id} finding has ${identity}.`);
+  return { type: 'ok', finding: { ...identity, rule: rule.id, severity, message, layer, path: where, evidence: {}, fixes } };
+}
+
+/** The id, state and grouped layers a finding may carry, when well-formed (else what is wrong). */
+function checkIdentity(value: Record<string, unknown>): Partial<Finding> | string {
+  const checked: Partial<Finding> = {};
+  if (value.id !== undefined) {
+    if (typeof value.id !== 'string' || value.id.length > 200) return 'a malformed id';
+    checked.id = value.id;
+  }
+  if (value.state !== undefined) {
+    if (value.state !== 'open' && value.state !== 'resolved') return 'an unknown state';
+    checked.state = value.state;
+    if (typeof value.resolution === 'string') checked.resolution = shorten(value.resolution);
+  }
+  if (value.layers !== undefined) {
+    if (!Array.isArray(value.layers) || value.layers.length > MAX_LIST || !value.layers.every(isIndex)) return 'a malformed list of layers';
+    checked.layers = value.layers;
+  }
+  if (value.related !== undefined) {
+    if (!Array.isArray(value.related) || value.related.length > MAX_LIST) return 'a malformed list of related places';
+    const related: NonNullable<Finding['related']> = [];
+    for (const r of value.related as unknown[]) {
+      if (!isObject(r) || typeof r.message !== 'string') return 'a malformed related place';
+      if (r.layer !== undefined && !isIndex(r.layer)) return 'a related place with a bad layer';
+      if (r.path !== undefined && !isJsonPath(r.path)) return 'a related place with a malformed location';
+      related.push({ message: shorten(r.message), ...(r.layer !== undefined ? { layer: r.layer } : {}), ...(r.path !== undefined ? { path: r.path } : {}) });
+    }
+    checked.related = related;
+  }
+  return checked;
 }
 
 /** A finding's location in a config, when it is well-formed. */
@@ -56,6 +88,7 @@ const FIX_ARGUMENTS: Record<string, (value: unknown) => boolean> = {
   noise: (v) => isNumberIn(v, 0, 1e3),
   translate: (v) => Number.isInteger(v) && isNumberIn(v, 0, 1e3),
   patience: (v) => Number.isInteger(v) && isNumberIn(v, 0, 1e6),
+  per: (v) => v === 'channel' || v === 'feature',
 };
 
 /** The arguments when they are all known and well-formed, else what is wrong with them. */

@@ -11,6 +11,7 @@ import { learningRateTooLow } from './learningRateTooLow';
 import { nonFiniteValues } from './nonFiniteValues';
 import { overfitting } from './overfitting';
 import { saturatedActivations } from './saturatedActivations';
+import { sgdPlateau } from './sgdPlateau';
 import { underfitting } from './underfitting';
 
 export const allLiveRules: LiveRule[] = [
@@ -25,4 +26,5 @@ export const allLiveRules: LiveRule[] = [
   learningRateTooLow,
   underfitting,
   overfitting,
+  sgdPlateau,
 ];

@@ -2,6 +2,8 @@
 // training loss) while the training loss keeps falling: the model is fitting the training
 // examples' particulars rather than what carries over to new data. Patience as in Keras'
 // EarlyStopping: the validation loss must have failed to beat its best for `patience` epochs.
+// A small validation set makes its loss noisy (a 10-example set once raised this rule on a run
+// that generalized fine): below `minValidationExamples` the rise must exceed that noise.
 
 import type { EpochEndEvent } from '../../engine/trainingEvents';
 import type { FindingDraft, LiveRule } from '../rule';
@@ -20,7 +22,7 @@ export const overfitting: LiveRule = {
   id: 'fit.overfitting',
   kind: 'live',
   defaultSeverity: 'warning',
-  thresholds: { patience: 3, minRise: 0.01, minTrainDrop: 0.1, minGapRatio: 0.5, maxGapRatio: 1 },
+  thresholds: { patience: 3, minRise: 0.01, minTrainDrop: 0.1, minGapRatio: 0.5, maxGapRatio: 1, minValidationExamples: 30, noiseFactor: 2 },
   docs: {
     title: 'The model overfits: validation loss rises while training loss falls',
     description:
@@ -30,7 +32,9 @@ export const overfitting: LiveRule = {
       '`minTrainDrop` since that best epoch, and either the validation loss is `minRise` above its best while exceeding ' +
       'the training loss by at least `minGapRatio` times the training loss (without such a generalization gap, a ' +
       'validation loss that wobbles near the training loss is noise, not overfitting), or the gap alone is over ' +
-      '`maxGapRatio` times the training loss. The remedies: stop at the best epoch ' +
+      '`maxGapRatio` times the training loss. With fewer than `minValidationExamples` validation examples the mean ' +
+      'validation loss is itself noisy (its standard error is about the loss over the square root of the count), so ' +
+      'the rise must then exceed `noiseFactor` standard errors and the gap alone is not enough. The remedies: stop at the best epoch ' +
       '(early stopping) and regularize (dropout, weight decay, more or augmented data).',
   },
   fixes: ['fix.early-stopping', 'fix.add-dropout', 'fix.weight-decay', 'fix.augment'],
@@ -40,6 +44,7 @@ export const overfitting: LiveRule = {
     const t = settings.thresholds;
     const ledger = new ReportLedger(settings);
     let best: EpochLosses | undefined;
+    let validationExamples: number | undefined;
 
     const fixes = () => {
       const stopping = config.training.earlyStopping;
@@ -70,8 +75,11 @@ export const overfitting: LiveRule = {
       const trainDrop = best.loss > 0 ? (best.loss - now.loss) / best.loss : 0;
       const rise = best.valLoss > 0 ? (now.valLoss - best.valLoss) / best.valLoss : 0;
       const gapRatio = now.loss > 0 ? (now.valLoss - now.loss) / now.loss : Infinity;
-      const rising = rise >= t.minRise && gapRatio >= t.minGapRatio;
-      const gapping = gapRatio > t.maxGapRatio;
+      const small = validationExamples !== undefined && validationExamples < t.minValidationExamples;
+      // Per-example losses spread about as widely as their mean, so the mean of n has a relative error of ~1/√n.
+      const noise = small ? t.noiseFactor / Math.sqrt(Math.max(1, validationExamples!)) : 0;
+      const rising = rise >= Math.max(t.minRise, noise) && gapRatio >= t.minGapRatio;
+      const gapping = !small && gapRatio > t.maxGapRatio;
       if (waited < t.patience || trainDrop < t.minTrainDrop || !(rising || gapping)) return undefined;
       const stopping = config.training.earlyStopping;
       const severity = stopping ? 'info' : 'warning';
@@ -93,7 +101,7 @@ export const overfitting: LiveRule = {
         step: event.step,
         evidence: {
           bestEpoch: best.epoch, bestValLoss: best.valLoss, valLoss: now.valLoss, loss: now.loss, lossAtBestEpoch: best.loss,
-          valLossRise: rise, gapRatio, epochsSinceBest: waited,
+          valLossRise: rise, gapRatio, epochsSinceBest: waited, validationExamples: validationExamples ?? null,
         },
         fixes: fixes(),
       };
@@ -101,6 +109,7 @@ export const overfitting: LiveRule = {
 
     return {
       observe(event) {
+        if (event.type === 'run-started') validationExamples = event.validationExamples;
         if (event.type !== 'epoch-end') return;
         const finding = judge(event);
         return finding ? { findings: [finding] } : undefined;

@@ -4,7 +4,7 @@
 // too little capacity, uninformative or badly scaled inputs, or too few epochs.
 
 import type { EpochEndEvent } from '../../engine/trainingEvents';
-import type { FindingDraft, LiveRule } from '../rule';
+import type { FindingDraft, LiveRule, LiveVerdict } from '../rule';
 import { chanceLevelLoss, inputsAreNormalized } from './configLayers';
 import { fixList, normalizeInputs, raiseLearningRate } from './liveFixes';
 import { num, percent } from './numberText';
@@ -39,6 +39,21 @@ export const underfitting: LiveRule = {
     const progress = new ProgressTracker();
     const chance = chanceLevelLoss(config, shapes);
     let plannedEpochs = config.training.epochs;
+
+    let withdrawn = false;
+    /** A later epoch that learned after all withdraws the finding (issue 10: one fired at 30% of a run that ended at accuracy 1.0). */
+    const reconsider = (event: EpochEndEvent): LiveVerdict['resolve'] => {
+      if (withdrawn || !ledger.has('run')) return undefined;
+      const seen = progress.snapshot(event);
+      if (!seen) return undefined;
+      const nearChance = chance !== undefined && seen.currentLoss >= t.chanceFraction * chance;
+      if (seen.progress < t.minProgress || nearChance) return undefined;
+      withdrawn = true;
+      return {
+        reason: `By epoch ${event.epoch + 1} the training loss fell to ${num(seen.currentLoss)} (−${percent(seen.progress)} from ${num(seen.initialLoss)}${chance !== undefined ? `; a uniform guess scores ${num(chance)}` : ''}): the model found the pattern after a slow start.`,
+        evidence: { epoch: event.epoch, loss: seen.currentLoss, progress: seen.progress },
+      };
+    };
 
     const judge = (event: EpochEndEvent): FindingDraft | undefined => {
       const judgeFrom = Math.max(t.minEpochs, Math.ceil(t.judgeAfterFraction * plannedEpochs));
@@ -85,6 +100,8 @@ export const underfitting: LiveRule = {
         if (event.type === 'run-started') plannedEpochs = event.epochs;
         progress.observe(event);
         if (event.type !== 'epoch-end') return;
+        const resolve = reconsider(event);
+        if (resolve) return { resolve };
         const finding = judge(event);
         return finding ? { findings: [finding] } : undefined;
       },

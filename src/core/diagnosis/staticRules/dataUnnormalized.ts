@@ -7,7 +7,11 @@
 //
 // Judged on the raw training statistics when the data is loaded, else on what the config says
 // (synthetic datasets) or on typical MNIST pixel statistics; CSV files are only judged once loaded.
-// Raw MNIST pixels (in [0, 1], mean 0.13, std 0.31) are a workable, classic input: info, not warning.
+// Inputs already in [0, 1] or [-1, 1] (raw MNIST pixels: mean 0.13, std 0.31) are the
+// conventional input of countless working models: info at most. Pixels flattened into CSV rows are
+// still pixels: their columns share one scale (near-constant border columns are left out of the
+// spread of feature scales by the statistics), and they are standardized per channel, since
+// per-feature standardization blows up the nearly empty border pixels.
 
 import type { TrainConfig } from '../../config/trainConfig';
 import { fixReference } from '../fixes/fixReference';
@@ -20,9 +24,26 @@ function isImage(config: TrainConfig): boolean {
   return config.model.input.length === 3;
 }
 
+/** Flat rows of at least this many features, all in a pixel range, that form a square (or 3 squares) are images. */
+const MIN_FLAT_IMAGE_FEATURES = 64;
+
+function isSquareImage(features: number): boolean {
+  const side = (n: number) => Number.isInteger(Math.sqrt(n));
+  return features >= MIN_FLAT_IMAGE_FEATURES && (side(features) || (features % 3 === 0 && side(features / 3)));
+}
+
 /** Pixels share one unit, so their different spreads are content, not scale: no feature-ratio check. */
-function isPixels(config: TrainConfig): boolean {
-  return isImage(config) || config.data.dataset.kind === 'mnist';
+function isPixels(config: TrainConfig, raw: RawInputEstimate): boolean {
+  if (isImage(config) || config.data.dataset.kind === 'mnist') return true;
+  const features = config.model.input.reduce((a, b) => a * b, 1);
+  const pixelRange = raw.min !== undefined && raw.max !== undefined && raw.min >= 0 && (raw.max <= 1 || raw.max <= 255);
+  return config.model.input.length === 1 && pixelRange && isSquareImage(features);
+}
+
+/** [0, 1] and [-1, 1] are the conventional input ranges: never worse than info. */
+function inConventionalRange(raw: RawInputEstimate): boolean {
+  const slack = 1e-6;
+  return raw.min !== undefined && raw.max !== undefined && raw.min >= -1 - slack && raw.max <= 1 + slack;
 }
 
 function sourceText(raw: RawInputEstimate): string {
@@ -63,10 +84,10 @@ function observe(config: TrainConfig, raw: RawInputEstimate, t: Record<string, n
   }
   const scaled = normalize === 'standardize' && perFeature;
   const { featureStdMin: low, featureStdMax: high } = raw;
-  if (!scaled && !isPixels(config) && low !== undefined && high !== undefined && low > 0 && high / low > t.maxScaleRatio) {
+  if (!scaled && !isPixels(config, raw) && low !== undefined && high !== undefined && low > 0 && high / low > t.maxScaleRatio) {
     seen.push({ kind: 'ratio', text: `feature stds range from ${num(low)} to ${num(high)} (${num(high / low)}×)`, serious: true });
   }
-  return seen;
+  return inConventionalRange(raw) ? seen.map((o) => ({ ...o, serious: false })) : seen;
 }
 
 export const dataUnnormalizedRule: StaticRule = {
@@ -95,19 +116,22 @@ export const dataUnnormalizedRule: StaticRule = {
     const serious = seen.some((o) => o.serious);
     const { normalize, per } = config.data.preprocess;
     const setting = normalize === 'none' ? '"normalize": "none"' : `"normalize": "${normalize}" per "${per}"`;
-    const oneForAll = normalize !== 'none' && per === 'channel' && !isImage(config)
+    const pixels = isPixels(config, raw);
+    const oneForAll = normalize !== 'none' && per === 'channel' && !pixels
       ? ' "per": "channel" on data that is not an image uses one mean and std for all features, so their different scales remain.'
       : '';
     const reasons = [...new Set(seen.map((o) => o.kind))].map((kind) => WHY[kind]).join(' ');
+    const conventional = inConventionalRange(raw) ? ` The values lie in [${num(raw.min!)}, ${num(raw.max!)}], a conventional input range.` : '';
     const why = serious ? reasons : `This is workable, but centred, unit-scale inputs usually train faster. ${reasons}`;
     return [{
       severity: serious ? undefined : 'info',
       message:
-        `The inputs reach the network with ${setting}: ${listText(seen.map((o) => o.text))} (${sourceText(raw)}).${oneForAll} ${why} ` +
-        'Standardize them: subtract the training mean and divide by the training std' + (isImage(config) ? ', per channel.' : ', per feature.'),
+        `The inputs reach the network with ${setting}: ${listText(seen.map((o) => o.text))} (${sourceText(raw)}).${conventional}${oneForAll} ${why} ` +
+        'Standardize them: subtract the training mean and divide by the training std' +
+        (pixels ? ', per channel (per-feature statistics would blow up the nearly empty border pixels).' : ', per feature.'),
       path: firstWrittenPath(context, [['data', 'preprocess', 'normalize'], ['data', 'preprocess'], ['data', 'dataset']]),
-      evidence: { ...raw, normalize, per },
-      fixes: [fixReference('fix.normalize-inputs', config, undefined, true)],
+      evidence: { ...raw, normalize, per, imageLike: pixels },
+      fixes: [fixReference('fix.normalize-inputs', config, pixels && !isImage(config) ? { per: 'channel' } : undefined, true)],
     }];
   },
 };

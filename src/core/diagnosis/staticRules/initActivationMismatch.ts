@@ -3,6 +3,9 @@
 // loses half of the second moment per layer, because ReLU zeroes half of its inputs; He
 // (var = 2/fan_in) before tanh or sigmoid doubles the variance they receive and pushes them
 // toward their flat, saturated ends. Quiet for layers followed by BatchNorm, which resets the scale.
+// Glorot before ReLU is Keras' default and a 3–5-layer net with it trains well (issue 10's healthy
+// zoo): its loss of √½ per layer is info until `warnMismatched` layers compound it. He before a
+// saturating activation does harm at any depth and stays a warning.
 
 import type { TrainConfig } from '../../config/trainConfig';
 import { fixReference } from '../fixes/fixReference';
@@ -72,7 +75,7 @@ export const initActivationMismatchRule: StaticRule = {
   id: 'init.activation-mismatch',
   kind: 'static',
   defaultSeverity: 'warning',
-  thresholds: { minDepth: 4, minMismatched: 2 },
+  thresholds: { minDepth: 4, minMismatched: 2, warnMismatched: 6 },
   docs: {
     title: 'Initializer does not suit the activation',
     description:
@@ -80,14 +83,18 @@ export const initActivationMismatchRule: StaticRule = {
       'sigmoid, linear). ReLU-family activations zero about half of their inputs, so with these initializers every layer halves ' +
       'the second moment and deep stacks fade; He/Kaiming (variance 2/fan_in) makes up for it. Conversely He before tanh or ' +
       'sigmoid pushes them into saturation. Reported in stacks of at least minDepth dense/conv layers with at least ' +
-      'minMismatched mismatched ones; layers followed by BatchNorm are exempt (it resets the scale).',
+      'minMismatched mismatched ones; layers followed by BatchNorm are exempt (it resets the scale). Glorot/LeCun before ReLU ' +
+      'is reported as info until at least warnMismatched such layers compound the loss (0.707 per layer).',
   },
   fixes: ['fix.he-init', 'fix.glorot-init'],
   check(context: StaticContext, settings: RuleSettings): FindingDraft[] {
     const { heActivationWithSmallInit, saturatingWithHe, depth } = mismatches(context.config);
     if (depth < settings.thresholds.minDepth) return [];
     const findings: FindingDraft[] = [];
-    if (heActivationWithSmallInit.length >= settings.thresholds.minMismatched) findings.push(finding(context, heActivationWithSmallInit, depth, 'small'));
+    if (heActivationWithSmallInit.length >= settings.thresholds.minMismatched) {
+      const draft = finding(context, heActivationWithSmallInit, depth, 'small');
+      findings.push(heActivationWithSmallInit.length >= settings.thresholds.warnMismatched ? draft : { ...draft, severity: 'info' });
+    }
     if (saturatingWithHe.length >= settings.thresholds.minMismatched) findings.push(finding(context, saturatingWithHe, depth, 'large'));
     return findings;
   },

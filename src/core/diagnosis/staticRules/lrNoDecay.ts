@@ -2,7 +2,9 @@
 // carry the noise of the mini-batch; at a fixed rate the weights keep bouncing around the minimum
 // instead of settling into it. Lowering the rate over the run (step, cosine, plateau...) lets the
 // early epochs move fast and the late ones refine. Adaptive optimizers shrink their steps on their
-// own, so they are not reported.
+// own, so they are not reported. It is advice, not a fault: SGD at a constant rate often converges
+// well (issue 10's independent set: it warned on converging runs). So the static half is info; the
+// live half (sgdPlateau.ts) warns when a run shows the plateau a schedule would fix.
 
 import { fixReference } from '../fixes/fixReference';
 import type { FindingDraft, RuleSettings, StaticContext, StaticRule } from '../rule';
@@ -12,7 +14,7 @@ import { num } from './messageText';
 export const lrNoDecayRule: StaticRule = {
   id: 'lr.no-decay',
   kind: 'static',
-  defaultSeverity: 'warning',
+  defaultSeverity: 'info',
   thresholds: { minEpochs: 20 },
   docs: {
     title: 'SGD without learning-rate decay',
@@ -20,7 +22,8 @@ export const lrNoDecayRule: StaticRule = {
       'With SGD every step carries the noise of its mini-batch. At a constant learning rate the weights keep bouncing ' +
       'around the minimum instead of settling into it; decaying the rate over the run (step, exponential, cosine or ' +
       'reduce-on-plateau) keeps the early epochs fast and lets the late ones refine. Reported for SGD (with or without ' +
-      'momentum) running at least minEpochs epochs with a constant schedule.',
+      'momentum) running at least minEpochs epochs with a constant schedule, as info: many such runs converge well. ' +
+      'A run shows whether it matters (the live half warns when the loss stalls while still bouncing).',
   },
   fixes: ['fix.lr-decay'],
   check(context: StaticContext, settings: RuleSettings): FindingDraft[] {

@@ -63,3 +63,21 @@ describe('checkRecordedFinding', () => {
     if (checked.type === 'refused') assert.match(checked.message, /unknown argument "__proto__"/);
   });
 });
+
+describe('recorded findings of this version: ids, states and groups', () => {
+  it('keeps a grouped, withdrawn finding\'s id, state, resolution, layers and related places; refuses a malformed state', () => {
+    const recorded = {
+      id: 'init.symmetry#1', state: 'resolved', resolution: 'gone', rule: 'init.symmetry', severity: 'error', message: 'm', layer: 0,
+      layers: [0, 1], related: [{ layer: 0, path: ['model', 'layers', 0], message: 'a' }, { layer: 1, path: ['model', 'layers', 1], message: 'b' }],
+      path: ['model', 'layers', 0], evidence: {}, fixes: [{ id: 'fix.he-init', title: 't', preferred: true, args: { layers: [0, 1] } }],
+    };
+    const checked = checkRecordedFinding(recorded);
+    assert.equal(checked.type, 'ok');
+    if (checked.type !== 'ok') return;
+    assert.deepEqual([checked.finding.id, checked.finding.state, checked.finding.resolution, checked.finding.layers], ['init.symmetry#1', 'resolved', 'gone', [0, 1]]);
+    assert.deepEqual(checked.finding.related?.map((r) => r.layer), [0, 1]);
+    assert.equal(checkRecordedFinding({ ...recorded, state: 'closed' }).type, 'refused');
+    assert.equal(checkRecordedFinding({ ...recorded, layers: [0, -1] }).type, 'refused');
+    assert.equal(checkRecordedFinding({ ...recorded, related: [{ layer: 0 }] }).type, 'refused');
+  });
+});

@@ -38,6 +38,27 @@ describe('fit.overfitting', () => {
     assert.equal(replay.of('fit.overfitting').length, 1, 'reported once');
   });
 
+  it('on a 10-example validation set, needs a rise beyond the noise of its mean (2/√10 ≈ 63%)', () => {
+    const tiny = { ...runStarted(), validationExamples: 10 };
+    const wobble = new Replay(parseFixture(mlpConfig()));
+    wobble.feed(tiny, ...history(turning));
+    assert.equal(wobble.of('fit.overfitting').length, 0, 'a 12% rise of a 10-example mean is noise');
+    const gapOnly = new Replay(parseFixture(mlpConfig()));
+    gapOnly.feed(tiny, ...history([[1.0, 1.0], [0.5, 0.9], [0.3, 0.8], [0.2, 0.8], [0.1, 0.8], [0.05, 0.8]]));
+    assert.equal(gapOnly.of('fit.overfitting').length, 0, 'a gap alone proves nothing on 10 examples');
+    const real = new Replay(parseFixture(mlpConfig()));
+    real.feed(tiny, ...history([[1.0, 1.0], [0.6, 0.9], [0.4, 0.85], [0.3, 1.1], [0.2, 1.3], [0.1, 1.5]]));
+    const [finding] = real.of('fit.overfitting');
+    assert.ok(finding, 'a 76% rise is beyond the noise');
+    assert.equal(finding.evidence.validationExamples, 10);
+  });
+
+  it('with 30 or more validation examples, judges as before (the gap alone counts)', () => {
+    const replay = new Replay(parseFixture(mlpConfig()));
+    replay.feed({ ...runStarted(), validationExamples: 30 }, ...history([[1.0, 1.0], [0.5, 0.9], [0.3, 0.8], [0.2, 0.8], [0.1, 0.8], [0.05, 0.8]]));
+    assert.equal(replay.of('fit.overfitting').length, 1);
+  });
+
   it('stays quiet when the training loss stalls too (that is not overfitting)', () => {
     const replay = new Replay(parseFixture(mlpConfig()));
     replay.feed(runStarted(), ...history([[1.0, 1.0], [0.8, 0.85], [0.79, 0.9], [0.79, 0.92], [0.78, 0.95], [0.78, 0.97]]));
@@ -130,6 +151,23 @@ describe('fit.underfitting', () => {
     assert.equal(replay.of('fit.underfitting').length, 0, 'not before epoch 6 of 20');
     replay.feed(...events.slice(fifthEnd + 1));
     assert.equal(replay.of('fit.underfitting')[0]?.epoch, 5);
+  });
+
+  it('is withdrawn (state resolved, same id, with the reason) when the loss falls after all', () => {
+    const replay = new Replay(parseFixture(mlpConfig()));
+    replay.feed(...flatEpochs(2.3, 3e-3, { epochs: 4, planned: 10 }));
+    const [open] = replay.of('fit.underfitting');
+    assert.ok(open, 'reported at 30% of 10 epochs');
+    assert.equal(open.state, undefined);
+    replay.feed(epochEnd(4, 0.4, 0.45, { step: 80 }));
+    const versions = replay.of('fit.underfitting');
+    assert.equal(versions.length, 2);
+    const resolved = versions[1];
+    assert.equal(resolved.id, open.id, 'replaces the open finding');
+    assert.equal(resolved.state, 'resolved');
+    assert.match(resolved.resolution ?? '', /By epoch 5 the training loss fell to 0\.4 \(−83%/);
+    replay.feed(epochEnd(5, 0.3, 0.35, { step: 96 }));
+    assert.equal(replay.of('fit.underfitting').length, 2, 'withdrawn once');
   });
 
   it('offers standardization when the inputs are raw', () => {

@@ -65,6 +65,52 @@ describe('lr.too-high', () => {
     assert.equal(finding?.evidence.medianUpdateRatio, 0.3);
   });
 
+  it('large updates on a run whose loss falls well are no fault (issue 10: it fired at lr 0.001 on a healthy run)', () => {
+    const big = () => healthyLayers({ 0: { updateRatio: 0.3 }, 1: { updateRatio: 0.2 }, 2: { updateRatio: 0.4 } });
+    const replay = new Replay(parseFixture(mlpConfig()));
+    replay.feed(runStarted(), ...steps(5, () => 2.3), ...steps(20, () => 0.9, 5));
+    replay.feed(...samples(6, big, 30));
+    assert.deepEqual(replay.of('lr.too-high'), [], 'the loss fell from 2.3 to 0.9');
+    const stuck = new Replay(parseFixture(mlpConfig()));
+    stuck.feed(runStarted(), ...steps(25, () => 2.3), ...samples(6, big, 30));
+    assert.equal(stuck.of('lr.too-high').length, 1, 'control: the same updates on a loss that does not fall');
+  });
+
+  it('ReLUs alive at the start and dead after large first steps: a warning of lr.too-high, pointing at the learning rate', () => {
+    const replay = new Replay(parseFixture(mlpConfig({ training: { optimizer: { type: 'sgd', learningRate: 0.1 } } })));
+    const sample = (step: number, dead: number, ratio: number) => layerStats(step, healthyLayers({
+      0: { activation: { deadFraction: dead, zeroFraction: Math.max(0.5, dead) }, updateRatio: ratio },
+      1: { activation: { deadFraction: dead, zeroFraction: Math.max(0.5, dead) }, updateRatio: ratio },
+    }));
+    replay.feed(runStarted(), ...steps(5, () => 2.3), sample(0, 0.02, 0.05), sample(10, 0.85, 0.04), sample(20, 0.9, 1e-4), sample(30, 0.9, 1e-4));
+    const [finding, ...more] = replay.of('lr.too-high');
+    assert.ok(finding, 'reported');
+    assert.equal(more.length, 0);
+    assert.equal(finding.severity, 'warning');
+    assert.deepEqual(finding.evidence.killedLayers, [0, 1]);
+    assert.match(finding.message, /alive at the start and died by step 30/);
+    assert.deepEqual(preferredFix(finding).args, { learningRate: 0.01 });
+  });
+
+  it('ReLUs dead from the start are not the learning rate\'s doing', () => {
+    const replay = new Replay(parseFixture(mlpConfig()));
+    const dead = (step: number) => layerStats(step, healthyLayers({ 0: { activation: { deadFraction: 0.9, zeroFraction: 0.95 }, updateRatio: 0.05 } }));
+    replay.feed(runStarted(), ...steps(5, () => 2.3), dead(0), dead(10), dead(20), dead(30));
+    assert.deepEqual(replay.of('lr.too-high'), []);
+  });
+
+  it('divergence stops the run as failed, unless diagnostics.stopOnDivergence is false', () => {
+    const diverging = [runStarted(), step(0, 2.8), ...steps(60, () => 14, 1)];
+    const stopping = new Replay(parseFixture(mlpConfig()));
+    stopping.feed(...diverging);
+    assert.deepEqual(stopping.stops.map((s) => s.status), ['failed']);
+    assert.match(stopping.stops[0].reason, /^lr\.too-high: The training loss has climbed from 2\.8/);
+    const going = new Replay(parseFixture(mlpConfig({ diagnostics: { stopOnDivergence: false } })));
+    going.feed(...diverging);
+    assert.equal(going.of('lr.too-high')[0]?.severity, 'error');
+    assert.deepEqual(going.stops, []);
+  });
+
   it('obeys "off" and threshold overrides', () => {
     const diverging = [runStarted(), step(0, 2.8), ...steps(60, () => 14, 1)];
     const off = new Replay(parseFixture(withRuleSettings(mlpConfig(), { 'lr.too-high': { severity: 'off' } })));
@@ -136,5 +182,38 @@ describe('lr.too-low', () => {
     const later = new Replay(parseFixture(withRuleSettings(lowLr, { 'lr.too-low': { minEpochs: 3 } })));
     later.feed(...slowRun(() => 2e-5));
     assert.equal(later.of('lr.too-low').length, 0);
+  });
+});
+
+describe('lr.no-decay (live: a stalled constant-rate SGD run)', () => {
+  const sgd = { epochs: 30, optimizer: { type: 'sgd', learningRate: 0.1, momentum: 0.9 } };
+  /** One step at the start (the initial loss), then one epoch-end per entry of `epochLosses`. */
+  const run = (training: object, epochLosses: number[]) => {
+    const replay = new Replay(parseFixture(mlpConfig({ training })));
+    replay.feed(runStarted(undefined, 30), ...steps(5, () => 2.3));
+    epochLosses.forEach((loss, epoch) => replay.feed(epochEnd(epoch, loss)));
+    return replay.of('lr.no-decay');
+  };
+  const stalled = [1.5, 1.0, 0.8, 0.7, 0.65, 0.66, 0.68, 0.655, 0.67, 0.69, 0.66];
+
+  it('warns when the loss stops improving while well above zero and bouncing, with the decay fix preferred', () => {
+    const [finding, ...more] = run(sgd, stalled);
+    assert.ok(finding, 'reported');
+    assert.equal(more.length, 0, 'once per run');
+    assert.equal(finding.severity, 'warning');
+    assert.equal(finding.epoch, 9, 'after five epochs without a new best');
+    assert.equal(preferredFix(finding).id, 'fix.lr-decay');
+    assert.match(finding.message, /has not beaten 0\.65/);
+  });
+
+  it('is quiet on a loss that keeps falling, one that levels off near zero, or a smooth plateau', () => {
+    assert.deepEqual(run(sgd, Array.from({ length: 20 }, (_, e) => 2 * 0.85 ** e)), [], 'steady progress');
+    assert.deepEqual(run(sgd, [1.0, 0.3, 0.1, 0.05, 0.04, 0.041, 0.042, 0.04, 0.043, 0.041, 0.042]), [], 'converged: 2% of the initial loss');
+    assert.deepEqual(run(sgd, [1.5, 1.0, 0.8, 0.7, 0.65, 0.65, 0.651, 0.65, 0.652, 0.651, 0.65]), [], 'flat, not bouncing: a schedule would not help');
+  });
+
+  it('is quiet with a schedule or an adaptive optimizer', () => {
+    assert.deepEqual(run({ ...sgd, lrSchedule: { type: 'cosine' } }, stalled), []);
+    assert.deepEqual(run({ epochs: 30, optimizer: { type: 'adam', learningRate: 0.001 } }, stalled), []);
   });
 });

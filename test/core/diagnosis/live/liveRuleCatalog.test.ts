@@ -11,7 +11,7 @@ import { healthyLayers, layerStats, mlpConfig, parseFixture, Replay, runStarted,
 
 const LIVE_IDS = [
   'grad.vanishing', 'grad.exploding', 'grad.nonfinite', 'act.dead-relu', 'act.saturated',
-  'init.vanishing-activations', 'init.exploding-activations', 'fit.overfitting', 'fit.underfitting', 'lr.too-low', 'lr.too-high',
+  'init.vanishing-activations', 'init.exploding-activations', 'fit.overfitting', 'fit.underfitting', 'lr.too-low', 'lr.too-high', 'lr.no-decay',
 ];
 
 describe('the live rule set', () => {

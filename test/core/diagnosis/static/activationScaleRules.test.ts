@@ -101,3 +101,39 @@ describe('init.vanishing-activations / init.exploding-activations on other archi
     assert.deepEqual(findingsOf(analyze(lenient), exploding), []);
   });
 });
+
+describe('init.vanishing-activations is depth-aware (issue 10: shallow nets with small init trained to 83–100%)', () => {
+  const tiny = { type: 'randomNormal', stddev: 0.01 };
+  const mnist = { dataset: 'mnist', shape: 'flat' };
+
+  it('a 2-hidden-layer MLP with N(0, 0.01²) weights: info only, saying what reaches the ends', () => {
+    const [finding] = findingsOf(analyze(configText({ data: mnist, input: [784], layers: mlp(2, 128, 'tanh', tiny) })), vanishing);
+    assert.ok(finding, 'still said, as advice');
+    assert.equal(finding.severity, 'info');
+    assert.equal(finding.evidence.depth, 2);
+    assert.ok((finding.evidence.signalAtLastHidden as number) < 0.1);
+    assert.match(finding.message, /With 2 hidden weighted layers this is workable/);
+  });
+
+  it('the same weights over 5 hidden layers: a warning, with the signal and gradient reach as evidence', () => {
+    const [finding] = findingsOf(analyze(configText({ data: mnist, input: [784], layers: mlp(5, 128, 'tanh', tiny) })), vanishing);
+    assert.equal(finding?.severity, 'warning');
+    assert.equal(finding.evidence.depth, 5);
+    assert.ok((finding.evidence.gradientToFirst as number) < 1e-3, 'four layers of ×0.11 on the way back');
+  });
+
+  it('a mild decay in a stack shallower than 6 (Keras\'s default Glorot before ReLU, 4 hidden layers): info', () => {
+    const [finding] = findingsOf(analyze(configText({ data: mnist, input: [784], layers: mlp(4, 256, 'relu') })), vanishing);
+    if (finding) {
+      assert.equal(finding.severity, 'info');
+      assert.ok((finding.evidence.signalAtLastHidden as number) >= 0.05);
+    }
+    const [deep] = findingsOf(analyze(configText({ data: mnist, input: [784], layers: mlp(6, 256, 'relu') })), vanishing);
+    assert.equal(deep?.severity, 'warning', 'six such layers: the seeds\' ReLU-with-Xavier case');
+  });
+
+  it('minDepth can be set', () => {
+    const text = configText({ data: mnist, input: [784], layers: mlp(2, 128, 'tanh', tiny), rules: { [vanishing]: { minDepth: 2 } } });
+    assert.equal(findingsOf(analyze(text), vanishing)[0]?.severity, 'warning');
+  });
+});

@@ -37,7 +37,7 @@ describe('data.unnormalized', () => {
       const text = configText({ data: { dataset: 'mnist', shape }, input, layers });
       for (const found of [findingsOf(analyze(text), rule), findingsOf(analyze(text, MNIST), rule)]) {
         assert.deepEqual(found.map((f) => f.severity), ['info'], shape);
-        assert.match(found[0].fixes[0].title, shape === 'flat' ? /"per": "feature"/ : /"per": "channel"/);
+        assert.match(found[0].fixes[0].title, /"per": "channel"/, 'pixels, flat or not, are standardized per channel');
       }
     }
   });
@@ -76,5 +76,40 @@ describe('data.unnormalized', () => {
   it('with the parse tree and no preprocess written, points at the dataset', () => {
     const text = configText({ data: { dataset: { synthetic: 'gaussian', features: 64, classes: 10, mean: 10 } }, layers: head });
     assert.deepEqual(checkWithTree(rule, text)[0].path, ['data', 'dataset']);
+  });
+
+  describe('pixels in a CSV ([0, 1], 784 columns): the independent set\'s false alarm', () => {
+    const pixelCsv = (preprocess: unknown) => configText({
+      input: [784], data: { dataset: { csv: 'digits.csv', label: 'label' }, preprocess }, layers: head,
+    });
+    // Measured as computeInputStatistics now reports them: the near-constant border columns are left out of the smallest std.
+    const measured = stats(0.13, 0.31, { min: 0, max: 1, featureMeanAbsMax: 0.55, featureStdMin: 0.02, featureStdMax: 0.45, nearConstantFeatures: 120 });
+    // And as a table whose smallest std is still a nearly empty column (statistics from before the change).
+    const borderColumn = stats(0.13, 0.31, { min: 0, max: 1, featureMeanAbsMax: 0.55, featureStdMin: 0.0005, featureStdMax: 0.45 });
+
+    it('is info at most, never a warning, and recommends per-channel statistics', () => {
+      for (const inputStats of [measured, borderColumn]) {
+        const found = findingsOf(analyze(pixelCsv({ normalize: 'none' }), inputStats), rule);
+        assert.deepEqual(found.map((f) => f.severity), ['info']);
+        assert.doesNotMatch(found[0].message, /feature stds range/, 'pixel columns share one scale');
+        assert.match(found[0].message, /a conventional input range/);
+        assert.match(found[0].message, /per channel/);
+        assert.match(found[0].fixes[0].title, /"per": "channel"/);
+        assert.deepEqual(found[0].fixes[0].args, { per: 'channel' });
+      }
+    });
+
+    it('0–255 pixels in a CSV still warn (spread 80), with the per-channel fix', () => {
+      const raw = stats(33, 79, { min: 0, max: 255, featureMeanAbsMax: 140, featureStdMin: 5, featureStdMax: 114 });
+      const [finding] = findingsOf(analyze(pixelCsv({ normalize: 'none' }), raw), rule);
+      assert.equal(finding.severity, 'warning');
+      assert.deepEqual(finding.fixes[0].args, { per: 'channel' });
+    });
+
+    it('any table already in [-1, 1] is info at most, even with feature scales 50× apart', () => {
+      const table = configText({ input: [5], data: { dataset: { csv: 'houses.csv', label: 'price', task: 'regression' }, preprocess: { normalize: 'none' } }, layers: [dense(32, 'relu', 'heNormal'), dense(1)] });
+      const raw = stats(0.1, 0.3, { min: -1, max: 1, featureMeanAbsMax: 0.4, featureStdMin: 0.01, featureStdMax: 0.5 });
+      assert.deepEqual(findingsOf(analyze(table, raw), rule).map((f) => f.severity), ['info']);
+    });
   });
 });

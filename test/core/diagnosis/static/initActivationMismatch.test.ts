@@ -5,15 +5,21 @@ import { analyze, checkWithTree, configText, conv, dense, findingsOf, MNIST_IMAG
 const rule = 'init.activation-mismatch';
 
 describe('init.activation-mismatch', () => {
-  it('ReLU layers left at the default glorotUniform in a deep MLP: one warning listing them, He preferred', () => {
+  it('ReLU layers left at the default glorotUniform in a 4-hidden-layer MLP: info (Keras\'s default trains well this shallow), He preferred', () => {
     const a = analyze(configText({ layers: mlp(4, 128, 'relu') }));
     const [finding, ...rest] = findingsOf(a, rule);
     assert.equal(rest.length, 0);
-    assert.equal(finding.severity, 'warning');
+    assert.equal(finding.severity, 'info');
     assert.equal(finding.layer, 0);
     assert.deepEqual(finding.evidence.layers, [0, 1, 2, 3]);
     assert.match(finding.message, /heNormal/);
     assert.deepEqual(finding.fixes.map((f) => [f.id, f.preferred, f.args]), [['fix.he-init', true, { layers: [0, 1, 2, 3] }]]);
+  });
+
+  it('six or more of them compound: a warning', () => {
+    const [finding] = findingsOf(analyze(configText({ layers: mlp(6, 128, 'relu') })), rule);
+    assert.equal(finding.severity, 'warning');
+    assert.deepEqual(finding.evidence.layers, [0, 1, 2, 3, 4, 5]);
   });
 
   it('LeCun with ReLU in a CNN is a mismatch too', () => {

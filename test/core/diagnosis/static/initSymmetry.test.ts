@@ -8,16 +8,18 @@ describe('init.symmetry', () => {
   it('reports zero-initialized hidden layers as errors that point at the initializer', () => {
     const a = analyze(configText({ layers: [dense(128, 'relu', 'zeros'), dense(128, 'relu', 'zeros'), dense(10, 'softmax')] }));
     const found = findingsOf(a, rule);
-    assert.deepEqual(found.map((f) => [f.layer, f.severity]), [[0, 'error'], [1, 'error']]);
+    assert.deepEqual(found.map((f) => [f.layer, f.layers, f.severity]), [[0, [0, 1], 'error']], 'one finding for both layers');
     assert.deepEqual(found[0].path, ['model', 'layers', 0, 'kernelInitializer']);
+    assert.deepEqual(found[0].related?.map((r) => r.path), [['model', 'layers', 0, 'kernelInitializer'], ['model', 'layers', 1, 'kernelInitializer']]);
     assert.match(found[0].message, /128 units all compute the same output/);
+    assert.match(found[0].message, /The same holds for 1 more layer: 1\./);
     assert.deepEqual(found[0].fixes.map((f) => [f.id, f.preferred ?? false]), [['fix.he-init', true], ['fix.glorot-init', false]]);
-    assert.deepEqual(found[0].fixes[0].args, { layers: [0] });
+    assert.deepEqual(found[0].fixes[0].args, { layers: [0, 1] });
   });
 
   it('prefers Glorot for tanh layers', () => {
     const found = findingsOf(analyze(configText({ layers: [dense(32, 'tanh', 'ones'), dense(32, 'tanh', 'ones'), dense(10, 'softmax')] })), rule);
-    assert.equal(found.length, 2);
+    assert.deepEqual(found.map((f) => [f.layer, f.severity]), [[0, 'error'], [1, 'warning']], 'different severities are different causes');
     assert.deepEqual(found[0].fixes.find((f) => f.preferred)?.id, 'fix.glorot-init');
   });
 

@@ -10,9 +10,9 @@ const training = (optimizer: Record<string, unknown>, extra: Record<string, unkn
 describe('lr.no-decay', () => {
   const rule = 'lr.no-decay';
 
-  it('SGD with momentum for 30 epochs at a constant rate: warning, cosine preferred', () => {
+  it('SGD with momentum for 30 epochs at a constant rate: info (advice, not a fault), cosine preferred', () => {
     const [finding] = findingsOf(analyze(configText({ layers, training: training({ type: 'sgd', learningRate: 0.05, momentum: 0.9 }) })), rule);
-    assert.equal(finding.severity, 'warning');
+    assert.equal(finding.severity, 'info');
     assert.match(finding.message, /SGD with momentum 0\.9 runs 30 epochs at a constant learning rate of 0\.05/);
     assert.deepEqual(finding.fixes.map((f) => [f.id, f.preferred]), [['fix.lr-decay', true]]);
     assert.match(finding.fixes[0].title, /from 0\.05 to 0 over the 30 epochs/);

@@ -17,15 +17,20 @@ describe('reg.bias-regularized', () => {
     assert.deepEqual(finding.fixes.map((f) => [f.id, f.preferred, f.title]), [['fix.unregularize-bias', true, 'Remove "biasRegularizer" from layer 0']]);
   });
 
-  it('one finding per layer, conv and residual branches included; L1 counts too', () => {
+  it('one finding for every such layer, conv and residual branches included (related locations); L1 counts too', () => {
     const text = configText({ data: MNIST_IMAGES, input: [28, 28, 1], layers: [
       conv(8, 'relu', 'heNormal', { biasRegularizer: { l1: 0.001 } }),
       { type: 'residual', layers: [conv(8, 'relu', 'heNormal', { biasRegularizer: { l2: 0.01 } }), conv(8, 'linear', 'zeros')] },
       { type: 'flatten' }, dense(10, 'softmax', undefined, { biasRegularizer: { l2: 0.1 } }),
     ] });
-    assert.deepEqual(findingsOf(analyze(text), rule).map((f) => f.path), [
+    const [finding, ...more] = findingsOf(analyze(text), rule);
+    assert.equal(more.length, 0, 'one finding per rule and cause');
+    assert.deepEqual(finding.path, ['model', 'layers', 0, 'biasRegularizer']);
+    assert.deepEqual(finding.related?.map((r) => r.path), [
       ['model', 'layers', 0, 'biasRegularizer'], ['model', 'layers', 1, 'layers', 0, 'biasRegularizer'], ['model', 'layers', 3, 'biasRegularizer'],
     ]);
+    assert.match(finding.message, /The same holds for 2 more/);
+    assert.deepEqual(finding.fixes[0].args?.layers, [0, [1, 0], 3], 'one fix for all three');
   });
 
   it('is quiet for kernel-only penalties, zero coefficients and layers without bias', () => {
