@@ -75,7 +75,8 @@ export const overfitting: LiveRule = {
       const trainDrop = best.loss > 0 ? (best.loss - now.loss) / best.loss : 0;
       const rise = best.valLoss > 0 ? (now.valLoss - best.valLoss) / best.valLoss : 0;
       const gapRatio = now.loss > 0 ? (now.valLoss - now.loss) / now.loss : Infinity;
-      const small = validationExamples !== undefined && validationExamples < t.minValidationExamples;
+      // 0 with validation losses logged means "not known" (TensorBoard logs do not say how many).
+      const small = validationExamples !== undefined && validationExamples > 0 && validationExamples < t.minValidationExamples;
       // Per-example losses spread about as widely as their mean, so the mean of n has a relative error of ~1/√n.
       const noise = small ? t.noiseFactor / Math.sqrt(Math.max(1, validationExamples!)) : 0;
       const rising = rise >= Math.max(t.minRise, noise) && gapRatio >= t.minGapRatio;
