@@ -34,8 +34,9 @@ export interface MainThreadWork {
   longestTaskWallMs: number;
   /** The most thread time spent between two consecutive animation frames (ms). */
   longestFrameGapCpuMs: number;
-  /** The thread time of each `<reference>-start` … `<reference>-end` pair (ms). */
+  /** The thread time of each `<reference>-start` … `<reference>-end` pair (ms), and its wall time. */
   referenceCpuMs: number[];
+  referenceWallMs: number[];
 }
 
 /** Categories enough for tasks (toplevel), animation frames (devtools.timeline) and the page's marks. */
@@ -73,10 +74,14 @@ export function mainThreadWork(events: TraceEvent[], marks: { window: string; re
   }
 
   const referenceCpuMs: number[] = [];
+  const referenceWallMs: number[] = [];
   const referenceMarks = events.filter((e) => onMain(e) && (e.name === `${marks.reference}-start` || e.name === `${marks.reference}-end`)).sort((a, b) => a.ts - b.ts);
   for (let i = 0; i + 1 < referenceMarks.length; i++) {
     const [start, end] = [referenceMarks[i], referenceMarks[i + 1]];
-    if (start.name.endsWith('-start') && end.name.endsWith('-end') && start.tts !== undefined && end.tts !== undefined) referenceCpuMs.push((end.tts - start.tts) / 1000);
+    if (start.name.endsWith('-start') && end.name.endsWith('-end') && start.tts !== undefined && end.tts !== undefined) {
+      referenceCpuMs.push((end.tts - start.tts) / 1000);
+      referenceWallMs.push((end.ts - start.ts) / 1000);
+    }
   }
   return {
     tasks: tasks.length,
@@ -85,6 +90,7 @@ export function mainThreadWork(events: TraceEvent[], marks: { window: string; re
     longestTaskWallMs: Math.max(0, ...tasks.map((t) => t.wallMs)),
     longestFrameGapCpuMs,
     referenceCpuMs,
+    referenceWallMs,
   };
 }
 

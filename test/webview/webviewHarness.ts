@@ -31,6 +31,16 @@ export function browserSkipReason(): string | false {
   return false;
 }
 
+/** Headless Chromium as the webview tests and benchmarks run it (the bundle built first). */
+export async function launchChromium(): Promise<Browser> {
+  ensureWebviewBundle();
+  const { chromium } = await import('playwright-core');
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}
+
 /** VS Code's Dark+ theme, as the variables it sets on a webview's <html>. */
 export const DARK_PLUS: Record<string, string> = {
   '--vscode-font-family': '-apple-system, BlinkMacSystemFont, "Segoe WPC", "Segoe UI", "Ubuntu", "Droid Sans", sans-serif',
