@@ -6,7 +6,7 @@
 //   npm run bench -- dashboardStreaming      or      npx tsx scripts/bench/dashboardStreaming.ts [rounds]
 import { median } from '../../test/webview/mainThreadTrace';
 import { streamSyntheticRun, type StreamMeasurement } from '../../test/webview/syntheticStream';
-import { browserSkipReason, launchChromium, openDashboard } from '../../test/webview/webviewHarness';
+import { browserSkipReason, launchBrowser, openDashboard } from '../../test/webview/webviewHarness';
 
 const rounds = Number(process.argv[2] ?? 3);
 
@@ -32,7 +32,7 @@ const columns: [string, number, (m: StreamMeasurement) => string][] = [
     console.log(`skipped: ${skip}`);
     return;
   }
-  const browser = await launchChromium();
+  const browser = await launchBrowser();
   try {
     console.log(`${rounds} rounds; wall-clock figures in ms as the page saw them, then the main thread's CPU time (ms) from a trace`);
     console.log(columns.map(([title, width]) => title.padStart(width)).join(' '));

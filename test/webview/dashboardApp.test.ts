@@ -11,7 +11,7 @@ import { parseWebviewMessage, type HostToWebview } from '../../src/core/dashboar
 import { emptyRunData, type RunData } from '../../src/core/dashboard/runData';
 import { streamSyntheticRun } from './syntheticStream';
 import {
-  browserSkipReason, chunk, cspViolations, fullRun, historyEntry, launchChromium, LIGHT_PLUS,
+  browserSkipReason, chunk, cspViolations, fullRun, historyEntry, launchBrowser, LIGHT_PLUS,
   openDashboard, readEvents, runIdOf, type HarnessPage,
 } from './webviewHarness';
 
@@ -69,7 +69,7 @@ describe('dashboard webview in Chromium', { skip, timeout: 600_000 }, () => {
   };
 
   before(async () => {
-    browser = await launchChromium();
+    browser = await launchBrowser();
   });
 
   after(async () => {

@@ -31,16 +31,6 @@ export function browserSkipReason(): string | false {
   return false;
 }
 
-/** Headless Chromium as the webview tests and benchmarks run it (the bundle built first). */
-export async function launchChromium(): Promise<Browser> {
-  ensureWebviewBundle();
-  const { chromium } = await import('playwright-core');
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-}
-
 /** VS Code's Dark+ theme, as the variables it sets on a webview's <html>. */
 export const DARK_PLUS: Record<string, string> = {
   '--vscode-font-family': '-apple-system, BlinkMacSystemFont, "Segoe WPC", "Segoe UI", "Ubuntu", "Droid Sans", sans-serif',
@@ -130,6 +120,16 @@ export function historyEntry(data: RunData): RunListEntry {
 export function fullRun(fixture: string): RunData {
   const events = readEvents(fixture);
   return runDataFromEvents(runIdOf(events), events);
+}
+
+/** Headless Chromium for the webview tests, with the webview bundle up to date. */
+export async function launchBrowser(): Promise<Browser> {
+  ensureWebviewBundle();
+  const { chromium } = await import('playwright-core');
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
 }
 
 /** Rebuilds dist/webview.js when it is missing or older than its sources. */
