@@ -21,7 +21,10 @@ export interface CliResult {
 
 export interface RunOptions {
   cwd: string;
-  /** Kill the child (and fail) after this long. */
+  /**
+   * Kill the child (and fail) after this long: a guard against a hang, not a speed check, so it is
+   * generous (the slowest run takes a few seconds here, over ten on a loaded 2-core machine).
+   */
   timeoutMs?: number;
   /** Called with the output so far whenever stdout grows; may signal the child. */
   onStdout?: (soFar: string, child: ChildProcess) => void;
@@ -33,7 +36,7 @@ export function assertBuilt(): void {
 }
 
 export function runCli(args: string[], options: RunOptions): Promise<CliResult> {
-  const { cwd, timeoutMs = 30_000, onStdout } = options;
+  const { cwd, timeoutMs = 120_000, onStdout } = options;
   return new Promise((resolve, reject) => {
     // Pipes, so the command sees no TTY (as in CI logs); NO_COLOR / FORCE_COLOR unset so colour
     // decisions are the command's own.

@@ -128,7 +128,6 @@ describe('training-doctor train', () => {
     let signalled = false;
     const result = await runCli(['train', 'long.train.json'], {
       cwd,
-      timeoutMs: 30_000,
       onStdout: (soFar, child) => {
         if (!signalled && /^epoch 1\/1000 /m.test(soFar)) {
           signalled = true;

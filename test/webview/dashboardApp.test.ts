@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { parseWebviewMessage, type HostToWebview } from '../../src/core/dashboard/dashboardProtocol';
 import { emptyRunData, type RunData } from '../../src/core/dashboard/runData';
-import type { TrainingEvent } from '../../src/core/engine/trainingEvents';
+import { streamSyntheticRun } from './syntheticStream';
 import {
   browserSkipReason, chunk, cspViolations, fullRun, historyEntry, launchBrowser, LIGHT_PLUS,
   openDashboard, readEvents, runIdOf, type HarnessPage,
@@ -21,6 +21,15 @@ if (skip) console.log(`# SKIP ${skip}`);
 const DEEP_TANH = 'deep-tanh-tiny-init.metrics.jsonl';
 const MNIST = 'mnist-mlp.metrics.jsonl';
 const DOCS = 'https://example.test/training-doctor/docs/rules.md';
+/**
+ * The most main-thread work one task (or the gap between two frames) of the 20,000-step stream may
+ * cost, in units of the reference work measured in the same page (syntheticStream.ts). On the
+ * 2-core CI machine a unit costs 11–16 ms of CPU and the longest task 2–4 units (25–50 ms, while
+ * the same tasks took up to 340 ms of wall time on the loaded machine): 10 units is about 130 ms
+ * there; a redraw 170 ms of CPU heavier fails it (checked by adding that much work to each draw).
+ * `npm run bench -- dashboardStreaming` prints the figures.
+ */
+const TASK_BUDGET_UNITS = 10;
 
 /** The snapshot a panel gets when it opens on a run that has just started, then the run's events in batches. */
 async function streamRun(page: HarnessPage, fixture: string, options: { batch?: number; compare?: RunData; history?: RunData[] } = {}): Promise<string> {
@@ -39,69 +48,6 @@ async function assertHealthy(page: HarnessPage): Promise<void> {
   assert.deepEqual(await cspViolations(page.page), [], 'the page violated its Content Security Policy');
 }
 
-interface StreamResult {
-  maxGap: number;
-  longTasks: number[];
-  draws: number;
-  maxDrawMs: number;
-  elapsedMs: number;
-  batches: number;
-}
-
-// Plain JavaScript run inside the page (as text: tsx would wrap named functions in helpers the page
-// does not have). Posts 20,000 steps in batches of 200 with a statistics sample every 10 steps, a
-// spike every 997 steps and one NaN loss, every 15 ms, while it records the gaps between
-// animation frames and the long tasks.
-const STREAM_IN_PAGE = `async ({ runId, layers }) => {
-  const longTasks = [];
-  const observer = new PerformanceObserver((list) => { for (const e of list.getEntries()) longTasks.push(e.duration); });
-  observer.observe({ entryTypes: ['longtask'] });
-  let maxGap = 0;
-  let last = performance.now();
-  let measuring = true;
-  const frame = () => {
-    const now = performance.now();
-    maxGap = Math.max(maxGap, now - last);
-    last = now;
-    if (measuring) requestAnimationFrame(frame);
-  };
-  requestAnimationFrame(frame);
-  const hook = window.trainingDoctorDashboard;
-  const drawsBefore = hook.drawStats().draws;
-  const start = performance.now();
-  const steps = 20000;
-  const perBatch = 200;
-  for (let first = 0; first < steps; first += perBatch) {
-    const events = [];
-    for (let s = first; s < first + perBatch; s++) {
-      const epoch = Math.floor(s / 1000);
-      const loss = 2.3 * Math.exp(-s / 4000) + 0.05 + 0.05 * Math.sin(s * 0.7) + (s % 997 === 0 ? 1 : 0);
-      events.push({ type: 'step', step: s, epoch, loss: s === 12345 ? null : loss, gradNorm: 1 + Math.cos(s / 50), learningRate: 0.1 * (1 + Math.cos(Math.PI * s / steps)) / 2, metrics: { accuracy: 1 - loss / 3 } });
-      if (s % 10 === 0) {
-        const statsLayers = [];
-        for (let i = 0; i < layers; i++) {
-          statsLayers.push({
-            index: i, name: i + ':dense', type: 'dense',
-            activation: { mean: 0.3, std: 0.8 * Math.pow(0.9, i) * (1 + s / steps), zeroFraction: 0.5, deadFraction: i * 0.02 * s / steps },
-            weights: { mean: 0, std: 0.05 + s / steps * 0.01 }, gradNorm: Math.pow(0.7, layers - i) * (1 + Math.sin(s / 300) / 2), updateRatio: 1e-3,
-          });
-        }
-        events.push({ type: 'layer-stats', step: s, epoch, gradNorm: 1, layers: statsLayers });
-      }
-      if ((s + 1) % 1000 === 0) events.push({ type: 'epoch-end', epoch, step: s + 1, loss, metrics: { accuracy: 1 - loss / 3 }, valLoss: loss * 1.1, valMetrics: { accuracy: 1 - loss / 2.8 }, learningRate: 0.05, durationMs: 900 });
-    }
-    window.postMessage({ type: 'append', runId, events }, '*');
-    await new Promise((resolve) => setTimeout(resolve, 15));
-  }
-  // Let the last redraw happen, then stop measuring.
-  while (hook.drawStats().redrawPending) await new Promise((resolve) => setTimeout(resolve, 20));
-  await new Promise((resolve) => requestAnimationFrame(() => resolve()));
-  measuring = false;
-  observer.disconnect();
-  const stats = hook.drawStats();
-  return { maxGap, longTasks, draws: stats.draws - drawsBefore, maxDrawMs: stats.maxDrawMs, elapsedMs: performance.now() - start, batches: steps / perBatch };
-}`;
-
 interface Box { left: number; right: number; top: number; bottom: number; width: number }
 // As text, like STREAM_IN_PAGE: the boxes of the panel header's parts.
 const HEADER_BOXES_IN_PAGE = `(() => {
@@ -112,7 +58,8 @@ const HEADER_BOXES_IN_PAGE = `(() => {
   return { title: box('.run-title'), status: box('.run-status'), actions: box('.header-actions'), stop: box('.header-actions .stop'), viewport: document.documentElement.clientWidth, scrollWidth: document.documentElement.scrollWidth };
 })()`;
 
-describe('dashboard webview in Chromium', { skip, timeout: 180_000 }, () => {
+// The timeout guards against a hang only: the file takes ~25 s here, several times that on a loaded machine.
+describe('dashboard webview in Chromium', { skip, timeout: 600_000 }, () => {
   let browser: Browser;
   const pages: HarnessPage[] = [];
   const open = async (...args: Parameters<typeof openDashboard> extends [unknown, infer O] ? [O] : never) => {
@@ -369,31 +316,24 @@ describe('dashboard webview in Chromium', { skip, timeout: 180_000 }, () => {
 
   test('a 20,000-step run streamed in batches stays responsive and draws at most 2,000 points per series', async () => {
     const page = await open({ kind: 'panel' });
-    const runId = 'synthetic-20k';
-    const layers = 8;
-    const started: TrainingEvent = {
-      type: 'run-started', runId, configName: 'synthetic-20k', backend: 'wasm', backendDetail: 'synthetic', dataset: 'synthetic',
-      trainExamples: 64_000, validationExamples: 6_400, epochs: 20, stepsPerEpoch: 1000, batchSize: 64, statsEvery: 10,
-      layers: Array.from({ length: layers }, (_, i) => ({ index: i, name: `${i}:dense`, type: 'dense', activation: i === layers - 1 ? 'softmax' : 'relu', outputShape: [128], params: 16512 })),
-      inputStats: { mean: 0, std: 1, min: -3, max: 3, featureMeanAbsMax: 0.1, featureStdMin: 0.9, featureStdMax: 1.1 } as never,
-      startedAt: new Date().toISOString(),
-    };
-    await page.send({ type: 'snapshot', kind: 'panel', run: emptyRunData(runId), history: [], activeRunId: runId } satisfies HostToWebview);
-    await page.send({ type: 'append', runId, events: [started] } satisfies HostToWebview);
-    await page.settle();
-
-    // The page generates and posts the stream itself (far faster than the host's 150 ms batches)
-    // while it measures its own frame gaps and long tasks: the numbers are the page's, not the driver's.
-    const result = await page.page.evaluate(`(${STREAM_IN_PAGE})(${JSON.stringify({ runId, layers })})`) as StreamResult;
+    const result = await streamSyntheticRun(browser, page);
 
     const summary = await page.page.evaluate('window.trainingDoctorDashboard.runSummary()') as { steps: number; layerStats: number };
     assert.equal(summary.steps, 20_000, 'every step reached the model');
     assert.equal(summary.layerStats, 2_000);
-    const maxLongTask = Math.max(0, ...result.longTasks);
+    const { work, referenceCpuMs } = result;
     console.log(`# 20k steps in ${result.batches} batches over ${Math.round(result.elapsedMs)} ms: ${result.draws} redraws, slowest ${result.maxDrawMs.toFixed(1)} ms; `
-      + `longest frame gap ${result.maxGap.toFixed(1)} ms; long tasks ${result.longTasks.length} (max ${maxLongTask.toFixed(1)} ms)`);
-    assert.ok(maxLongTask < 200, `no task blocks the page for 200 ms (longest ${maxLongTask} ms)`);
-    assert.ok(result.maxGap < 200, `frames keep coming (longest gap ${result.maxGap} ms)`);
+      + `longest frame gap ${result.maxFrameGapMs.toFixed(1)} ms; long tasks ${result.longTasks.length} (max ${Math.max(0, ...result.longTasks).toFixed(1)} ms)`);
+    console.log(`# main thread (thread time): longest task ${work.longestTaskCpuMs.toFixed(1)} ms (${work.longestTaskWallMs.toFixed(1)} ms wall), `
+      + `longest frame gap ${work.longestFrameGapCpuMs.toFixed(1)} ms; reference unit ${referenceCpuMs.toFixed(1)} ms (${work.referenceCpuMs.map((x) => x.toFixed(1)).join(', ')}); `
+      + `ratios ${(work.longestTaskCpuMs / referenceCpuMs).toFixed(2)} and ${(work.longestFrameGapCpuMs / referenceCpuMs).toFixed(2)}`);
+    // Judged in thread time (the CPU time of the page's main thread: a busy machine makes a task
+    // wait for a core, not cost more) and in units of the reference work done by the same page.
+    assert.ok(work.tasks >= result.batches && work.frames >= result.draws, `the trace shows the stream (${work.tasks} tasks, ${work.frames} frames)`);
+    const taskUnits = work.longestTaskCpuMs / referenceCpuMs;
+    const frameUnits = work.longestFrameGapCpuMs / referenceCpuMs;
+    assert.ok(taskUnits < TASK_BUDGET_UNITS, `no task blocks the page for more than ${TASK_BUDGET_UNITS} reference units (longest ${work.longestTaskCpuMs.toFixed(1)} ms = ${taskUnits.toFixed(2)} × ${referenceCpuMs.toFixed(1)} ms)`);
+    assert.ok(frameUnits < TASK_BUDGET_UNITS, `frames keep coming: at most ${TASK_BUDGET_UNITS} reference units of work between two (longest ${work.longestFrameGapCpuMs.toFixed(1)} ms = ${frameUnits.toFixed(2)} units)`);
     assert.ok(result.draws < result.batches, `redraws are throttled (${result.draws} for ${result.batches} batches)`);
     assert.ok(result.draws >= 2, 'and still happen while the stream runs');
 

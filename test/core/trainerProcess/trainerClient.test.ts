@@ -54,6 +54,18 @@ function startTrainer(start: Partial<StartMessage> & { configPath: string }, onE
   return { messages, events, outcome, client };
 }
 
+/** The stop test asks for the stop once this many epochs have ended, and allows the stop this many epochs' time. */
+const STOP_AFTER_EPOCHS = 5;
+const STOP_WITHIN_EPOCHS = 5;
+
+/** The CPU time the host may spend between two 10 ms ticks (95th percentile) while a child trains. */
+const HOST_BUSY_PER_TICK_MS = 5;
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
 describe('the trainer child process', () => {
   it('says ready, runs the job, streams events in order with findings, and exits cleanly', async () => {
     const session = startTrainer({ configPath: writeConfig('ok', spirals(3)) });
@@ -77,21 +89,27 @@ describe('the trainer child process', () => {
     assert.equal(session.events.filter((e) => e.type === 'epoch-end').length, 2);
   });
 
-  it('stops within a second of being asked, records the run as cancelled and keeps its data', async () => {
+  it('stops within a few of its own epochs\' time of being asked, records the run as cancelled and keeps its data', async () => {
     let stoppedAt = 0;
     let endedAt = 0;
+    const epochMs: number[] = [];
     const session = startTrainer({ configPath: writeConfig('long', spirals(500)) }, (event, client) => {
-      if (event.type === 'step' && event.step === 30 && !stoppedAt) {
+      if (event.type === 'epoch-end' && !stoppedAt) epochMs.push(event.durationMs);
+      if (event.type === 'epoch-end' && epochMs.length === STOP_AFTER_EPOCHS && !stoppedAt) {
         stoppedAt = Date.now();
         client.stop();
       }
       if (event.type === 'run-ended') endedAt = Date.now();
     });
     const outcome = await session.outcome;
-    // Measured to the run's end as the host hears it; the process exits right after.
+    // Measured to the run's end as the host hears it; the process exits right after. Judged against
+    // what an epoch took in this very run (the trainer's own clock), so a busy machine, which slows
+    // both, cannot fail it; a stop that waited for the run's end (500 epochs) would.
     const elapsed = endedAt - stoppedAt;
+    const epoch = median(epochMs);
+    console.log(`stopped ${elapsed} ms after the request; an epoch took ${epoch} ms (median of ${epochMs.join(', ')}): ${(elapsed / epoch).toFixed(2)} epochs`);
     assert.equal(outcome.kind, 'finished', 'a stop request ends the job cleanly, not by a signal');
-    assert.ok(endedAt > 0 && elapsed < 1000, `stopped after ${elapsed} ms`);
+    assert.ok(endedAt > 0 && elapsed < STOP_WITHIN_EPOCHS * epoch, `stopped after ${elapsed} ms, ${(elapsed / epoch).toFixed(2)} times an epoch (${epoch} ms)`);
     const ended = session.events.at(-1) as Extract<TrainingEvent, { type: 'run-ended' }>;
     assert.equal(ended.status, 'cancelled');
     const started = session.events[0] as Extract<TrainingEvent, { type: 'run-started' }>;
@@ -147,21 +165,29 @@ describe('the trainer child process', () => {
   });
 
   it('keeps the host responsive while it trains (the work is in the child)', async () => {
+    // At each 10 ms tick: how late it came, and the CPU time the host spent since the last one.
     const lags: number[] = [];
+    const busy: number[] = [];
     let last = Date.now();
+    let lastCpu = process.cpuUsage();
     const timer = setInterval(() => {
       const now = Date.now();
+      const used = process.cpuUsage(lastCpu);
       lags.push(Math.max(0, now - last - 10));
+      busy.push((used.user + used.system) / 1000);
       last = now;
+      lastCpu = process.cpuUsage();
     }, 10);
     const session = startTrainer({ configPath: writeConfig('responsive', spirals(20)) });
     await session.outcome;
     clearInterval(timer);
-    lags.sort((a, b) => a - b);
-    const p95 = lags[Math.floor(lags.length * 0.95)];
-    // Other test files share the 2 cores, so single hiccups happen; a blocked loop would show in the 95th percentile.
+    const p95 = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length * 0.95)];
+    console.log(`${lags.length} ticks: 95% within ${p95(lags)} ms of schedule (worst ${Math.max(...lags)} ms); host CPU between ticks: 95% under ${p95(busy).toFixed(2)} ms (worst ${Math.max(...busy).toFixed(2)} ms)`);
+    // How late a tick comes is the machine's doing as much as the host's (on a busy machine the host
+    // waits for a core), so it is only logged. What the host itself spends between ticks is its own:
+    // training in the host would fill the ticks; a blocked event loop would leave few of them.
     assert.ok(lags.length > 50, `${lags.length} ticks`);
-    assert.ok(p95 < 100, `95% of 10 ms ticks came within ${p95} ms of schedule (worst ${lags.at(-1)} ms)`);
+    assert.ok(p95(busy) < HOST_BUSY_PER_TICK_MS, `95% of 10 ms ticks had under ${HOST_BUSY_PER_TICK_MS} ms of host CPU before them (${p95(busy).toFixed(2)} ms; worst ${Math.max(...busy).toFixed(2)} ms)`);
   });
 });
 

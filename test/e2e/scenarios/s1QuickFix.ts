@@ -10,6 +10,8 @@ import { sleep } from '../harness/processes';
 const ZERO_INIT = 'broken/zero-init.train.json';
 const TYPOS = 'broken/typos.train.json';
 const FIX_TITLE = 'Set "kernelInitializer": "heNormal" on layer 0';
+/** The CPU time activate() may take (it was 50 ms; see the check). */
+const ACTIVATION_CPU_MS = 150;
 
 export const s1QuickFix: Scenario = {
   id: 's1-quickfix',
@@ -92,11 +94,14 @@ export const s1QuickFix: Scenario = {
 
     // --- activation: lazy and fast (the extension logs how long activate() took) -------------------
     // Its CPU time is the extension's own work; the wall time also holds whatever else the two
-    // cores do while VS Code starts (code-server, Chromium), so it is reported, not checked.
+    // cores do while VS Code starts (code-server, Chromium), so it is reported, not checked. The CPU
+    // time is the whole extension host's while activate() runs (its other threads too) and grows a
+    // little on a busy machine (cold caches), so the bound is generous: what it catches is work that
+    // does not belong in activate(), such as loading TensorFlow.js (hundreds of ms).
     const activation = await s.waitFor('the "activated in … ms (… ms of CPU" line in the Training Doctor output', () => s.outputChannelText('Training Doctor').match(/activated in ([\d.]+) ms \(([\d.]+) ms of CPU/), { timeout: 10_000 });
     const [wallMs, cpuMs] = [Number(activation[1]), Number(activation[2])];
     t.note(`activate() took ${wallMs} ms (${cpuMs} ms of CPU)`);
-    await t.ok(cpuMs < 50, `the extension activates with under 50 ms of work (${cpuMs} ms of CPU, ${wallMs} ms wall)`);
+    await t.ok(cpuMs < ACTIVATION_CPU_MS, `the extension activates with under ${ACTIVATION_CPU_MS} ms of work (${cpuMs} ms of CPU, ${wallMs} ms wall)`);
 
     // --- validation problems of a misspelled config ----------------------------------------------
     await s.openFile(TYPOS);

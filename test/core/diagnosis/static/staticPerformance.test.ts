@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { parseTrainConfig } from '../../../../src/core/config/parseConfig';
 import { runStaticRules } from '../../../../src/core/diagnosis/diagnosisRegistry';
 import { conv, dense, MNIST_IMAGES } from './staticTestHelpers';
-import { medianMs } from '../../../support/medianTime';
+import { parseTree } from 'jsonc-parser';
+import { costRelativeTo, describeCost } from '../../../support/relativeCost';
 
 /** A config written the way people write them: one layer per line. */
 function compactConfig(data: unknown, input: number[], layers: unknown[], training: unknown): string {
@@ -40,9 +41,17 @@ function deepMlpConfig(): string {
   return compactConfig({ dataset: { synthetic: 'gaussian', features: 64, classes: 10 } }, [64], layers, { epochs: 50, optimizer: { type: 'sgd', learningRate: 3 } });
 }
 
+/**
+ * What parsing and every static rule may cost, in units of reading the config's JSON syntax tree
+ * alone (jsonc-parser's parseTree of the same text), timed in the same process. The two configs
+ * cost 17–23 units on the 2-core CI machine (11–16 ms there); 70 units is about 50 ms there, what
+ * this test used to allow.
+ */
+const ANALYSIS_BUDGET = 70;
+
 describe('static analysis performance', () => {
   for (const [name, text] of [['residual CNN', residualConfig()], ['deep MLP', deepMlpConfig()]] as const) {
-    it(`parses, predicts and runs every static rule on a 200-layer ${name} in well under 50 ms`, () => {
+    it(`parses, predicts and runs every static rule on a 200-layer ${name} at a small multiple of the cost of reading its JSON`, () => {
       const analyze = () => {
         const parsed = parseTrainConfig(text, 'big.train.json');
         assert.ok(parsed.config && parsed.shapes);
@@ -50,11 +59,13 @@ describe('static analysis performance', () => {
       };
       const findings = analyze();
       assert.ok(findings.length > 0, 'the rules have something to say');
-      const total = medianMs(analyze);
+      const total = costRelativeTo(analyze, () => parseTree(text));
       const parsed = parseTrainConfig(text, 'big.train.json');
-      const rulesOnly = medianMs(() => runStaticRules({ config: parsed.config!, shapes: parsed.shapes! }));
-      console.log(`200-layer ${name} (${text.length} chars): parse + variance model + ${findings.length} findings: median ${total.toFixed(2)} ms (variance model + rules alone: ${rulesOnly.toFixed(2)} ms)`);
-      assert.ok(total < 50, `median ${total.toFixed(2)} ms`);
+      const rulesOnly = costRelativeTo(() => runStaticRules({ config: parsed.config!, shapes: parsed.shapes! }), () => parseTree(text));
+      const figures = `parse + variance model + ${findings.length} findings: ${describeCost(total, 'reading the syntax tree')}; `
+        + `variance model + rules alone: ${describeCost(rulesOnly, 'reading the syntax tree')}`;
+      console.log(`200-layer ${name} (${text.length} chars): ${figures}`);
+      assert.ok(total.ratio < ANALYSIS_BUDGET, figures);
     });
   }
 });

@@ -1,14 +1,14 @@
 // Benchmark: what the per-layer statistics cost. Trains a few configs for a fixed number of
 // steps with statistics every step, every 10 steps (the default) and never, and prints the
 // throughput ratios. A script that prints ratios, not a timed test.
-//   npx tsx scripts/bench-stats-overhead.ts [steps]
+//   npm run bench -- statsOverhead      or      npx tsx scripts/bench/statsOverhead.ts [steps]
 import * as path from 'node:path';
-import { loadConfigFile } from '../src/core/config/loadConfigFile';
-import { loadDataset } from '../src/core/data/loadDataset';
-import { loadTensorflow } from '../src/core/engine/tensorflowRuntime';
-import { runTraining } from '../src/core/engine/trainingSession';
+import { loadConfigFile } from '../../src/core/config/loadConfigFile';
+import { loadDataset } from '../../src/core/data/loadDataset';
+import { loadTensorflow } from '../../src/core/engine/tensorflowRuntime';
+import { runTraining } from '../../src/core/engine/trainingSession';
 
-const root = path.dirname(__dirname);
+const root = path.resolve(__dirname, '..', '..');
 const steps = Number(process.argv[2] ?? 60);
 const configs = ['examples/mnist-mlp.train.json', 'examples/mnist-cnn.train.json', 'examples/mnist-resnet.train.json'];
 
