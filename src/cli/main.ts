@@ -51,7 +51,7 @@ export async function main(argv: string[], stdout = process.stdout, stderr = pro
     return command ? EXIT.ok : EXIT.usage;
   }
   try {
-    const spec = FLAGS[command];
+    const spec = Object.hasOwn(FLAGS, command) ? FLAGS[command] : undefined;
     if (!spec) throw new UsageError(`Unknown command "${command}".`);
     const { positionals, flags } = parseArguments(rest, spec);
     if (positionals.length !== 1) throw new UsageError(`${command} takes exactly one config file.`);
