@@ -4,11 +4,13 @@
 //   train <file> [--json] [--out DIR] [--epochs N]        train, report, record a run folder
 //   lr-find <file> [--json] [--steps N] [--out DIR]       learning-rate range test
 //   fix <file> --rule ID [--fix ID] [--layer N] [--dry-run]  apply a finding's fix to the config
-// Exit codes: 0 ok, 1 errors found / run failed, 2 usage or config error, 130 cancelled.
+// Exit codes: 0 ok, 1 errors found / run failed, 2 usage or config error, 130 cancelled,
+// 141 output closed (`| head`).
 
 import * as path from 'node:path';
 import { loadConfigFile } from '../core/config/loadConfigFile';
 import { parseArguments, positiveInteger, UsageError, type FlagSpec } from './cliArguments';
+import { EXIT_OUTPUT_CLOSED, stopQuietlyWhenOutputCloses } from './closedOutput';
 import { backendFlag, EXIT, type CommandContext } from './commandContext';
 import { runLint } from './commands/lintCommand';
 import { runFix } from './commands/fixCommand';
@@ -79,8 +81,13 @@ export async function main(argv: string[], stdout = process.stdout, stderr = pro
   }
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then((code) => {
-    process.exitCode = code;
+/** The command as run from a shell: the process's streams, its exit code. */
+export function runCommandLine(argv: string[]): void {
+  stopQuietlyWhenOutputCloses([process.stdout, process.stderr]);
+  main(argv).then((code) => {
+    // A closed output decided the exit code (141), unless the command stopped cleanly on its own terms.
+    if (process.exitCode !== EXIT_OUTPUT_CLOSED || code === EXIT.cancelled) process.exitCode = code;
   });
 }
+
+if (require.main === module) runCommandLine(process.argv.slice(2));
