@@ -8,7 +8,9 @@
 // 141 output closed (`| head`).
 
 import * as path from 'node:path';
-import { loadConfigFile } from '../core/config/loadConfigFile';
+import { ConfigProblemError } from '../core/config/configProblem';
+import { loadConfigFile, type LoadedConfigFile } from '../core/config/loadConfigFile';
+import { locateProblems } from '../core/config/parseConfig';
 import { parseArguments, positiveInteger, UsageError, type FlagSpec } from './cliArguments';
 import { EXIT_OUTPUT_CLOSED, stopQuietlyWhenOutputCloses } from './closedOutput';
 import { backendFlag, EXIT, type CommandContext } from './commandContext';
@@ -17,6 +19,7 @@ import { runFix } from './commands/fixCommand';
 import { runLrFind } from './commands/lrFindCommand';
 import { runProbe } from './commands/probeCommand';
 import { runTrain } from './commands/trainCommand';
+import { formatProblem } from './formatting';
 
 const USAGE = `Usage: training-doctor <command> <config.train.json> [options]
 
@@ -52,6 +55,7 @@ export async function main(argv: string[], stdout = process.stdout, stderr = pro
     stdout.write(USAGE);
     return command ? EXIT.ok : EXIT.usage;
   }
+  let file: LoadedConfigFile | undefined;
   try {
     const spec = Object.hasOwn(FLAGS, command) ? FLAGS[command] : undefined;
     if (!spec) throw new UsageError(`Unknown command "${command}".`);
@@ -62,7 +66,7 @@ export async function main(argv: string[], stdout = process.stdout, stderr = pro
     positiveInteger(flags, 'steps');
     if (flags.layer !== undefined && !/^\d+$/.test(String(flags.layer))) throw new UsageError(`--layer needs a layer index (0, 1, ...), not ${JSON.stringify(flags.layer)}.`);
     backendFlag(flags);
-    const file = await loadConfigFile(path.resolve(positionals[0]));
+    file = await loadConfigFile(path.resolve(positionals[0]));
     const context: CommandContext = { file, flags, stdout, stderr };
     switch (command) {
       case 'lint': return await runLint(context);
@@ -74,6 +78,11 @@ export async function main(argv: string[], stdout = process.stdout, stderr = pro
   } catch (error) {
     if (error instanceof UsageError) {
       stderr.write(`training-doctor: ${error.message}\n\n${USAGE}`);
+      return EXIT.usage;
+    }
+    if (error instanceof ConfigProblemError && file) {
+      // Found once the backend was known (a model too big for it): a config error like lint's, located.
+      for (const p of locateProblems(error.problems, file.tree, file.text)) stderr.write(formatProblem(file.filePath, p) + '\n');
       return EXIT.usage;
     }
     stderr.write(`training-doctor: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);

@@ -129,6 +129,7 @@ export function normalizeConfig(validated: Raw, fallbackName: string): TrainConf
     name: value.name ?? fallbackName,
     seed: value.seed ?? 0,
     backend: value.backend ?? 'auto',
+    ...(value.memoryBudget ? { memoryBudget: { ...value.memoryBudget } } : {}),
     data: {
       dataset,
       trainSize: data.trainSize,

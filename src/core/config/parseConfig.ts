@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import schemaJson from '../../../schemas/train.schema.json';
 import type { ConfigProblem, JsonPath, SourceRange } from './configProblem';
 import { textRefusal } from './configTextChecks';
+import { memoryProblems } from './memoryEstimate';
 import { normalizeConfig } from './normalizeConfig';
 import { capProblems, MAX_REPORTED_PROBLEMS } from './problemCap';
 import { validateAgainstSchema, type LocatedProblem, type SchemaNode } from './schemaValidator';
@@ -145,6 +146,8 @@ export function parseTrainConfig(text: string, fileName: string): ParsedConfig {
     ...(shapes.problems.length === 0
       ? checkModelAgainstData(config, shapes.outputShape, datasetInputShape(config.data.dataset), datasetClassCount(config.data.dataset))
       : []),
+    // Before anything is allocated: lint's data statistics, a probe or a run would take the memory.
+    ...(shapes.problems.length === 0 ? memoryProblems(config, shapes) : []),
   ];
   const problems = locateProblems(capProblems(semantic), tree, text);
   const hasErrors = problems.some((p) => p.severity === 'error');

@@ -41,10 +41,11 @@ export interface ProbeOptions {
 }
 
 export async function probeModel(config: TrainConfig, options: ProbeOptions): Promise<{ report: ProbeReport; stats: LayerStats[]; inputStats: InputStatistics }> {
-  const prepared = await prepareModel(config, options.runtime, options.baseDir, options.data);
+  const batchSize = options.batchSize ?? DEFAULT_PROBE_BATCH;
+  const prepared = await prepareModel(config, options.runtime, options.baseDir, options.data, { batchSize, purpose: `for a probe of ${batchSize} examples` });
   const { data, built, steps } = prepared;
   try {
-    const count = Math.max(1, Math.min(options.batchSize ?? DEFAULT_PROBE_BATCH, data.train.count));
+    const count = Math.max(1, Math.min(batchSize, data.train.count));
     // The first `count` training examples: the split is already in seeded random order.
     const batch = { x: data.train.x.subarray(0, count * data.featureSize), y: data.train.y.subarray(0, count), count };
     const pending = await steps.forwardBackward(batch, true);

@@ -1,0 +1,193 @@
+// What a config will allocate, estimated from the config alone before anything is allocated: the
+// model (parameters with their gradients and optimizer slots, and the activations of a batch with
+// their gradients) and the data set (every example is held in memory, twice while it is split).
+// A config beyond the budget is refused with a located problem, in the editor as in the CLI,
+// instead of running the machine (or WebAssembly's 4 GiB address space) out of memory.
+// The figures are estimates of float32 tensors, meant to catch the impossible (millions of
+// units, a billion samples), not to account for every byte.
+
+import { ConfigProblemError, problem, type ConfigProblem, type JsonPath } from './configProblem';
+import { inferShapes, layerPath, type LayerShape, type ShapeReport } from './shapeInference';
+import type { DatasetConfig, LayerConfig, TrainConfig } from './trainConfig';
+
+export const GIB = 1024 ** 3;
+/** Model memory: comfortable on a 24 GiB machine, beside the editor and the data. */
+export const DEFAULT_MODEL_BUDGET_GIB = 8;
+/** WebAssembly addresses 4 GiB at most, which its allocator fragments and the runtime shares. */
+export const WASM_MODEL_BUDGET_GIB = 2;
+/** Data sets are generated or loaded whole, in every process that looks at them. */
+export const DEFAULT_DATA_BUDGET_GIB = 1;
+/** Evaluation runs forward passes in batches of at least this many examples (see engine/evaluate). */
+export const EVALUATION_BATCH = 256;
+/** The mnist package ships this many digits. */
+const MNIST_EXAMPLES = 10_000;
+const FLOAT = 4;
+const DOUBLE = 8;
+
+export interface LayerMemory {
+  path: JsonPath;
+  type: LayerConfig['type'];
+  params: number;
+  /** Bytes of this layer at the batch size: parameter copies and activations with gradients. */
+  bytes: number;
+}
+
+export interface MemoryEstimate {
+  batchSize: number;
+  /** Parameters, their gradients, the optimizer's slots and the update's temporaries. */
+  parameterBytes: number;
+  /** Activations of one batch and their gradients (or a forward-only evaluation batch, if larger). */
+  activationBytes: number;
+  modelBytes: number;
+  /** The examples as the data loader holds them; 0 when only the file tells (CSV). */
+  dataBytes: number;
+  layers: LayerMemory[];
+}
+
+export interface MemoryBudget {
+  modelBytes: number;
+  dataBytes: number;
+}
+
+/** Copies of every parameter alive during an update: weights, gradients, temporaries, and the optimizer's slots. */
+export function parameterCopies(config: TrainConfig): number {
+  const optimizer = config.training.optimizer;
+  const slots = optimizer.type === 'adam' ? 2
+    : optimizer.type === 'adagrad' ? 1
+      : optimizer.type === 'rmsprop' ? (optimizer.momentum > 0 ? 2 : 1)
+        : optimizer.momentum > 0 ? 1 : 0;
+  const bestWeights = config.training.earlyStopping?.restoreBestWeights ? 1 : 0;
+  return 3 + slots + bestWeights;
+}
+
+const elements = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
+
+/** Tensors of one example a layer keeps for the backward pass (its output, and the pre-activation or mask). */
+function keptPerExample(layer: LayerConfig, shape: LayerShape): number {
+  const out = elements(shape.outputShape);
+  const twoTensors = ((layer.type === 'dense' || layer.type === 'conv2d') && layer.activation !== 'linear')
+    || layer.type === 'batchNormalization' || layer.type === 'dropout';
+  return twoTensors ? 2 * out : out;
+}
+
+interface Walk {
+  /** Elements per example kept by the forward pass. */
+  kept: number;
+  /** The largest scratch of one backward step (a conv gradient transposes its input and output gradient). */
+  scratch: number;
+  layers: { path: JsonPath; type: LayerConfig['type']; params: number; kept: number }[];
+}
+
+function walk(layers: LayerConfig[], shapes: LayerShape[], into: Walk): void {
+  shapes.forEach((shape, i) => {
+    const layer = layers[i];
+    const path = layerPath(shape.index);
+    if (layer.type === 'residual' && shape.branch) {
+      const before = into.kept;
+      walk(layer.layers, shape.branch, into);
+      // The sum, and the projection of the skip path when there is one.
+      const out = elements(shape.outputShape);
+      into.kept += shape.projection ? 2 * out : out;
+      into.layers.push({ path, type: layer.type, params: shape.projection?.params ?? 0, kept: into.kept - before });
+      return;
+    }
+    const kept = keptPerExample(layer, shape);
+    into.kept += kept;
+    if (layer.type === 'conv2d') into.scratch = Math.max(into.scratch, 2 * elements(shape.inputShape) + elements(shape.outputShape));
+    into.layers.push({ path, type: layer.type, params: shape.params, kept });
+  });
+}
+
+/** The model's memory at `batchSize` (default: the training batch) and the data's. */
+export function estimateMemory(config: TrainConfig, shapes?: ShapeReport, batchSize = config.training.batchSize): MemoryEstimate {
+  const report = shapes ?? inferShapes(config.model.layers, config.model.input);
+  const walked: Walk = { kept: 0, scratch: 0, layers: [] };
+  walk(config.model.layers, report.layers, walked);
+  const copies = parameterCopies(config);
+  const params = walked.layers.reduce((sum, l) => sum + l.params, 0);
+  const input = elements(config.model.input);
+  // Training keeps the forward tensors and makes a gradient of each; evaluation only goes forward, in bigger batches.
+  const training = batchSize * FLOAT * (input + 2 * walked.kept + walked.scratch);
+  const evaluation = Math.max(EVALUATION_BATCH, batchSize) * FLOAT * (input + walked.kept);
+  const activationBytes = Math.max(training, evaluation);
+  const parameterBytes = params * FLOAT * copies;
+  const perKept = activationBytes / Math.max(1, walked.kept);
+  return {
+    batchSize,
+    parameterBytes,
+    activationBytes,
+    modelBytes: parameterBytes + activationBytes,
+    dataBytes: datasetBytes(config.data.dataset),
+    layers: walked.layers.map((l) => ({ path: l.path, type: l.type, params: l.params, bytes: l.params * FLOAT * copies + l.kept * perKept })),
+  };
+}
+
+/** Bytes the loader holds for a data set: the examples, a second copy while they are split, and the generator's scratch. */
+export function datasetBytes(dataset: DatasetConfig): number {
+  const examples = (count: number, features: number) => 2 * count * (features + 1) * FLOAT;
+  switch (dataset.kind) {
+    case 'mnist': return examples(MNIST_EXAMPLES, 784);
+    case 'csv': return 0;
+    case 'spirals': return examples(dataset.samples, 2);
+    case 'blobs': return examples(dataset.samples, dataset.features) + dataset.classes * dataset.features * DOUBLE;
+    // Class scores of every example, to balance the classes.
+    case 'gaussian': return examples(dataset.samples, dataset.features) + dataset.samples * dataset.classes * DOUBLE + dataset.classes * dataset.features * DOUBLE;
+  }
+}
+
+/** The budget for a config on a backend (the config's own "backend" when not given): "memoryBudget" wins over the defaults. */
+export function memoryBudget(config: TrainConfig, backend: string = config.backend): MemoryBudget {
+  const model = config.memoryBudget?.modelGiB ?? (backend === 'wasm' ? WASM_MODEL_BUDGET_GIB : DEFAULT_MODEL_BUDGET_GIB);
+  return { modelBytes: model * GIB, dataBytes: (config.memoryBudget?.dataGiB ?? DEFAULT_DATA_BUDGET_GIB) * GIB };
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes >= GIB) return `${(bytes / GIB).toFixed(1)} GiB`;
+  return `${Math.max(1, Math.round(bytes / 1024 ** 2))} MiB`;
+}
+
+export interface MemoryCheckOptions {
+  /** The backend that will run the model (default: the config's "backend"). */
+  backend?: string;
+  /** The batch pushed through the model (default: the training batch size). */
+  batchSize?: number;
+  /** What the batch is for, in messages ("to train at batch size 32" by default). */
+  purpose?: string;
+}
+
+/** Problems for a model or a data set over the budget, located at the layer or data property most to blame. */
+export function memoryProblems(config: TrainConfig, shapes?: ShapeReport, options: MemoryCheckOptions = {}): ConfigProblem[] {
+  const estimate = estimateMemory(config, shapes, options.batchSize);
+  const backend = options.backend ?? config.backend;
+  const budget = memoryBudget(config, backend);
+  const problems: ConfigProblem[] = [];
+  const raise = `or raise "memoryBudget" if the machine has the memory`;
+  if (estimate.modelBytes > budget.modelBytes) {
+    const worst = estimate.layers.reduce((a, b) => (b.bytes > a.bytes ? b : a));
+    const index = worst.path.filter((p): p is number => typeof p === 'number').join('.');
+    const property = worst.type === 'dense' ? 'units' : worst.type === 'conv2d' ? 'filters' : undefined;
+    const purpose = options.purpose ?? `to train at batch size ${estimate.batchSize}`;
+    const where = backend === 'wasm' ? ' on the WebAssembly backend' : '';
+    problems.push(problem('memory.model-over-budget', property ? [...worst.path, property] : worst.path,
+      `The model needs about ${formatBytes(estimate.modelBytes)} ${purpose} (parameters, gradients and optimizer state ` +
+      `${formatBytes(estimate.parameterBytes)}; activations ${formatBytes(estimate.activationBytes)}), over the ${formatBytes(budget.modelBytes)} ` +
+      `budget${where}. Layer ${index} (${worst.type}${worst.params ? `, ${worst.params.toLocaleString('en-US')} parameters` : ''}) takes the most ` +
+      `(${formatBytes(worst.bytes)}). Use ${property ? `fewer ${property}, ` : ''}a smaller batch size or fewer layers, ${raise}.`));
+  }
+  if (estimate.dataBytes > budget.dataBytes) {
+    const dataset = config.data.dataset;
+    const scores = dataset.kind === 'gaussian' ? dataset.samples * dataset.classes * DOUBLE : 0;
+    const blame = scores > estimate.dataBytes / 2 ? 'classes' : 'samples';
+    problems.push(problem('memory.data-over-budget', ['data', 'dataset', blame],
+      `This data set needs about ${formatBytes(estimate.dataBytes)} in memory, over the ${formatBytes(budget.dataBytes)} budget ` +
+      `(every example is held in memory${scores ? ', and the generator scores every example for every class' : ''}). ` +
+      `Use fewer ${blame}, ${raise}.`));
+  }
+  return problems;
+}
+
+/** Refuses, before anything is allocated, a model that the backend a run got cannot hold (a ConfigProblemError). */
+export function assertModelFits(config: TrainConfig, options: MemoryCheckOptions & { backend: string }): void {
+  const problems = memoryProblems(config, undefined, options).filter((p) => p.code === 'memory.model-over-budget');
+  if (problems.length > 0) throw new ConfigProblemError(problems);
+}
