@@ -39,6 +39,8 @@ export interface MemoryEstimate {
   /** Activations of one batch and their gradients (or a forward-only evaluation batch, if larger). */
   activationBytes: number;
   modelBytes: number;
+  /** The share of the activations that is the input batch itself. */
+  inputBytes: number;
   /** The examples as the data loader holds them; 0 when only the file tells (CSV). */
   dataBytes: number;
   layers: LayerMemory[];
@@ -111,14 +113,15 @@ export function estimateMemory(config: TrainConfig, shapes?: ShapeReport, batchS
   const evaluation = Math.max(EVALUATION_BATCH, batchSize) * FLOAT * (input + walked.kept);
   const activationBytes = Math.max(training, evaluation);
   const parameterBytes = params * FLOAT * copies;
-  const perKept = activationBytes / Math.max(1, walked.kept);
+  const perElement = activationBytes / (input + walked.kept);
   return {
     batchSize,
     parameterBytes,
     activationBytes,
     modelBytes: parameterBytes + activationBytes,
+    inputBytes: input * perElement,
     dataBytes: datasetBytes(config.data.dataset),
-    layers: walked.layers.map((l) => ({ path: l.path, type: l.type, params: l.params, bytes: l.params * FLOAT * copies + l.kept * perKept })),
+    layers: walked.layers.map((l) => ({ path: l.path, type: l.type, params: l.params, bytes: l.params * FLOAT * copies + l.kept * perElement })),
   };
 }
 
@@ -164,15 +167,20 @@ export function memoryProblems(config: TrainConfig, shapes?: ShapeReport, option
   const raise = `or raise "memoryBudget" if the machine has the memory`;
   if (estimate.modelBytes > budget.modelBytes) {
     const worst = estimate.layers.reduce((a, b) => (b.bytes > a.bytes ? b : a));
-    const index = worst.path.filter((p): p is number => typeof p === 'number').join('.');
-    const property = worst.type === 'dense' ? 'units' : worst.type === 'conv2d' ? 'filters' : undefined;
     const purpose = options.purpose ?? `to train at batch size ${estimate.batchSize}`;
     const where = backend === 'wasm' ? ' on the WebAssembly backend' : '';
-    problems.push(problem('memory.model-over-budget', property ? [...worst.path, property] : worst.path,
-      `The model needs about ${formatBytes(estimate.modelBytes)} ${purpose} (parameters, gradients and optimizer state ` +
-      `${formatBytes(estimate.parameterBytes)}; activations ${formatBytes(estimate.activationBytes)}), over the ${formatBytes(budget.modelBytes)} ` +
-      `budget${where}. Layer ${index} (${worst.type}${worst.params ? `, ${worst.params.toLocaleString('en-US')} parameters` : ''}) takes the most ` +
-      `(${formatBytes(worst.bytes)}). Use ${property ? `fewer ${property}, ` : ''}a smaller batch size or fewer layers, ${raise}.`));
+    const needs = `The model needs about ${formatBytes(estimate.modelBytes)} ${purpose} (parameters, gradients and optimizer state ` +
+      `${formatBytes(estimate.parameterBytes)}; activations ${formatBytes(estimate.activationBytes)}), over the ${formatBytes(budget.modelBytes)} budget${where}.`;
+    if (estimate.inputBytes > worst.bytes) {
+      problems.push(problem('memory.model-over-budget', ['model', 'input'],
+        `${needs} A batch of inputs alone takes ${formatBytes(estimate.inputBytes)}. Use smaller inputs or a smaller batch size, ${raise}.`));
+    } else {
+      const index = worst.path.filter((p): p is number => typeof p === 'number').join('.');
+      const property = worst.type === 'dense' ? 'units' : worst.type === 'conv2d' ? 'filters' : undefined;
+      problems.push(problem('memory.model-over-budget', property ? [...worst.path, property] : worst.path,
+        `${needs} Layer ${index} (${worst.type}${worst.params ? `, ${worst.params.toLocaleString('en-US')} parameters` : ''}) takes the most ` +
+        `(${formatBytes(worst.bytes)}). Use ${property ? `fewer ${property}, ` : ''}a smaller batch size or fewer layers, ${raise}.`));
+    }
   }
   if (estimate.dataBytes > budget.dataBytes) {
     const dataset = config.data.dataset;

@@ -100,6 +100,12 @@ describe('configs over the memory budget are lint errors, located', () => {
     assert.doesNotThrow(() => assertModelFits(config, { backend: 'cpu' }));
   });
 
+  it('memory.model-over-budget: an input of 100,000 × 100,000 × 3 pixels, at model.input', () => {
+    const text = configText({ input: [100_000, 100_000, 3], data: IMAGE_MNIST, layers: [{ type: 'globalAveragePooling2d' }, SOFTMAX_10] });
+    const codes = problemsOf(text);
+    assert.deepEqual(codes.filter((p) => p.code.startsWith('memory.')), [{ code: 'memory.model-over-budget', path: 'model.input' }]);
+  });
+
   it('"memoryBudget" raises (or lowers) the budget', () => {
     const layers = [{ type: 'dense', units: 1_000_000, activation: 'relu' }, SOFTMAX_10];
     assert.deepEqual(problemsOf(configText({ layers, top: { memoryBudget: { modelGiB: 64 } } })), []);
