@@ -8,7 +8,9 @@ export function ownValue<T>(record: Readonly<Record<string, T>> | undefined, key
 
 /** Stores `value` as an own, enumerable property, even under the key "__proto__" (plain assignment would set the prototype). */
 export function setOwn(record: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
+  // Only "__proto__" is an accessor on Object.prototype; assigning any other key makes an own property (and is faster).
+  if (key === '__proto__') Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
+  else record[key] = value;
 }
 
 /**
