@@ -2,6 +2,7 @@
 // exit codes and the common reporting of config problems.
 
 import type { LoadedConfigFile } from '../core/config/loadConfigFile';
+import { assertModelFits, type MemoryCheckOptions } from '../core/config/memoryEstimate';
 import type { ShapeReport } from '../core/config/shapeInference';
 import type { TrainConfig } from '../core/config/trainConfig';
 import { loadTensorflow, type BackendPreference, type TensorflowRuntime } from '../core/engine/tensorflowRuntime';
@@ -40,9 +41,15 @@ export function runnableConfig({ file, flags, stdout, stderr }: CommandContext, 
   return undefined;
 }
 
-/** The backend the flags or the config ask for; tfjs-node is looked for beside the config first. */
-export function runtimeFor({ flags }: CommandContext, file: RunnableConfig): Promise<TensorflowRuntime> {
-  return loadTensorflow({ preference: backendFlag(flags) ?? file.config.backend, searchDirs: [file.baseDir, process.cwd()] });
+/**
+ * The backend the flags or the config ask for; tfjs-node is looked for beside the config first.
+ * A model that backend cannot hold at the training batch (or `memory.batchSize`) is refused here (a ConfigProblemError,
+ * which main reports located), before a run folder or the data exist.
+ */
+export async function runtimeFor({ flags }: CommandContext, file: RunnableConfig, memory: Omit<MemoryCheckOptions, 'backend'> = {}): Promise<TensorflowRuntime> {
+  const runtime = await loadTensorflow({ preference: backendFlag(flags) ?? file.config.backend, searchDirs: [file.baseDir, process.cwd()] });
+  assertModelFits(file.config, { ...memory, backend: runtime.backend });
+  return runtime;
 }
 
 export function backendFlag(flags: Record<string, string | true>): BackendPreference | undefined {
