@@ -11,8 +11,9 @@ export function stopQuietlyWhenOutputCloses(streams: NodeJS.WritableStream[]): v
     // Writes after the first failure fail too (ERR_STREAM_DESTROYED): one stop is enough.
     if (stopping) return;
     stopping = true;
-    // Another failure (a full disk behind a redirect, say) is not the reader's choice: exit 1.
+    // Another failure (a full disk behind a redirect, say) is not the reader's choice: say so, exit 1.
     const exitCode = error.code === 'EPIPE' ? EXIT_OUTPUT_CLOSED : 1;
+    if (exitCode !== EXIT_OUTPUT_CLOSED) process.stderr.write(`training-doctor: cannot write the output: ${error.message}\n`);
     process.exitCode = exitCode;
     if (process.listenerCount('SIGTERM') > 0) process.emit('SIGTERM', 'SIGTERM');
     else process.exit(exitCode);

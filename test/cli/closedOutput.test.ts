@@ -56,6 +56,23 @@ describe('training-doctor with its output closed', () => {
     assert.equal(result.code, 141);
   });
 
+  it('an output that cannot be written (a full disk: /dev/full) is one line on stderr and exit 1, not a stack trace', { skip: !fs.existsSync('/dev/full') }, async () => {
+    const full = fs.openSync('/dev/full', 'w');
+    try {
+      const result = await new Promise<ClosedRun>((resolve) => {
+        const child = spawn(process.execPath, [BIN, 'lint', many], { cwd: dir, stdio: ['ignore', full, 'pipe'] });
+        let stderr = '';
+        child.stderr.setEncoding('utf8');
+        child.stderr.on('data', (chunk: string) => (stderr += chunk));
+        child.on('close', (code, signal) => resolve({ code, signal, stderr }));
+      });
+      assert.equal(result.code, 1);
+      assert.equal(result.stderr, 'training-doctor: cannot write the output: ENOSPC: no space left on device, write\n');
+    } finally {
+      fs.closeSync(full);
+    }
+  });
+
   it('train --json: the run is cancelled as with Ctrl+C (exit 130) and says nothing on stderr', async () => {
     const config = writeSpiralsConfig(dir, 'spirals.train.json', { epochs: 50 });
     const result = await runWithClosedStdout(['train', config, '--json', '--backend', 'cpu', '--out', path.join(dir, 'runs')], dir);
