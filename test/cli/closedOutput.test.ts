@@ -62,8 +62,8 @@ describe('training-doctor with its output closed', () => {
       const result = await new Promise<ClosedRun>((resolve) => {
         const child = spawn(process.execPath, [BIN, 'lint', many], { cwd: dir, stdio: ['ignore', full, 'pipe'] });
         let stderr = '';
-        child.stderr.setEncoding('utf8');
-        child.stderr.on('data', (chunk: string) => (stderr += chunk));
+        child.stderr!.setEncoding('utf8');
+        child.stderr!.on('data', (chunk: string) => (stderr += chunk));
         child.on('close', (code, signal) => resolve({ code, signal, stderr }));
       });
       assert.equal(result.code, 1);
