@@ -34,7 +34,7 @@ export interface LayerMemory {
 
 export interface MemoryEstimate {
   batchSize: number;
-  /** Parameters, their gradients, the optimizer's slots and the update's temporaries. */
+  /** Parameters, their gradients, the optimizer's slots and the update's temporaries (of the largest layer). */
   parameterBytes: number;
   /** Activations of one batch and their gradients (or a forward-only evaluation batch, if larger). */
   activationBytes: number;
@@ -51,7 +51,11 @@ export interface MemoryBudget {
   dataBytes: number;
 }
 
-/** Copies of every parameter alive during an update: weights, gradients, temporaries, and the optimizer's slots. */
+/**
+ * Copies of every parameter alive during an update: weights, gradients (all computed before any is
+ * applied), the optimizer's slots and the best weights kept by early stopping. The update's own
+ * temporaries exist for one variable at a time (see UPDATE_TEMPORARIES).
+ */
 export function parameterCopies(config: TrainConfig): number {
   const optimizer = config.training.optimizer;
   const slots = optimizer.type === 'adam' ? 2
@@ -59,8 +63,11 @@ export function parameterCopies(config: TrainConfig): number {
       : optimizer.type === 'rmsprop' ? (optimizer.momentum > 0 ? 2 : 1)
         : optimizer.momentum > 0 ? 1 : 0;
   const bestWeights = config.training.earlyStopping?.restoreBestWeights ? 1 : 0;
-  return 3 + slots + bestWeights;
+  return 2 + slots + bestWeights;
 }
+
+/** Tensors an optimizer makes while it updates one variable (the scaled gradient, the new value). */
+const UPDATE_TEMPORARIES = 2;
 
 const elements = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 
@@ -112,7 +119,8 @@ export function estimateMemory(config: TrainConfig, shapes?: ShapeReport, batchS
   const training = batchSize * FLOAT * (input + 2 * walked.kept + walked.scratch);
   const evaluation = Math.max(EVALUATION_BATCH, batchSize) * FLOAT * (input + walked.kept);
   const activationBytes = Math.max(training, evaluation);
-  const parameterBytes = params * FLOAT * copies;
+  const largestLayer = walked.layers.reduce((most, l) => Math.max(most, l.params), 0);
+  const parameterBytes = (params * copies + largestLayer * UPDATE_TEMPORARIES) * FLOAT;
   const perElement = activationBytes / (input + walked.kept);
   return {
     batchSize,

@@ -23,11 +23,12 @@ function problemsOf(text: string): { code: string; path: string }[] {
 }
 
 describe('estimateMemory', () => {
-  it('counts parameters with gradients, temporaries and the optimizer slots (adam: 2)', () => {
+  it('counts parameters with gradients and the optimizer slots (adam: 2), and the update temporaries of the largest layer', () => {
     const config = parseValid(configText({ training: { epochs: 1, batchSize: 32, optimizer: { type: 'adam' } } }));
-    const params = 784 * 256 + 256 + 256 * 10 + 10;
+    const largest = 784 * 256 + 256;
+    const params = largest + 256 * 10 + 10;
     const estimate = estimateMemory(config);
-    assert.equal(estimate.parameterBytes, params * 4 * (3 + 2));
+    assert.equal(estimate.parameterBytes, (params * (2 + 2) + largest * 2) * 4);
     // Kept per example: relu and softmax layers keep their pre-activation too.
     const kept = 2 * 256 + 2 * 10;
     const training = 32 * 4 * (784 + 2 * kept);
@@ -37,11 +38,15 @@ describe('estimateMemory', () => {
   });
 
   it('optimizer state: plain sgd keeps no slot, momentum one, early stopping with restoreBestWeights a copy', () => {
-    const bytesWith = (training: Record<string, unknown>) => estimateMemory(parseValid(configText({ training: { epochs: 1, ...training } }))).parameterBytes;
-    const sgd = bytesWith({ optimizer: { type: 'sgd' } });
-    assert.equal(bytesWith({ optimizer: { type: 'sgd', momentum: 0.9 } }), (sgd / 3) * 4);
-    assert.equal(bytesWith({ optimizer: { type: 'adagrad' } }), (sgd / 3) * 4);
-    assert.equal(bytesWith({ optimizer: { type: 'adam' }, earlyStopping: { restoreBestWeights: true } }), (sgd / 3) * 6);
+    // One dense layer: the update temporaries are two more copies of it.
+    const bytesWith = (training: Record<string, unknown>) => estimateMemory(parseValid(configText({
+      layers: [{ type: 'dense', units: 10, activation: 'softmax' }], training: { epochs: 1, ...training },
+    }))).parameterBytes;
+    const copy = (784 * 10 + 10) * 4;
+    assert.equal(bytesWith({ optimizer: { type: 'sgd' } }), (2 + 2) * copy);
+    assert.equal(bytesWith({ optimizer: { type: 'sgd', momentum: 0.9 } }), (3 + 2) * copy);
+    assert.equal(bytesWith({ optimizer: { type: 'adagrad' } }), (3 + 2) * copy);
+    assert.equal(bytesWith({ optimizer: { type: 'adam' }, earlyStopping: { restoreBestWeights: true } }), (5 + 2) * copy);
   });
 
   it('activations grow with the batch size (above the evaluation batch); the data with the samples', () => {
