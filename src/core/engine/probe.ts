@@ -34,8 +34,8 @@ export interface ProbeReport {
 export const DEFAULT_PROBE_BATCH = 256;
 
 /** The batch a probe pushes through the model, for the memory check (see memoryEstimate). */
-export function probeMemory(batchSize = DEFAULT_PROBE_BATCH): { batchSize: number; purpose: string } {
-  return { batchSize, purpose: `for a probe of ${batchSize} examples` };
+export function probeMemory(batchSize = DEFAULT_PROBE_BATCH): { batchSize: number; purpose: string; update: false } {
+  return { batchSize, purpose: `for a probe of ${batchSize} examples`, update: false };
 }
 
 export interface ProbeOptions {

@@ -23,30 +23,31 @@ function problemsOf(text: string): { code: string; path: string }[] {
 }
 
 describe('estimateMemory', () => {
-  it('counts parameters with gradients and the optimizer slots (adam: 2), and the update temporaries of the largest layer', () => {
+  it('counts every parameter as many times as a training step holds it (adam: 19, measured), and the activations of a batch', () => {
     const config = parseValid(configText({ training: { epochs: 1, batchSize: 32, optimizer: { type: 'adam' } } }));
-    const largest = 784 * 256 + 256;
-    const params = largest + 256 * 10 + 10;
+    const params = 784 * 256 + 256 + 256 * 10 + 10;
     const estimate = estimateMemory(config);
-    assert.equal(estimate.parameterBytes, (params * (2 + 2) + largest * 2) * 4);
-    // Kept per example: relu and softmax layers keep their pre-activation too.
-    const kept = 2 * 256 + 2 * 10;
+    assert.equal(estimate.parameterBytes, params * 19 * 4);
+    // Kept per example: the product, the bias sum and the activation of both dense layers.
+    const kept = 3 * 256 + 3 * 10;
     const training = 32 * 4 * (784 + 2 * kept);
     const evaluation = 256 * 4 * (784 + kept);
     assert.equal(estimate.activationBytes, Math.max(training, evaluation));
     assert.equal(estimate.modelBytes, estimate.parameterBytes + estimate.activationBytes);
   });
 
-  it('optimizer state: plain sgd keeps no slot, momentum one, early stopping with restoreBestWeights a copy', () => {
-    // One dense layer: the update temporaries are two more copies of it.
-    const bytesWith = (training: Record<string, unknown>) => estimateMemory(parseValid(configText({
+  it('parameter copies by optimizer (sgd 6, with momentum 7, adagrad 7, rmsprop 8; early stopping\'s best weights one more); a probe holds 5', () => {
+    const configWith = (training: Record<string, unknown>) => parseValid(configText({
       layers: [{ type: 'dense', units: 10, activation: 'softmax' }], training: { epochs: 1, ...training },
-    }))).parameterBytes;
+    }));
+    const bytesWith = (training: Record<string, unknown>) => estimateMemory(configWith(training)).parameterBytes;
     const copy = (784 * 10 + 10) * 4;
-    assert.equal(bytesWith({ optimizer: { type: 'sgd' } }), (2 + 2) * copy);
-    assert.equal(bytesWith({ optimizer: { type: 'sgd', momentum: 0.9 } }), (3 + 2) * copy);
-    assert.equal(bytesWith({ optimizer: { type: 'adagrad' } }), (3 + 2) * copy);
-    assert.equal(bytesWith({ optimizer: { type: 'adam' }, earlyStopping: { restoreBestWeights: true } }), (5 + 2) * copy);
+    assert.equal(bytesWith({ optimizer: { type: 'sgd' } }), 6 * copy);
+    assert.equal(bytesWith({ optimizer: { type: 'sgd', momentum: 0.9 } }), 7 * copy);
+    assert.equal(bytesWith({ optimizer: { type: 'adagrad' } }), 7 * copy);
+    assert.equal(bytesWith({ optimizer: { type: 'rmsprop' } }), 8 * copy);
+    assert.equal(bytesWith({ optimizer: { type: 'adam' }, earlyStopping: { restoreBestWeights: true } }), 20 * copy);
+    assert.equal(estimateMemory(configWith({ optimizer: { type: 'adam' } }), undefined, 256, false).parameterBytes, 5 * copy);
   });
 
   it('activations grow with the batch size (above the evaluation batch); the data with the samples', () => {
