@@ -3,7 +3,6 @@
 // config needs (jsonc-parser and the validator recurse, so thousands of levels would overflow
 // the stack). Each gives one located problem instead of a crash or megabytes of output.
 
-import { createScanner, SyntaxKind } from 'jsonc-parser';
 import type { LocatedProblem } from './schemaValidator';
 
 /** Configs are a few kilobytes; 1 MiB leaves room for thousands of layers. */
@@ -38,22 +37,47 @@ function nulCharacter(text: string): LocatedProblem | undefined {
   return at(first, 1, 'file.encoding', message);
 }
 
-/** The first bracket that opens level MAX_NESTING_DEPTH + 1, found by a linear scan (strings and comments skipped). */
+/**
+ * The first bracket that opens level MAX_NESTING_DEPTH + 1: one linear pass over the characters
+ * that skips strings (which end at a line break, as jsonc-parser's do) and comments.
+ */
 function tooDeep(text: string): LocatedProblem | undefined {
-  const scanner = createScanner(text, true);
   let depth = 0;
-  for (let token = scanner.scan(); token !== SyntaxKind.EOF; token = scanner.scan()) {
-    if (token === SyntaxKind.OpenBraceToken || token === SyntaxKind.OpenBracketToken) {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) {
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === BACKSLASH) i++;
+        else if (d === QUOTE || d === LF || d === CR) break;
+      }
+    } else if (c === SLASH && text.charCodeAt(i + 1) === SLASH) {
+      while (i + 1 < text.length && text.charCodeAt(i + 1) !== LF && text.charCodeAt(i + 1) !== CR) i++;
+    } else if (c === SLASH && text.charCodeAt(i + 1) === STAR) {
+      const close = text.indexOf('*/', i + 2);
+      i = close < 0 ? text.length : close + 1;
+    } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
       if (++depth > MAX_NESTING_DEPTH) {
-        return at(scanner.getTokenOffset(), 1, 'json.too-deep',
+        return at(i, 1, 'json.too-deep',
           `Nested more than ${MAX_NESTING_DEPTH} levels deep here; a config needs far fewer (each residual block inside another adds 2). Flatten the nesting.`);
       }
-    } else if (token === SyntaxKind.CloseBraceToken || token === SyntaxKind.CloseBracketToken) {
+    } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
       depth = Math.max(0, depth - 1);
     }
   }
   return undefined;
 }
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const SLASH = 0x2f;
+const STAR = 0x2a;
+const LF = 0x0a;
+const CR = 0x0d;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
 
 function at(offset: number, length: number, code: string, message: string): LocatedProblem {
   return { code, severity: 'error', message, path: [], node: { type: 'null', offset, length, value: null } as LocatedProblem['node'] };

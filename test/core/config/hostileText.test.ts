@@ -50,8 +50,8 @@ describe('nesting depth', () => {
     assert.equal(config.model.layers.length, 3);
   });
 
-  it('brackets inside strings and comments do not count', () => {
-    const deepString = '['.repeat(5000);
+  it('brackets inside strings (escaped quotes too) and comments do not count', () => {
+    const deepString = `"${'['.repeat(5000)}\\"{`;
     const text = configText({ top: { name: deepString } }).replace('{', `{\n// ${'{'.repeat(5000)}\n/* ${'['.repeat(5000)} */`);
     assert.equal(parseValid(text).name, deepString);
   });
