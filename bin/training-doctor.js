@@ -8,6 +8,4 @@ if (!fs.existsSync(bundle)) {
   process.stderr.write('training-doctor: dist/cli.js is missing; run `npm run build` first.\n');
   process.exit(2);
 }
-require(bundle).main(process.argv.slice(2)).then((code) => {
-  process.exitCode = code;
-});
+require(bundle).runCommandLine(process.argv.slice(2));

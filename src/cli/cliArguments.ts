@@ -27,7 +27,7 @@ export function parseArguments(argv: string[], spec: Record<string, FlagSpec>): 
       continue;
     }
     const [name, inline] = arg.slice(2).split(/=(.*)/s, 2);
-    const flag = spec[name];
+    const flag = Object.hasOwn(spec, name) ? spec[name] : undefined;
     if (!flag) throw new UsageError(`Unknown option --${name}.`);
     if (!flag.value) {
       if (inline !== undefined) throw new UsageError(`--${name} takes no value.`);

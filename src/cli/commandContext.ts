@@ -2,6 +2,7 @@
 // exit codes and the common reporting of config problems.
 
 import type { LoadedConfigFile } from '../core/config/loadConfigFile';
+import { assertModelFits, type MemoryCheckOptions } from '../core/config/memoryEstimate';
 import type { ShapeReport } from '../core/config/shapeInference';
 import type { TrainConfig } from '../core/config/trainConfig';
 import { loadTensorflow, type BackendPreference, type TensorflowRuntime } from '../core/engine/tensorflowRuntime';
@@ -44,9 +45,13 @@ export function runnableConfig({ file, flags, stdout, stderr }: CommandContext, 
  * The backend the flags or the config ask for. tfjs-node is looked for where the command is run
  * (the project whose dependencies were installed), never beside the config: a config folder of an
  * untrusted pull request could carry a node_modules of its own, and loading it runs its code.
+ * A model that backend cannot hold at the training batch (or `memory.batchSize`) is refused here (a
+ * ConfigProblemError, which main reports located), before a run folder or the data exist.
  */
-export function runtimeFor({ flags }: CommandContext, file: RunnableConfig): Promise<TensorflowRuntime> {
-  return loadTensorflow({ preference: backendFlag(flags) ?? file.config.backend, searchDirs: [process.cwd()] });
+export async function runtimeFor({ flags }: CommandContext, file: RunnableConfig, memory: Omit<MemoryCheckOptions, 'backend'> = {}): Promise<TensorflowRuntime> {
+  const runtime = await loadTensorflow({ preference: backendFlag(flags) ?? file.config.backend, searchDirs: [process.cwd()] });
+  assertModelFits(file.config, { ...memory, backend: runtime.backend });
+  return runtime;
 }
 
 export function backendFlag(flags: Record<string, string | true>): BackendPreference | undefined {

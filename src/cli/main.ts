@@ -6,12 +6,16 @@
 //   fix <file> --rule ID [--fix ID] [--layer N] [--dry-run]  apply a finding's fix to the config
 //   watch <logdir> [--once] [--json] [--map TAG=ROLE,...]  diagnose TensorBoard logs of any framework
 //   every config command takes --allow-data-outside: read data beyond the config's repository and the cwd
-// Exit codes: 0 ok, 1 errors found / run failed, 2 usage or config error, 130 cancelled.
+// Exit codes: 0 ok, 1 errors found / run failed, 2 usage or config error, 130 cancelled,
+// 141 output closed (`| head`).
 
 import * as path from 'node:path';
-import { loadConfigFile } from '../core/config/loadConfigFile';
+import { ConfigProblemError } from '../core/config/configProblem';
+import { loadConfigFile, type LoadedConfigFile } from '../core/config/loadConfigFile';
+import { locateProblems } from '../core/config/parseConfig';
 import { DATA_ANYWHERE, dataInside, projectFolder, type DataAccess } from '../core/data/dataAccessPolicy';
 import { parseArguments, positiveInteger, UsageError, type FlagSpec } from './cliArguments';
+import { EXIT_OUTPUT_CLOSED, stopQuietlyWhenOutputCloses } from './closedOutput';
 import { backendFlag, EXIT, type CommandContext } from './commandContext';
 import { runLint } from './commands/lintCommand';
 import { runFix } from './commands/fixCommand';
@@ -19,6 +23,7 @@ import { runLrFind } from './commands/lrFindCommand';
 import { runProbe } from './commands/probeCommand';
 import { runTrain } from './commands/trainCommand';
 import { runWatch } from './commands/watchCommand';
+import { formatProblem } from './formatting';
 
 const USAGE = `Usage: training-doctor <command> <config.train.json> [options]
 
@@ -76,8 +81,9 @@ export async function main(argv: string[], stdout = process.stdout, stderr = pro
     stdout.write(USAGE);
     return command ? EXIT.ok : EXIT.usage;
   }
+  let file: LoadedConfigFile | undefined;
   try {
-    const spec = FLAGS[command];
+    const spec = Object.hasOwn(FLAGS, command) ? FLAGS[command] : undefined;
     if (!spec) throw new UsageError(`Unknown command "${command}".`);
     const { positionals, flags } = parseArguments(rest, spec);
     if (command === 'watch') {
@@ -91,7 +97,7 @@ export async function main(argv: string[], stdout = process.stdout, stderr = pro
     if (flags.layer !== undefined && !/^\d+$/.test(String(flags.layer))) throw new UsageError(`--layer needs a layer index (0, 1, ...), not ${JSON.stringify(flags.layer)}.`);
     backendFlag(flags);
     const configPath = path.resolve(positionals[0]);
-    const file = await loadConfigFile(configPath, undefined, cliDataAccess(configPath, flags[ALLOW_DATA_OUTSIDE] === true));
+    file = await loadConfigFile(configPath, undefined, cliDataAccess(configPath, flags[ALLOW_DATA_OUTSIDE] === true));
     const context: CommandContext = { file, flags, stdout, stderr };
     switch (command) {
       case 'lint': return await runLint(context);
@@ -105,13 +111,23 @@ export async function main(argv: string[], stdout = process.stdout, stderr = pro
       stderr.write(`training-doctor: ${error.message}\n\n${USAGE}`);
       return EXIT.usage;
     }
+    if (error instanceof ConfigProblemError && file) {
+      // Found once the backend was known (a model too big for it): a config error like lint's, located.
+      for (const p of locateProblems(error.problems, file.tree, file.text)) stderr.write(formatProblem(file.filePath, p) + '\n');
+      return EXIT.usage;
+    }
     stderr.write(`training-doctor: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
     return EXIT.failed;
   }
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then((code) => {
-    process.exitCode = code;
+/** The command as run from a shell: the process's streams, its exit code. */
+export function runCommandLine(argv: string[]): void {
+  stopQuietlyWhenOutputCloses([process.stdout, process.stderr]);
+  main(argv).then((code) => {
+    // A closed output decided the exit code (141), unless the command stopped cleanly on its own terms.
+    if (process.exitCode !== EXIT_OUTPUT_CLOSED || code === EXIT.cancelled) process.exitCode = code;
   });
 }
+
+if (require.main === module) runCommandLine(process.argv.slice(2));

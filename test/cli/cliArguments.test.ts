@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { PassThrough } from 'node:stream';
 import { parseArguments, positiveInteger, UsageError, type FlagSpec } from '../../src/cli/cliArguments';
+import { main } from '../../src/cli/main';
 
 const SPEC: Record<string, FlagSpec> = { json: {}, 'dry-run': {}, out: { value: true }, epochs: { value: true } };
 
@@ -67,5 +69,25 @@ describe('positiveInteger', () => {
       usageError(() => positiveInteger({ epochs: raw }, 'epochs'), `--epochs needs a whole number of at least 1, not ${JSON.stringify(raw)}.`);
     }
     usageError(() => positiveInteger({ steps: true }, 'steps'), '--steps needs a whole number of at least 1, not true.');
+  });
+});
+
+describe('names of Object.prototype members are not commands or options', () => {
+  it('--constructor, --toString and --__proto__ are unknown options', () => {
+    for (const name of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      assert.throws(() => parseArguments([`--${name}`], { json: {} }), (e: unknown) => e instanceof UsageError && e.message === `Unknown option --${name}.`, name);
+    }
+  });
+
+  it('"constructor" and "toString" are unknown commands (exit 2), not a train', async () => {
+    for (const command of ['constructor', 'toString', '__proto__']) {
+      const out = new PassThrough();
+      const err = new PassThrough();
+      let written = '';
+      err.on('data', (chunk) => (written += chunk));
+      const code = await main([command, 'missing.train.json'], out as never, err as never);
+      assert.equal(code, 2, command);
+      assert.match(written, new RegExp(`Unknown command "${command}"`));
+    }
   });
 });

@@ -13,7 +13,7 @@ import { checkRecordedFinding } from '../../core/diagnosis/fixes/recordedFinding
 import type { TrainConfig } from '../../core/config/trainConfig';
 import { lintFindings } from '../../core/diagnosis/lintConfig';
 import { diagnoseProbe } from '../../core/diagnosis/runDiagnosis';
-import { probeModel } from '../../core/engine/probe';
+import { probeMemory, probeModel } from '../../core/engine/probe';
 import { readRun, runsRoot } from '../../core/engine/runFolder';
 import { UsageError } from '../cliArguments';
 import { EXIT, runnableConfig, runtimeFor, type CommandContext } from '../commandContext';
@@ -58,7 +58,7 @@ export async function runFix(context: CommandContext): Promise<number> {
   let candidates = (await lintFindings(file)).findings.filter((f) => f.rule === rule);
   let source = 'the static checks';
   if (candidates.length === 0) {
-    const runtime = await runtimeFor(context, file);
+    const runtime = await runtimeFor(context, file, probeMemory());
     const { report, stats, inputStats } = await probeModel(config, { runtime, baseDir: file.baseDir, dataAccess: file.dataAccess });
     candidates = diagnoseProbe(config, file.shapes, { stats, loss: report.loss, inputStats }, file.tree).filter((f) => f.rule === rule);
     source = 'a probe at initialization';

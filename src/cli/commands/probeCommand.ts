@@ -1,7 +1,7 @@
 // `training-doctor probe`: the model at init, one real batch forward and backward, per-layer
 // statistics as a table (or JSON), the seeds' "activation std by layer" pictures in numbers.
 
-import { probeModel } from '../../core/engine/probe';
+import { probeMemory, probeModel } from '../../core/engine/probe';
 import { positiveInteger } from '../cliArguments';
 import { formatFinding, formatProbeTable, num } from '../../core/report/textFormat';
 import { location } from '../formatting';
@@ -15,8 +15,9 @@ export async function runProbe(context: CommandContext): Promise<number> {
   const file = runnableConfig(context);
   if (!file) return EXIT.usage;
   const config = file.config;
-  const runtime = await runtimeFor(context, file);
-  const { report, stats, inputStats } = await probeModel(config, { runtime, baseDir: file.baseDir, dataAccess: file.dataAccess, batchSize: positiveInteger(flags, 'batch') });
+  const batchSize = positiveInteger(flags, 'batch');
+  const runtime = await runtimeFor(context, file, probeMemory(batchSize));
+  const { report, stats, inputStats } = await probeModel(config, { runtime, baseDir: file.baseDir, dataAccess: file.dataAccess, batchSize });
   report.findings = diagnoseProbe(config, file.shapes, { stats, loss: report.loss, inputStats }, file.tree);
   if (json) {
     stdout.write(JSON.stringify(report, null, 2) + '\n');

@@ -6,7 +6,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadCsvExamples } from '../data/csvDataset';
 import { defaultDataAccess, type DataAccess } from '../data/dataAccessPolicy';
+import { decodeConfigBytes } from './configEncoding';
 import { ConfigProblemError, problem, type ConfigProblem } from './configProblem';
+import { sizeRefusal } from './configTextChecks';
 import { locateProblems, parseTrainConfig, type ParsedConfig } from './parseConfig';
 import { checkModelAgainstData } from './shapeInference';
 
@@ -24,22 +26,37 @@ export interface LoadedConfigFile extends ParsedConfig {
 export async function loadConfigFile(filePath: string, text?: string, dataAccess?: DataAccess): Promise<LoadedConfigFile> {
   const absolute = path.resolve(filePath);
   const baseDir = path.dirname(absolute);
-  dataAccess ??= defaultDataAccess(baseDir);
-  try {
-    text ??= fs.readFileSync(absolute, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const message = code === 'ENOENT' ? `No such file: ${absolute}` : `Cannot read ${absolute}: ${(error as Error).message}`;
-    return { filePath: absolute, baseDir, dataAccess, text: '', problems: [{ ...problem('file.unreadable', [], message), range: { offset: 0, length: 0, line: 1, column: 1 } }] };
+  const access = dataAccess ?? defaultDataAccess(baseDir);
+  const refused = (code: string, message: string): LoadedConfigFile =>
+    ({ filePath: absolute, baseDir, dataAccess: access, text: '', problems: [{ ...problem(code, [], message), range: { offset: 0, length: 0, line: 1, column: 1 } }] });
+  if (text === undefined) {
+    const read = readConfigText(absolute);
+    if ('problem' in read) return refused(read.problem.code, read.problem.message);
+    text = read.text;
   }
   const parsed = parseTrainConfig(text, absolute);
-  const result: LoadedConfigFile = { ...parsed, filePath: absolute, baseDir, dataAccess };
+  const result: LoadedConfigFile = { ...parsed, filePath: absolute, baseDir, dataAccess: access };
   if (!parsed.config) return result;
-  const dataProblems = await checkDataSource(parsed, baseDir, dataAccess);
+  const dataProblems = await checkDataSource(parsed, baseDir, access);
   if (dataProblems.length === 0) return result;
   const located = locateProblems(dataProblems, parsed.tree, text);
   const problems = [...parsed.problems, ...located];
   return { ...result, problems, config: problems.some((p) => p.severity === 'error') ? undefined : parsed.config };
+}
+
+/** The file's text, or why it cannot be a config: missing, not a regular file (a FIFO would block), too large, UTF-16. */
+function readConfigText(absolute: string): { text: string } | { problem: { code: string; message: string } } {
+  try {
+    const stat = fs.statSync(absolute);
+    if (!stat.isFile()) return { problem: { code: 'file.unreadable', message: `${absolute} is not a regular file.` } };
+    const tooLarge = sizeRefusal(stat.size);
+    if (tooLarge) return { problem: tooLarge };
+    return decodeConfigBytes(fs.readFileSync(absolute));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const message = code === 'ENOENT' ? `No such file: ${absolute}` : `Cannot read ${absolute}: ${(error as Error).message}`;
+    return { problem: { code: 'file.unreadable', message } };
+  }
 }
 
 /** Data checks that need the file system: today the CSV source (MNIST and synthetic data are known statically). */

@@ -1,11 +1,13 @@
 // Turns the schema-validated plain value (defaults already filled in from the schema) into the
 // typed TrainConfig: resolves initializer aliases, widens scalar sizes to pairs, and infers the
-// loss and metrics from the task when the user left them out.
+// loss and metrics from the task when the user left them out. Every object is read through
+// ownKeysOnly, so a key can never resolve to an Object.prototype member.
 
 import type {
   ActivationName, DatasetConfig, InitializerConfig, LayerConfig, LossName, MetricName, RegularizerConfig,
   Task, TrainConfig,
 } from './trainConfig';
+import { ownKeysOnly, ownValue } from './ownProperty';
 
 type Raw = Record<string, any>;
 
@@ -16,11 +18,11 @@ const INITIALIZER_ALIASES: Record<string, string> = {
 };
 
 export function canonicalInitializerName(name: string): string {
-  return INITIALIZER_ALIASES[name] ?? name;
+  return ownValue(INITIALIZER_ALIASES, name) ?? name;
 }
 
 export function normalizeInitializer(raw: unknown, fallback: string): InitializerConfig {
-  const spec: Raw = typeof raw === 'string' ? { type: raw } : (raw as Raw | undefined) ?? { type: fallback };
+  const spec: Raw = ownKeysOnly(typeof raw === 'string' ? { type: raw } : raw ?? { type: fallback });
   const type = canonicalInitializerName(String(spec.type));
   switch (type) {
     case 'constant': return { type, value: Number(spec.value) };
@@ -40,11 +42,12 @@ function pair(value: unknown, fallback: [number, number]): [number, number] {
 
 function regularizer(raw: unknown): RegularizerConfig | undefined {
   if (!raw || typeof raw !== 'object') return undefined;
-  const r = raw as Raw;
+  const r = ownKeysOnly(raw);
   return { l1: r.l1 ?? 0, l2: r.l2 ?? 0 };
 }
 
-export function normalizeLayer(raw: Raw): LayerConfig {
+export function normalizeLayer(layer: Raw): LayerConfig {
+  const raw = ownKeysOnly(layer);
   switch (raw.type) {
     case 'dense':
     case 'conv2d': {
@@ -84,7 +87,7 @@ export function normalizeLayer(raw: Raw): LayerConfig {
 
 function normalizeDataset(raw: unknown, shape: 'flat' | 'image'): DatasetConfig {
   if (raw === 'mnist') return { kind: 'mnist', shape };
-  const d = raw as Raw;
+  const d = ownKeysOnly(raw);
   if (typeof d.csv === 'string') {
     return { kind: 'csv', csv: d.csv, label: d.label, task: d.task ?? 'classification', delimiter: d.delimiter ?? ',' };
   }
@@ -111,30 +114,35 @@ export function defaultMetrics(task: Task): MetricName[] {
 }
 
 /** `value` must already have passed schema validation without errors. */
-export function normalizeConfig(value: Raw, fallbackName: string): TrainConfig {
-  const data = value.data as Raw;
+export function normalizeConfig(validated: Raw, fallbackName: string): TrainConfig {
+  const value = ownKeysOnly(validated);
+  const data = ownKeysOnly(value.data);
+  const preprocess = ownKeysOnly(data.preprocess);
+  const augment = ownKeysOnly(data.augment);
+  const model = ownKeysOnly(value.model);
   const dataset = normalizeDataset(data.dataset, data.shape ?? 'flat');
   const task = taskOf(dataset);
-  const training = value.training as Raw;
+  const training = ownKeysOnly(value.training);
   const schedule = (training.lrSchedule as Raw | undefined) ?? { type: 'constant' };
-  const diagnostics = (value.diagnostics as Raw | undefined) ?? {};
+  const diagnostics = ownKeysOnly(value.diagnostics);
   return {
     name: value.name ?? fallbackName,
     seed: value.seed ?? 0,
     backend: value.backend ?? 'auto',
+    ...(value.memoryBudget ? { memoryBudget: { ...value.memoryBudget } } : {}),
     data: {
       dataset,
       trainSize: data.trainSize,
       validationSize: data.validationSize,
       validationSplit: data.validationSplit ?? 0.2,
-      preprocess: { normalize: data.preprocess?.normalize ?? 'none', per: data.preprocess?.per ?? 'feature' },
+      preprocess: { normalize: preprocess.normalize ?? 'none', per: preprocess.per ?? 'feature' },
       augment: {
-        translate: data.augment?.translate ?? 0,
-        flipHorizontal: data.augment?.flipHorizontal ?? false,
-        noise: data.augment?.noise ?? 0,
+        translate: augment.translate ?? 0,
+        flipHorizontal: augment.flipHorizontal ?? false,
+        noise: augment.noise ?? 0,
       },
     },
-    model: { input: value.model.input, layers: (value.model.layers as Raw[]).map(normalizeLayer) },
+    model: { input: model.input, layers: (model.layers as Raw[]).map(normalizeLayer) },
     training: {
       epochs: training.epochs,
       batchSize: training.batchSize ?? 32,

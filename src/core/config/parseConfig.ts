@@ -5,7 +5,10 @@ import { findNodeAtLocation, parseTree, printParseErrorCode, type Node as JsonNo
 import * as path from 'node:path';
 import schemaJson from '../../../schemas/train.schema.json';
 import type { ConfigProblem, JsonPath, SourceRange } from './configProblem';
+import { textRefusal } from './configTextChecks';
+import { memoryProblems } from './memoryEstimate';
 import { normalizeConfig } from './normalizeConfig';
+import { capProblems, MAX_REPORTED_PROBLEMS } from './problemCap';
 import { validateAgainstSchema, type LocatedProblem, type SchemaNode } from './schemaValidator';
 import { checkModelAgainstData, datasetClassCount, datasetInputShape, inferShapes, type ShapeReport } from './shapeInference';
 import type { TrainConfig } from './trainConfig';
@@ -112,19 +115,29 @@ export function configNameFromFile(fileName: string): string {
   return path.basename(fileName).replace(/\.train\.jsonc?$/i, '').replace(/\.jsonc?$/i, '');
 }
 
-/** Parses and checks a config's text. Never throws for bad input: every problem is reported. */
+/**
+ * Parses and checks a config's text. Never throws for bad input: every problem is reported
+ * (at most MAX_REPORTED_PROBLEMS of them, then one "N more").
+ */
 export function parseTrainConfig(text: string, fileName: string): ParsedConfig {
+  const refusal = textRefusal(text);
+  if (refusal) return { problems: locateProblems([refusal], undefined, text), text };
+  // A UTF-8 byte-order mark is accepted (editors strip it; Node's decoder keeps it): a space in
+  // its place keeps every offset true to the text as given.
+  const source = text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text;
   const errors: ParseError[] = [];
   // allowEmptyContent: an empty (or comments-only) file is reported below as empty, not as
   // "value expected" at an offset past its end.
-  const tree = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: true });
+  const tree = parseTree(source, errors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: true });
   if (errors.length > 0 || !tree) {
-    const problems = errors.length > 0 ? syntaxProblems(errors, text) : [{ code: 'json.empty', severity: 'error' as const, message: 'The file is empty: a config is a JSON object.', path: [] }];
+    const problems = errors.length > 0
+      ? capProblems(syntaxProblems(errors.slice(0, MAX_REPORTED_PROBLEMS + 1), text), errors.length)
+      : [{ code: 'json.empty', severity: 'error' as const, message: 'The file is empty: a config is a JSON object.', path: [] }];
     return { problems: locateProblems(problems, undefined, text), tree, text };
   }
   const validation = validateAgainstSchema(tree, trainConfigSchema);
   if (validation.problems.length > 0) {
-    return { problems: locateProblems(validation.problems, tree, text), tree, text };
+    return { problems: locateProblems(capProblems(validation.problems), tree, text), tree, text };
   }
   const config = normalizeConfig(validation.value as Record<string, unknown>, configNameFromFile(fileName));
   const shapes = inferShapes(config.model.layers, config.model.input);
@@ -133,8 +146,10 @@ export function parseTrainConfig(text: string, fileName: string): ParsedConfig {
     ...(shapes.problems.length === 0
       ? checkModelAgainstData(config, shapes.outputShape, datasetInputShape(config.data.dataset), datasetClassCount(config.data.dataset))
       : []),
+    // Before anything is allocated: lint's data statistics, a probe or a run would take the memory.
+    ...(shapes.problems.length === 0 ? memoryProblems(config, shapes) : []),
   ];
-  const problems = locateProblems(semantic, tree, text);
+  const problems = locateProblems(capProblems(semantic), tree, text);
   const hasErrors = problems.some((p) => p.severity === 'error');
   return { config: hasErrors ? undefined : config, problems, shapes, tree, text };
 }

@@ -6,6 +6,7 @@
 import type { Node as JsonNode } from 'jsonc-parser';
 import type { ConfigProblem, JsonPath } from './configProblem';
 import { closestMatch } from './closestMatch';
+import { ownValue, setOwn } from './ownProperty';
 
 export interface SchemaNode {
   type?: 'object' | 'array' | 'string' | 'number' | 'integer' | 'boolean';
@@ -85,7 +86,7 @@ class TreeValidator {
     let current = schema;
     for (let guard = 0; current.$ref && guard < 32; guard++) {
       const name = current.$ref.replace(/^#\/definitions\//, '');
-      const target = this.rootSchema.definitions?.[name];
+      const target = ownValue(this.rootSchema.definitions, name);
       if (!target) throw new Error(`schema: unresolved $ref ${current.$ref}`);
       current = target;
     }
@@ -152,17 +153,18 @@ class TreeValidator {
         this.report('schema.duplicate-property', childPath, `"${key}" appears twice in ${label(path)}; only one is used.`, keyNode);
       }
       seen.add(key);
-      const propertySchema = schema.properties?.[key];
+      // Own properties only: "__proto__" or "constructor" must not find Object.prototype members.
+      const propertySchema = ownValue(schema.properties, key);
       if (propertySchema) {
-        result[key] = this.validate(valueNode, propertySchema, childPath);
+        setOwn(result, key, this.validate(valueNode, propertySchema, childPath));
       } else if (typeof schema.additionalProperties === 'object') {
-        result[key] = this.validate(valueNode, schema.additionalProperties, childPath);
+        setOwn(result, key, this.validate(valueNode, schema.additionalProperties, childPath));
       } else if (schema.additionalProperties === false) {
         const guess = closestMatch(key, known);
         this.report('schema.unknown-property', childPath,
           `Unknown property "${key}" in ${label(path)}.${guess ? ` Did you mean "${guess}"?` : ` Known properties: ${known.join(', ')}.`}`, keyNode);
       } else {
-        result[key] = valueNode.value;
+        setOwn(result, key, valueNode.value);
       }
     }
     for (const key of schema.required ?? []) {
@@ -176,7 +178,7 @@ class TreeValidator {
       if (!seen.has(key)) {
         // A default written beside a $ref (the property's own) wins over the definition's.
         const fallback = propertySchema.default ?? this.resolve(propertySchema).default;
-        if (fallback !== undefined) result[key] = structuredClone(fallback);
+        if (fallback !== undefined) setOwn(result, key, structuredClone(fallback));
       }
     }
     return result;

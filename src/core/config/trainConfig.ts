@@ -132,6 +132,8 @@ export interface TrainConfig {
   name: string;
   seed: number;
   backend: 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+  /** Overrides of the memory budget (see memoryEstimate); absent: the defaults. */
+  memoryBudget?: { modelGiB?: number; dataGiB?: number };
   data: DataConfig;
   model: { input: number[]; layers: LayerConfig[] };
   training: TrainingConfig;

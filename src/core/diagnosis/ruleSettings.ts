@@ -1,15 +1,17 @@
 // A rule's effective settings: its defaults, overridden by `diagnostics.rules[id]` in the config
 // (`{"severity": "off" | "info" | "warning" | "error", "<threshold>": number}`).
 
+import { ownValue } from '../config/ownProperty';
 import type { TrainConfig } from '../config/trainConfig';
 import type { FindingSeverity } from './finding';
 import type { RuleMeta, RuleSettings } from './rule';
 
 export function resolveSettings(rule: RuleMeta, config: TrainConfig): RuleSettings {
-  const overrides = config.diagnostics.rules[rule.id] ?? {};
+  // Own keys only: a rule id or threshold named "constructor" must not find Object.prototype members.
+  const overrides = ownValue(config.diagnostics.rules, rule.id) ?? {};
   const thresholds = { ...rule.thresholds };
   for (const [name, value] of Object.entries(overrides)) {
-    if (name !== 'severity' && typeof value === 'number' && name in thresholds) thresholds[name] = value;
+    if (name !== 'severity' && typeof value === 'number' && Object.hasOwn(thresholds, name)) thresholds[name] = value;
   }
   return { severity: overrides.severity ?? rule.defaultSeverity, thresholds };
 }
@@ -24,7 +26,7 @@ export function unknownThresholds(rules: RuleMeta[], config: TrainConfig): { rul
       continue;
     }
     for (const name of Object.keys(overrides)) {
-      if (name !== 'severity' && !known.some((r) => name in r.thresholds)) unknown.push({ rule: id, name });
+      if (name !== 'severity' && !known.some((r) => Object.hasOwn(r.thresholds, name))) unknown.push({ rule: id, name });
     }
   }
   return unknown;

@@ -34,6 +34,11 @@ export interface ProbeReport {
 
 export const DEFAULT_PROBE_BATCH = 256;
 
+/** The batch a probe pushes through the model, for the memory check (see memoryEstimate). */
+export function probeMemory(batchSize = DEFAULT_PROBE_BATCH): { batchSize: number; purpose: string; update: false } {
+  return { batchSize, purpose: `for a probe of ${batchSize} examples`, update: false };
+}
+
 export interface ProbeOptions extends DataLocation {
   runtime: TensorflowRuntime;
   batchSize?: number;
@@ -41,10 +46,11 @@ export interface ProbeOptions extends DataLocation {
 }
 
 export async function probeModel(config: TrainConfig, options: ProbeOptions): Promise<{ report: ProbeReport; stats: LayerStats[]; inputStats: InputStatistics }> {
-  const prepared = await prepareModel(config, options.runtime, options, options.data);
+  const memory = probeMemory(options.batchSize);
+  const prepared = await prepareModel(config, options.runtime, options, options.data, memory);
   const { data, built, steps } = prepared;
   try {
-    const count = Math.max(1, Math.min(options.batchSize ?? DEFAULT_PROBE_BATCH, data.train.count));
+    const count = Math.max(1, Math.min(memory.batchSize, data.train.count));
     // The first `count` training examples: the split is already in seeded random order.
     const batch = { x: data.train.x.subarray(0, count * data.featureSize), y: data.train.y.subarray(0, count), count };
     const pending = await steps.forwardBackward(batch, true);

@@ -9,6 +9,7 @@ import type { Finding } from '../diagnosis/finding';
 import { augmentBatch, isAugmentationActive } from '../data/augment';
 import type { LoadedData } from '../data/dataset';
 import type { DataLocation } from '../data/dataAccessPolicy';
+import { assertModelFits, type MemoryCheckOptions } from '../config/memoryEstimate';
 import { epochOrder, gatherBatch, loadDataset } from '../data/loadDataset';
 import { normalizedZero } from '../data/preprocess';
 import { deriveSeed, SeededRandom } from '../random';
@@ -54,8 +55,14 @@ export interface PreparedModel {
   steps: StepRunner;
 }
 
-/** Loads the data and builds the model: what both a run and a probe start with. */
-export async function prepareModel(config: TrainConfig, runtime: TensorflowRuntime, location: DataLocation, data?: LoadedData): Promise<PreparedModel> {
+/**
+ * Loads the data and builds the model: what both a run and a probe start with. `memory`: the
+ * batch the caller pushes through the model (default: the training batch).
+ */
+export async function prepareModel(config: TrainConfig, runtime: TensorflowRuntime, location: DataLocation, data?: LoadedData, memory: Omit<MemoryCheckOptions, 'backend'> = {}): Promise<PreparedModel> {
+  // Lint checked the config's own backend; only now is the real one known ("auto" may land on
+  // wasm, whose 4 GiB a model can overflow): refuse before allocating anything.
+  assertModelFits(config, { ...memory, backend: runtime.backend });
   const loaded = data ?? await loadDataset(config.data, config.seed, location.baseDir, location.dataAccess);
   const { tf } = runtime;
   const built = buildModel(tf, config.model.layers, config.model.input, config.seed);

@@ -8,7 +8,7 @@
 // (batch as its input channels) dilated by the stride: one fast kernel plus transposes.
 // Input gradient: the transposed convolution, computed as a stride-1 forward convolution of dy
 // (spread out with s−1 zeros between rows and columns, then padded) with the filter rotated by
-// 180° and its channel axes swapped.
+// 180° and its channel axes swapped. No intermediate outgrows the padded image, whatever the stride.
 
 import type { Tf } from './tensorflowRuntime';
 
@@ -36,7 +36,7 @@ function wasmKernels(tf: Tf) {
   };
   return {
     reshape: get('Reshape'), pad: get('PadV2'), slice: get('StridedSlice'), transpose: get('Transpose'),
-    matMul: get('BatchMatMul'), pack: get('Pack'), conv2d: get('Conv2D'), reverse: get('Reverse'),
+    matMul: get('BatchMatMul'), pack: get('Pack'), concat: get('Concat'), conv2d: get('Conv2D'), reverse: get('Reverse'),
   };
 }
 
@@ -64,6 +64,10 @@ class Scratch {
     }));
   }
   matMul(a: TensorInfo, b: TensorInfo) { return this.keep(this.k.matMul({ inputs: { a, b }, backend: this.backend, attrs: { transposeA: false, transposeB: false } })); }
+  concat(values: TensorInfo[], axis: number) {
+    // Concat, like Pack, takes its inputs as an array.
+    return this.keep(this.k.concat({ inputs: values as never, backend: this.backend, attrs: { axis } }));
+  }
   pack(values: TensorInfo[]) {
     // Pack takes its inputs as an array, unlike most kernels.
     return this.keep(this.k.pack({ inputs: values as never, backend: this.backend, attrs: { axis: 0 } }));
@@ -72,14 +76,33 @@ class Scratch {
     return this.keep(this.k.conv2d({ inputs: { x, filter }, backend: this.backend, attrs: { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations } }));
   }
 
-  /** `dy` with s−1 zero rows/columns after each row/column: [b, (oh−1)·s+1, (ow−1)·s+1, c]. */
+  /**
+   * `dy` with s−1 zero rows/columns between neighbours: [b, (oh−1)·s+1, (ow−1)·s+1, c]. Nothing
+   * larger than that is made: padding every row before cropping the last one would make
+   * oh·s × ow·s (a 1000² image for one output pixel at strides 1000).
+   */
   spread(dy: TensorInfo, strideH: number, strideW: number): TensorInfo {
-    if (strideH === 1 && strideW === 1) return dy;
-    const [batch, outH, outW, channels] = dy.shape;
-    const six = this.reshape(dy, [batch, outH, 1, outW, 1, channels]);
-    const padded = this.pad(six, [[0, 0], [0, 0], [0, strideH - 1], [0, 0], [0, strideW - 1], [0, 0]]);
-    const flat = this.reshape(padded, [batch, outH * strideH, outW * strideW, channels]);
-    return this.slice(flat, [0, 0, 0, 0], [batch, (outH - 1) * strideH + 1, (outW - 1) * strideW + 1, channels], [1, 1, 1, 1]);
+    return this.spreadAxis(this.spreadAxis(dy, 1, strideH), 2, strideW);
+  }
+
+  /** Along `axis` (1: rows, 2: columns): every entry but the last followed by s−1 zeros, then the last. */
+  private spreadAxis(x: TensorInfo, axis: 1 | 2, stride: number): TensorInfo {
+    const n = x.shape[axis];
+    if (stride === 1 || n === 1) return x;
+    const [batch, height, width, channels] = x.shape;
+    const size = [batch, height, width, channels];
+    size[axis] = n - 1;
+    const head = this.slice(x, [0, 0, 0, 0], size, [1, 1, 1, 1]);
+    // A unit axis after `axis`, padded to the stride, then merged into it.
+    const withUnit = [...size.slice(0, axis + 1), 1, ...size.slice(axis + 1)];
+    const padding = withUnit.map((_, i) => [0, i === axis + 1 ? stride - 1 : 0]);
+    const spreadShape = [...size];
+    spreadShape[axis] = (n - 1) * stride;
+    const spreadHead = this.reshape(this.pad(this.reshape(head, withUnit), padding), spreadShape);
+    const begin = [0, 0, 0, 0];
+    begin[axis] = n - 1;
+    const last = this.slice(x, begin, [batch, height, width, channels], [1, 1, 1, 1]);
+    return this.concat([spreadHead, last], axis);
   }
 
   /** Releases every intermediate except `result` (which may be one of them, e.g. a reshape). */

@@ -187,7 +187,7 @@ export class ConfigDiagnosticsEngine {
       dataProblems = state.data?.problems ?? this.lastDataProblems.get(key) ?? [];
       if (state.data) this.lastDataProblems.set(key, state.data.problems);
     }
-    const problems = this.options.editorReportsSyntax?.() ? parsed.problems.filter((p) => !isParserError(p)) : parsed.problems;
+    const problems = this.options.editorReportsSyntax?.() ? withoutParserErrors(parsed.problems) : parsed.problems;
     const diagnostics = buildDiagnostics({
       positions, tree: parsed.tree, problems, dataProblems, findings, external: this.external.get(key),
     });
@@ -197,7 +197,12 @@ export class ConfigDiagnosticsEngine {
   }
 }
 
-/** A syntax error found by the JSON parser (an empty file, json.empty, is ours alone to report). */
-function isParserError(problem: ConfigProblem): boolean {
-  return problem.code === 'json.syntax';
+/**
+ * Without the syntax errors found by the JSON parser (an empty file, json.empty, is ours alone to
+ * report), and without the "N more problems" of a list of syntax errors (such a list holds
+ * nothing else).
+ */
+function withoutParserErrors(problems: ConfigProblem[]): ConfigProblem[] {
+  if (!problems.some((p) => p.code === 'json.syntax')) return problems;
+  return problems.filter((p) => p.code !== 'json.syntax' && p.code !== 'problems.truncated');
 }

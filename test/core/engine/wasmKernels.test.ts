@@ -1,6 +1,7 @@
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Tf } from '../../../src/core/engine/tensorflowRuntime';
+import type { KernelFunc, WasmBackend } from '../../../src/core/engine/wasmConvGradients';
 import { maxRelativeError, onBackend, wasmRuntime, type Tensor } from './engineFixtures';
 
 interface Case {
@@ -27,6 +28,14 @@ for (const pad of ['valid', 'same'] as const) {
 // Asymmetric strides and an even-sized image, where 'same' pads unevenly.
 cases.push({ batch: 3, height: 10, width: 7, inChannels: 2, outChannels: 3, kernel: [2, 3], strides: [1, 2], pad: 'same' });
 cases.push({ batch: 1, height: 6, width: 11, inChannels: 4, outChannels: 2, kernel: [3, 3], strides: [2, 1], pad: 'valid' });
+// Strides larger than the kernel (windows that skip pixels), down to a single output row or column.
+const LARGE_STRIDES: Case[] = [
+  { batch: 2, height: 12, width: 13, inChannels: 2, outChannels: 3, kernel: [3, 3], strides: [5, 4], pad: 'valid' },
+  { batch: 2, height: 12, width: 13, inChannels: 2, outChannels: 3, kernel: [3, 2], strides: [5, 7], pad: 'same' },
+  { batch: 2, height: 9, width: 8, inChannels: 3, outChannels: 2, kernel: [3, 3], strides: [1000, 1000], pad: 'valid' },
+  { batch: 2, height: 9, width: 8, inChannels: 3, outChannels: 2, kernel: [2, 3], strides: [1000, 3], pad: 'same' },
+];
+cases.push(...LARGE_STRIDES);
 
 /** Random but fixed inputs for a case, as plain arrays so each backend makes its own tensors. */
 function inputsFor(tf: Tf, c: Case, seed: number): { x: Float32Array; dy: Float32Array; filter: Float32Array; outShape: number[] } {
@@ -83,6 +92,42 @@ describe('wasm Conv2DBackpropFilter (registered by wasmKernels)', () => {
     }
     assert.equal(tf.getBackend(), 'wasm');
     assert.deepEqual(failures, []);
+  });
+
+  it('makes no intermediate larger than the padded image when the strides exceed the kernel (strides 1000: was outH·1000 × outW·1000)', () => {
+    const backend = tf.backend() as unknown as WasmBackend;
+    for (const c of LARGE_STRIDES) {
+      const inputs = inputsFor(tf, c, 40);
+      const x = tf.tensor4d(inputs.x, [c.batch, c.height, c.width, c.inChannels]);
+      const dy = tf.tensor(inputs.dy, inputs.outShape);
+      const filter = tf.tensor4d(inputs.filter, [...c.kernel, c.inChannels, c.outChannels]);
+      const info = (t: Tensor) => ({ dataId: t.dataId, shape: t.shape, dtype: t.dtype });
+      const attrs = { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', dilations: [1, 1], filterShape: filter.shape, inputShape: x.shape };
+      // The largest tensor any kernel inside the gradient makes, seen through the backend it is handed.
+      let largest = 0;
+      const watched = new Proxy(backend, {
+        get(target, property) {
+          const value = (target as unknown as Record<string | symbol, unknown>)[property];
+          if (property === 'makeOutput') {
+            return (shape: number[], ...rest: unknown[]) => {
+              largest = Math.max(largest, shape.reduce((a, b) => a * b, 1));
+              return (value as (...args: unknown[]) => unknown).call(target, shape, ...rest);
+            };
+          }
+          return typeof value === 'function' ? value.bind(target) : value;
+        },
+      });
+      // What the algorithm needs at most: the padded image, with the larger channel count of the two.
+      const bound = Math.max(filter.size, c.batch * (c.height + c.kernel[0]) * (c.width + c.kernel[1]) * Math.max(c.inChannels, c.outChannels));
+      for (const [name, kernelInputs] of [['Conv2DBackpropInput', { dy: info(dy), filter: info(filter) }], ['Conv2DBackpropFilter', { x: info(x), dy: info(dy) }]] as const) {
+        largest = 0;
+        const kernel = tf.getKernel(name, 'wasm')!.kernelFunc as unknown as KernelFunc;
+        const out = kernel({ inputs: kernelInputs as never, backend: watched, attrs });
+        backend.disposeData(out.dataId);
+        assert.ok(largest <= bound, `${name}, ${label(c)}: an intermediate of ${largest} elements (the padded image has ${bound})`);
+      }
+      tf.dispose([x, dy, filter]);
+    }
   });
 
   it('gives the same gradient through a conv2d layer as through tf.conv2d (layers path, with bias)', () => {

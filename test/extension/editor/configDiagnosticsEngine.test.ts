@@ -214,6 +214,28 @@ describe('diagnostics engine', () => {
     t.clock.advance(1000);
     assert.deepEqual(t.published.at(-1)!.p.diagnostics.map((d) => d.code), ['json.empty']);
   });
+
+  it('a document of noise: at most 100 syntax errors and one "N more", which goes with them when VS Code reports syntax', () => {
+    let vscodeValidates = false;
+    const t = setup({ editorReportsSyntax: () => vscodeValidates });
+    const noise = `{"name": [${'1 '.repeat(5000)}]}`;
+    t.open('a', noise);
+    const codes = t.published.at(-1)!.p.diagnostics.map((d) => d.code);
+    assert.equal(codes.length, 101);
+    assert.equal(codes.at(-1), 'problems.truncated');
+    vscodeValidates = true;
+    t.edit('a', `${noise} `);
+    t.clock.advance(1000);
+    assert.deepEqual(t.published.at(-1)!.p.diagnostics.map((d) => d.code), []);
+  });
+
+  it('a UTF-16 document read as UTF-8 and one nested thousands deep: one diagnostic each, whoever reports syntax', () => {
+    const t = setup({ editorReportsSyntax: () => true });
+    t.open('a', Buffer.from('{"data": {"dataset": "mnist"}}', 'utf16le').toString('utf8'));
+    assert.deepEqual(t.published.at(-1)!.p.diagnostics.map((d) => d.code), ['file.encoding']);
+    t.open('b', `{"name": ${'['.repeat(10_000)}${']'.repeat(10_000)}}`);
+    assert.deepEqual(t.published.at(-1)!.p.diagnostics.map((d) => d.code), ['json.too-deep']);
+  });
 });
 
 describe('diagnostics engine and workspace trust', () => {
