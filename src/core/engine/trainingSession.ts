@@ -16,7 +16,7 @@ import { LearningRateSchedule, lowerIsBetter } from './learningRateSchedule';
 import type { TargetEncoding } from './lossAndMetrics';
 import { buildModel, type BuiltModel } from './modelBuilder';
 import { saveModel } from './modelSaver';
-import { makeOptimizer, setLearningRate } from './optimizerFactory';
+import { disposeOptimizer, makeOptimizer, setLearningRate } from './optimizerFactory';
 import { RunFolder, runsRoot } from './runFolder';
 import type { TensorflowRuntime } from './tensorflowRuntime';
 import type { EpochEndEvent, LayerSummary, RunEndedEvent, RunStatus, TrainingEvent } from './trainingEvents';
@@ -253,7 +253,7 @@ class TrainingSession {
       return { status: 'completed', bestEpoch: stopper?.bestEpoch };
     } finally {
       best?.dispose();
-      optimizer.dispose();
+      disposeOptimizer(optimizer);
     }
   }
 
