@@ -19,7 +19,8 @@ export function activate(context: vscode.ExtensionContext): void {
   const started = performance.now();
   const cpuBefore = process.cpuUsage();
   const editor = registerEditorFeatures(context, context.extensionUri);
-  const store = new RunStore(() => (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath));
+  // Issues are only reported after activation, once the controller (and its log) exists.
+  const store = new RunStore(() => (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath), (issue) => controller.log(`Run history: ${issue}`));
   const controller = new TrainingController(context.extensionUri, store, editor);
   registerOpenRuleDocs(context);
   const dashboards = registerDashboards(context, store, {

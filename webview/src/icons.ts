@@ -54,6 +54,7 @@ const STATUS_ICONS: Record<RunStatusLabel, IconName> = {
   'stopped-early': 'stopped',
   cancelled: 'cancelled',
   failed: 'error',
+  interrupted: 'warning',
 };
 
 export function statusIcon(status: RunStatusLabel): SVGSVGElement {

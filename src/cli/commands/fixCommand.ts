@@ -11,25 +11,31 @@ import type { Finding } from '../../core/diagnosis/finding';
 import { lintFindings } from '../../core/diagnosis/lintConfig';
 import { diagnoseProbe } from '../../core/diagnosis/runDiagnosis';
 import { probeModel } from '../../core/engine/probe';
-import { readRun, runsRoot } from '../../core/engine/runFolder';
+import { runsRoot } from '../../core/engine/runFolder';
+import { readRun } from '../../core/engine/runFolderReader';
 import { UsageError } from '../cliArguments';
 import { EXIT, runnableConfig, runtimeFor, type CommandContext } from '../commandContext';
 import { relativeToCwd } from '../formatting';
 import { unifiedDiff } from '../lineDiff';
 
-/** Findings of `rule` in the most recent recorded run of this config file. */
-export function findingsFromLatestRun(workspaceDir: string, configPath: string, rule: string): Finding[] {
+/**
+ * Findings of `rule` in the most recent recorded run of this config file (an interrupted run
+ * counts: its findings so far are real). Bad lines of its metrics.jsonl are skipped and told.
+ */
+export function findingsFromLatestRun(workspaceDir: string, configPath: string, rule: string, stderr?: NodeJS.WritableStream): Finding[] {
   const root = runsRoot(workspaceDir);
-  if (!fs.existsSync(root)) return [];
-  const runs = fs.readdirSync(root).sort().reverse();
+  let runs: string[];
+  try {
+    runs = fs.readdirSync(root).sort().reverse();
+  } catch {
+    return [];
+  }
   for (const id of runs) {
-    try {
-      const { record, events } = readRun(path.join(root, id));
-      if (record.configPath !== configPath) continue;
-      return events.flatMap((e) => (e.type === 'finding' && e.finding.rule === rule ? [e.finding] : []));
-    } catch {
-      // A folder that is not a run (or a half-written one) is skipped.
-    }
+    const { record, events, issues } = readRun(path.join(root, id));
+    const started = events.find((e) => e.type === 'run-started');
+    if ((record?.configPath ?? started?.configPath) !== configPath) continue;
+    for (const issue of issues) stderr?.write(`training-doctor: ${issue}\n`);
+    return events.flatMap((e) => (e.type === 'finding' && e.finding.rule === rule ? [e.finding] : []));
   }
   return [];
 }
@@ -53,7 +59,7 @@ export async function runFix(context: CommandContext): Promise<number> {
     source = 'a probe at initialization';
   }
   if (candidates.length === 0) {
-    candidates = findingsFromLatestRun(process.cwd(), file.filePath, rule);
+    candidates = findingsFromLatestRun(process.cwd(), file.filePath, rule, stderr);
     source = 'the latest run of this config';
   }
   if (typeof flags.layer === 'string') candidates = candidates.filter((f) => f.layer === Number(flags.layer));

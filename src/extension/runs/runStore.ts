@@ -1,17 +1,19 @@
 // The host's record of runs: the live run's data as its events arrive, and the history read
 // from the workspace's run folders (so runs survive a window reload). Dashboards read from here;
 // new events reach them as batched appends, at most every APPEND_INTERVAL_MS, so a fast run
-// does not flood the webviews with one message per step.
+// does not flood the webviews with one message per step. Run folders are read through the
+// validating reader: a bad file or line is skipped and reported (onIssue), and a run whose process
+// died without a word shows as interrupted.
 
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunListEntry } from '../../core/dashboard/dashboardProtocol';
-import { applyEvent, emptyRunData, runDataFromEvents, runListEntry, type RunData } from '../../core/dashboard/runData';
-import { readRun, readRunRecord, runsRoot } from '../../core/engine/runFolder';
+import { applyEvent, emptyRunData, runListEntry, type RunData } from '../../core/dashboard/runData';
+import { storedRunData, storedRunEntries, storedRunFolders } from '../../core/dashboard/storedRuns';
 import type { TrainingEvent } from '../../core/engine/trainingEvents';
 
 const APPEND_INTERVAL_MS = 150;
+/** While another process's run is listed as running, the list is checked again this often (it may die). */
+const RUNNING_RECHECK_MS = 10_000;
 
 export interface AppendBatch {
   runId: string;
@@ -23,6 +25,9 @@ export class RunStore implements vscode.Disposable {
   private readonly cache = new Map<string, RunData>();
   private pending: AppendBatch | undefined;
   private flushTimer: NodeJS.Timeout | undefined;
+  private recheckTimer: NodeJS.Timeout | undefined;
+  /** Issues already reported, so a bad folder is reported once, not at every refresh. */
+  private readonly reported = new Set<string>();
   private readonly appendEmitter = new vscode.EventEmitter<AppendBatch>();
   private readonly historyEmitter = new vscode.EventEmitter<void>();
   /** Batched events of the live run. */
@@ -31,7 +36,10 @@ export class RunStore implements vscode.Disposable {
   readonly onDidChangeHistory = this.historyEmitter.event;
   activeRunId: string | undefined;
 
-  constructor(private readonly workspaceDirs: () => string[]) {}
+  constructor(
+    private readonly workspaceDirs: () => string[],
+    private readonly onIssue: (message: string) => void = () => undefined,
+  ) {}
 
   /** A live run's events, in order, as the trainer sends them. */
   record(runId: string, event: TrainingEvent): void {
@@ -75,20 +83,22 @@ export class RunStore implements vscode.Disposable {
       entries.push(runListEntry(data, new Date().toISOString()));
       seen.add(data.runId);
     }
-    for (const { id, dir } of this.runFolders()) {
-      if (seen.has(id)) continue;
-      try {
-        const record = readRunRecord(dir);
-        entries.push({
-          runId: id, configName: record.configName, configPath: record.configPath, status: record.status,
-          startedAt: record.startedAt, epochsCompleted: record.epochsCompleted, backend: record.backend,
-          final: record.final as RunListEntry['final'], findingCount: record.findingCount ?? 0,
-        });
-      } catch {
-        // Not a run folder, or one being written: skipped.
-      }
+    const stored = storedRunEntries(this.runFolders().filter((f) => !seen.has(f.id)), (issue) => this.report(issue));
+    entries.push(...stored);
+    // A run of another window or the CLI may die without touching its run.json: look again later.
+    if (stored.some((e) => e.status === 'running') && !this.recheckTimer) {
+      this.recheckTimer = setTimeout(() => {
+        this.recheckTimer = undefined;
+        this.historyEmitter.fire();
+      }, RUNNING_RECHECK_MS);
     }
     return entries.sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+  }
+
+  private report(issue: string): void {
+    if (this.reported.has(issue)) return;
+    this.reported.add(issue);
+    this.onIssue(issue);
   }
 
   /** A run's full data: live, cached, or read from its folder. */
@@ -97,13 +107,10 @@ export class RunStore implements vscode.Disposable {
     if (live) return live;
     const folder = this.runFolders().find((f) => f.id === runId);
     if (!folder) return undefined;
-    try {
-      const data = runDataFromEvents(runId, readRun(folder.dir).events);
-      this.cache.set(runId, data);
-      return data;
-    } catch {
-      return undefined;
-    }
+    const data = storedRunData(folder, (issue) => this.report(issue));
+    // A run still going in another process is read again next time; a finished one is kept.
+    if (data && (data.ended || data.interrupted)) this.cache.set(runId, data);
+    return data;
   }
 
   /** Run folders changed on disk (another window, the CLI): forget cached lists and tell the views. */
@@ -115,18 +122,13 @@ export class RunStore implements vscode.Disposable {
     return this.runFolders().find((f) => f.id === runId)?.dir;
   }
 
-  private runFolders(): { id: string; dir: string }[] {
-    const folders: { id: string; dir: string }[] = [];
-    for (const workspace of this.workspaceDirs()) {
-      const root = runsRoot(workspace);
-      if (!fs.existsSync(root)) continue;
-      for (const id of fs.readdirSync(root)) folders.push({ id, dir: path.join(root, id) });
-    }
-    return folders;
+  private runFolders() {
+    return storedRunFolders(this.workspaceDirs());
   }
 
   dispose(): void {
     this.flush();
+    if (this.recheckTimer) clearTimeout(this.recheckTimer);
     this.appendEmitter.dispose();
     this.historyEmitter.dispose();
   }

@@ -6,7 +6,8 @@ import * as path from 'node:path';
 import { loadDataset } from '../../../src/core/data/loadDataset';
 import { buildModel } from '../../../src/core/engine/modelBuilder';
 import { loadSavedModel, saveModel } from '../../../src/core/engine/modelSaver';
-import { readRun, RunFolder, runsRoot, type RunRecord } from '../../../src/core/engine/runFolder';
+import { RunFolder, runsRoot, type RunRecord } from '../../../src/core/engine/runFolder';
+import { readRun } from '../../../src/core/engine/runFolderReader';
 import type { Tf } from '../../../src/core/engine/tensorflowRuntime';
 import { configFrom, tempDir, train, wasmRuntime, type Tensor } from './engineFixtures';
 
@@ -89,7 +90,7 @@ describe('run folder of a training run', () => {
     assert.ok(record.endedAt && record.durationMs !== undefined && record.durationMs >= 0);
     assert.deepEqual(record.final, JSON.parse(JSON.stringify(result.ended.final)));
     assert.equal(fs.readFileSync(path.join(dir, 'config.train.json'), 'utf8'), configText);
-    assert.deepEqual(fs.readdirSync(dir).sort(), ['config.train.json', 'metrics.jsonl', 'model', 'run.json']);
+    assert.deepEqual(fs.readdirSync(dir).sort(), ['config.train.json', 'heartbeat', 'metrics.jsonl', 'model', 'run.json']);
 
     const lines = fs.readFileSync(path.join(dir, 'metrics.jsonl'), 'utf8').split('\n');
     assert.equal(lines.at(-1), '', 'the file ends with a newline');
@@ -175,7 +176,7 @@ describe('RunFolder', () => {
     assert.equal(a.id, '20260102-030405-my-config');
     assert.equal(b.id, '20260102-030405-my-config-2');
     assert.equal(c.id, '20260102-030405-my-config-3');
-    assert.equal(readRun(b.dir).record.status, 'running');
+    assert.equal(readRun(b.dir).record?.status, 'running');
     assert.equal(RunFolder.create(runs, '../../etc/passwd', '{}', undefined, now).id, '20260102-030405-..-..-etc-passwd');
     assert.equal(RunFolder.create(runs, '///', '{}', undefined, now).id, '20260102-030405-run');
   });
@@ -188,7 +189,7 @@ describe('RunFolder', () => {
     fs.appendFileSync(path.join(folder.dir, 'metrics.jsonl'), '{"type":"step","step":2,"lo');
     const { events, record } = readRun(folder.dir);
     assert.deepEqual(events.map((e) => e.type), ['log', 'epoch-end']);
-    assert.equal(record.id, folder.id);
+    assert.equal(record?.id, folder.id);
   });
 
   it('buffers step events until a flush point', () => {

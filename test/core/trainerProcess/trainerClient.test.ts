@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { readRun } from '../../../src/core/engine/runFolder';
+import { readRun } from '../../../src/core/engine/runFolderReader';
 import type { TrainingEvent } from '../../../src/core/engine/trainingEvents';
 import { TrainerClient, describeCrash, type TrainerOutcome } from '../../../src/core/trainerProcess/trainerClient';
 import type { StartMessage, TrainerMessage } from '../../../src/core/trainerProcess/trainerProtocol';
@@ -67,7 +67,7 @@ describe('the trainer child process', () => {
     assert.equal(ended.status, 'completed');
     assert.equal(session.events.filter((e) => e.type === 'epoch-end').length, 3);
     const started = session.events[0] as Extract<TrainingEvent, { type: 'run-started' }>;
-    assert.equal(readRun(started.runDir!).record.status, 'completed');
+    assert.equal(readRun(started.runDir!).record?.status, 'completed');
   });
 
   it('uses the text it is given (an unsaved editor) instead of the file on disk', async () => {
@@ -96,7 +96,7 @@ describe('the trainer child process', () => {
     assert.equal(ended.status, 'cancelled');
     const started = session.events[0] as Extract<TrainingEvent, { type: 'run-started' }>;
     const stored = readRun(started.runDir!);
-    assert.equal(stored.record.status, 'cancelled');
+    assert.equal(stored.record?.status, 'cancelled');
     assert.ok(stored.events.some((e) => e.type === 'step'), 'the steps run so far are kept');
   });
 
