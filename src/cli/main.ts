@@ -4,7 +4,7 @@
 //   train <file> [--json] [--out DIR] [--epochs N]        train, report, record a run folder
 //   lr-find <file> [--json] [--steps N] [--out DIR]       learning-rate range test
 //   fix <file> --rule ID [--fix ID] [--layer N] [--dry-run]  apply a finding's fix to the config
-// Exit codes: 0 ok, 1 errors found / run failed, 2 usage or config error, 130 cancelled.
+// Exit codes: 0 ok, 1 errors found / run failed, 2 usage or config error (incl. an --out that cannot be written), 130 cancelled.
 
 import * as path from 'node:path';
 import { loadConfigFile } from '../core/config/loadConfigFile';
