@@ -6,8 +6,8 @@
 //   fix <file> --rule ID [--fix ID] [--layer N] [--dry-run]  apply a finding's fix to the config
 //   watch <logdir> [--once] [--json] [--map TAG=ROLE,...]  diagnose TensorBoard logs of any framework
 //   every config command takes --allow-data-outside: read data beyond the config's repository and the cwd
-// Exit codes: 0 ok, 1 errors found / run failed, 2 usage or config error, 130 cancelled,
-// 141 output closed (`| head`).
+// Exit codes: 0 ok, 1 errors found / run failed, 2 usage or config error (incl. an --out that cannot be
+// written), 130 cancelled, 141 output closed (`| head`).
 
 import * as path from 'node:path';
 import { ConfigProblemError } from '../core/config/configProblem';

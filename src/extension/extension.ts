@@ -20,7 +20,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const cpuBefore = process.cpuUsage();
   const editor = registerEditorFeatures(context, context.extensionUri);
   // The store logs what it skips in bad run folders to the controller's output channel (created just below).
-  const store = new RunStore(() => (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath), (line) => controller.log(line));
+  const store = new RunStore(() => (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath), (issue) => controller.log(`Run history: ${issue}`));
   const controller = new TrainingController(context.extensionUri, store, editor);
   registerOpenRuleDocs(context);
   const dashboards = registerDashboards(context, store, {

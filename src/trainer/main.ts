@@ -1,6 +1,7 @@
 // The trainer child process: runs one job (train, probe or lr-find) for its host over Node's IPC
 // channel, so training never runs in (or blocks, or crashes) the VS Code extension host.
-// Life cycle: send `ready`; receive one `start`; stream events; send `finished`; exit.
+// Life cycle: send `ready`; receive one `start`; stream events; send `finished`; exit 0. A job
+// that throws sends `failed` with the reason instead of `finished`, and exits 1.
 // A `stop` message (or the host going away) cancels the job at the next step.
 
 import { loadConfigFile } from '../core/config/loadConfigFile';
@@ -75,9 +76,10 @@ process.on('message', (raw) => {
     return;
   }
   started = true;
-  runJob(message)
-    .catch((error) => send({ type: 'failed', message: describeError(error) }))
-    .finally(() => process.exit(0));
+  runJob(message).then(
+    () => process.exit(0),
+    (error) => send({ type: 'failed', message: describeError(error) }).finally(() => process.exit(1)),
+  );
 });
 
 // Without a host there is nobody to report to: stop at the next step and leave.

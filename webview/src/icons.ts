@@ -54,6 +54,7 @@ const STATUS_ICONS: Record<RunListStatus, IconName> = {
   'stopped-early': 'stopped',
   cancelled: 'cancelled',
   failed: 'error',
+  interrupted: 'warning',
   unknown: 'info',
 };
 

@@ -14,33 +14,37 @@ import type { TrainConfig } from '../../core/config/trainConfig';
 import { lintFindings } from '../../core/diagnosis/lintConfig';
 import { diagnoseProbe } from '../../core/diagnosis/runDiagnosis';
 import { probeMemory, probeModel } from '../../core/engine/probe';
-import { readRun, runsRoot } from '../../core/engine/runFolder';
+import { runsRoot } from '../../core/engine/runFolder';
+import { readRun } from '../../core/engine/runFolderReader';
 import { UsageError } from '../cliArguments';
 import { EXIT, runnableConfig, runtimeFor, type CommandContext } from '../commandContext';
 import { relativeToCwd } from '../formatting';
 import { unifiedDiff } from '../lineDiff';
 
 /**
- * Findings of `rule` in the most recent recorded run of this config file. A run folder may be
- * committed by anyone: findings with an unknown rule, fix or argument are skipped.
+ * Findings of `rule` in the most recent recorded run of this config file (an interrupted run
+ * counts: its findings so far are real). A run folder may be committed by anyone: bad lines of its
+ * metrics.jsonl are skipped and told, findings with an unknown rule, fix or argument are skipped.
  */
-export function findingsFromLatestRun(workspaceDir: string, configPath: string, rule: string): Finding[] {
+export function findingsFromLatestRun(workspaceDir: string, configPath: string, rule: string, stderr?: NodeJS.WritableStream): Finding[] {
   const root = runsRoot(workspaceDir);
-  if (!fs.existsSync(root)) return [];
-  const runs = fs.readdirSync(root).sort().reverse();
+  let runs: string[];
+  try {
+    runs = fs.readdirSync(root).sort().reverse();
+  } catch {
+    return [];
+  }
   for (const id of runs) {
-    try {
-      const { record, events } = readRun(path.join(root, id));
-      if (record.configPath !== configPath) continue;
-      // Only findings that pass the check, as the run left them: each id's latest version, withdrawn ones left out.
-      const recorded = events.flatMap((e) => {
-        const checked = e.type === 'finding' ? checkRecordedFinding(e.finding) : undefined;
-        return checked?.type === 'ok' ? [checked.finding] : [];
-      });
-      return currentFindings(recorded).filter((f) => f.rule === rule && isOpen(f));
-    } catch {
-      // A folder that is not a run (or a half-written one) is skipped.
-    }
+    const { record, events, issues } = readRun(path.join(root, id));
+    const started = events.find((e) => e.type === 'run-started');
+    if ((record?.configPath ?? started?.configPath) !== configPath) continue;
+    for (const issue of issues) stderr?.write(`training-doctor: ${issue}\n`);
+    // Only findings that pass the check, as the run left them: each id's latest version, withdrawn ones left out.
+    const recorded = events.flatMap((e) => {
+      const checked = e.type === 'finding' ? checkRecordedFinding(e.finding) : undefined;
+      return checked?.type === 'ok' ? [checked.finding] : [];
+    });
+    return currentFindings(recorded).filter((f) => f.rule === rule && isOpen(f));
   }
   return [];
 }
@@ -64,7 +68,7 @@ export async function runFix(context: CommandContext): Promise<number> {
     source = 'a probe at initialization';
   }
   if (candidates.length === 0) {
-    candidates = findingsFromLatestRun(process.cwd(), file.filePath, rule);
+    candidates = findingsFromLatestRun(process.cwd(), file.filePath, rule, stderr);
     source = 'the latest run of this config';
   }
   const layer = typeof flags.layer === 'string' ? Number(flags.layer) : undefined;

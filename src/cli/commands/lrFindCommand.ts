@@ -1,8 +1,8 @@
 // `training-doctor lr-find`: the learning-rate range test. Prints the suggested rate with its
 // uncertainty and a small plot of loss against learning rate; writes the curve as JSON.
 
-import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { describeWriteError, makeWritableDirectory, writeFileAtomic } from '../../core/engine/diskWrites';
 import { findLearningRate } from '../../core/engine/learningRateFinder';
 import { positiveInteger } from '../cliArguments';
 import { EXIT, runnableConfig, runtimeFor, type CommandContext } from '../commandContext';
@@ -16,6 +16,15 @@ export async function runLrFind(context: CommandContext): Promise<number> {
   const file = runnableConfig(context);
   if (!file) return EXIT.usage;
   const config = file.config;
+  const outDir = path.resolve(typeof flags.out === 'string' ? flags.out : path.join(process.cwd(), '.training-doctor', 'lr-find'));
+  const outFile = path.join(outDir, `${config.name.replace(/[^A-Za-z0-9._-]+/g, '-')}.json`);
+  try {
+    // Before the test runs: a folder that cannot take the curve is a usage error, said at once.
+    makeWritableDirectory(outDir, 'the curve');
+  } catch (error) {
+    context.stderr.write(`training-doctor: ${describeWriteError('the curve', outDir, error).message}\n`);
+    return EXIT.usage;
+  }
   const runtime = await runtimeFor(context, file);
   const abort = new AbortController();
   const onSignal = () => abort.abort();
@@ -23,11 +32,13 @@ export async function runLrFind(context: CommandContext): Promise<number> {
   try {
     if (!json) stdout.write(`Learning-rate range test for "${config.name}" (${config.training.optimizer.type}) on ${runtime.backend}...\n`);
     const result = await findLearningRate(config, { runtime, baseDir: file.baseDir, dataAccess: file.dataAccess, steps: positiveInteger(flags, 'steps'), signal: abort.signal });
-    const outDir = path.resolve(typeof flags.out === 'string' ? flags.out : path.join(process.cwd(), '.training-doctor', 'lr-find'));
-    fs.mkdirSync(outDir, { recursive: true });
-    const outFile = path.join(outDir, `${config.name.replace(/[^A-Za-z0-9._-]+/g, '-')}.json`);
     const record = { config: file.filePath, backend: runtime.backend, ...result, suggestion: result.suggestion && { ...result.suggestion } };
-    fs.writeFileSync(outFile, JSON.stringify(record, null, 2));
+    try {
+      writeFileAtomic(outFile, JSON.stringify(record, null, 2));
+    } catch (error) {
+      context.stderr.write(`training-doctor: ${describeWriteError('the curve', outFile, error).message}\n`);
+      return EXIT.failed;
+    }
     if (json) {
       stdout.write(JSON.stringify({ ...record, curveFile: outFile }, null, 2) + '\n');
       return result.stoppedBecause === 'cancelled' ? EXIT.cancelled : EXIT.ok;

@@ -1,7 +1,12 @@
 // `training-doctor train`: a full run with a progress display (or JSON events with --json),
-// cancellable with Ctrl+C (the run is then recorded as cancelled, its data kept).
+// cancellable with Ctrl+C (the run is then recorded as cancelled, its data kept). A run folder
+// that cannot be created (--out a file, /dev/null, a read-only or pseudo file system) is a usage
+// error, said in one line before anything loads; a write that fails mid-run (a full disk) fails
+// the run with that reason, its run-ended event and exit code 1.
 
 import * as path from 'node:path';
+import { DiskWriteError, makeWritableDirectory } from '../../core/engine/diskWrites';
+import { runsRoot } from '../../core/engine/runFolder';
 import { runTraining } from '../../core/engine/trainingSession';
 import { RunDiagnosis } from '../../core/diagnosis/runDiagnosis';
 import { positiveInteger } from '../cliArguments';
@@ -17,6 +22,12 @@ export async function runTrain(context: CommandContext): Promise<number> {
   const file = runnableConfig(context, (problems) => ({ type: 'config-error', file: context.file.filePath, problems }));
   if (!file) return EXIT.usage;
   const config = file.config;
+  const runsDir = typeof flags.out === 'string' ? path.resolve(flags.out) : runsRoot(process.cwd());
+  try {
+    makeWritableDirectory(runsDir, 'the run folder');
+  } catch (error) {
+    return cannotRecord(context, error);
+  }
   const runtime = await runtimeFor(context, file);
   const progress = json ? undefined : new TrainProgress(stdout);
   const abort = new AbortController();
@@ -31,8 +42,7 @@ export async function runTrain(context: CommandContext): Promise<number> {
       runtime,
       baseDir: file.baseDir,
       dataAccess: file.dataAccess,
-      runsDir: typeof flags.out === 'string' ? path.resolve(flags.out) : undefined,
-      workspaceDir: process.cwd(),
+      runsDir,
       configText: file.text,
       configPath: file.filePath,
       epochs: positiveInteger(flags, 'epochs'),
@@ -51,8 +61,19 @@ export async function runTrain(context: CommandContext): Promise<number> {
     }
     if (ended.status === 'cancelled') return EXIT.cancelled;
     return ended.status === 'failed' ? EXIT.failed : EXIT.ok;
+  } catch (error) {
+    // Only creating the run folder throws (checked above, but the disk may change meanwhile).
+    if (error instanceof DiskWriteError) return cannotRecord(context, error);
+    throw error;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+}
+
+function cannotRecord({ flags, stderr }: CommandContext, error: unknown): number {
+  if (!(error instanceof DiskWriteError)) throw error;
+  const hint = typeof flags.out === 'string' ? 'Give --out a folder you can write to.' : 'Run it from a folder you can write to, or give --out one.';
+  stderr.write(`training-doctor: ${error.message} ${hint}\n`);
+  return EXIT.usage;
 }

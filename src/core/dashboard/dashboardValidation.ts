@@ -13,7 +13,7 @@ import {
 import type { RunData, RunStatusLabel, StepSeries } from './runData';
 import { eventOf, readEvent, readFinding, RUN_STATUSES } from './trainingEventValidation';
 
-const STATUS_LABELS: Record<RunStatusLabel, true> = { ...RUN_STATUSES, running: true };
+const STATUS_LABELS: Record<RunStatusLabel, true> = { ...RUN_STATUSES, running: true, interrupted: true };
 const KINDS: Record<DashboardKind, true> = { panel: true, sidebar: true };
 
 // ---- a run's data, the run history ---------------------------------------------------------------
@@ -65,6 +65,8 @@ function readRunData(this: PayloadReader, v: unknown, at: string): RunData {
   };
   this.keepOptional(data, o, 'started', at, eventOf('run-started'));
   this.keepOptional(data, o, 'ended', at, eventOf('run-ended'));
+  // Why a run whose process died without a word reads as interrupted.
+  this.keepOptional(data, o, 'interrupted', at, this.text);
   return data;
 }
 

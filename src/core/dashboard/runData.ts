@@ -26,6 +26,8 @@ export interface RunData {
   findings: Finding[];
   logs: LogEvent[];
   ended?: RunEndedEvent;
+  /** Read back from a run folder whose process died without a run-ended event: why it stopped. */
+  interrupted?: string;
 }
 
 export function emptyRunData(runId: string): RunData {
@@ -86,10 +88,11 @@ export function runDataFromEvents(runId: string, events: TrainingEvent[]): RunDa
   return data;
 }
 
-export type RunStatusLabel = RunEndedEvent['status'] | 'running';
+/** `interrupted`: the run's process died (killed, crashed) before it could say how the run ended. */
+export type RunStatusLabel = RunEndedEvent['status'] | 'running' | 'interrupted';
 
 export function runStatus(data: RunData): RunStatusLabel {
-  return data.ended?.status ?? 'running';
+  return data.ended?.status ?? (data.interrupted ? 'interrupted' : 'running');
 }
 
 /** A run's line in the run history, from its data (`startedAt` stands in for a run not started yet). */

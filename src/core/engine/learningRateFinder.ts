@@ -7,7 +7,7 @@ import { suggestLearningRate, smoothLosses, type LearningRateSuggestion, type Ra
 import { epochOrder, gatherBatch } from '../data/loadDataset';
 import type { DataLocation } from '../data/dataAccessPolicy';
 import { deriveSeed, SeededRandom } from '../random';
-import { makeOptimizer, setLearningRate } from './optimizerFactory';
+import { disposeOptimizer, makeOptimizer, setLearningRate } from './optimizerFactory';
 import type { TensorflowRuntime } from './tensorflowRuntime';
 import { prepareModel } from './trainingSession';
 
@@ -86,7 +86,7 @@ export async function findLearningRate(config: TrainConfig, options: RangeTestOp
       await new Promise((resolve) => setImmediate(resolve));
     }
   } finally {
-    optimizer.dispose();
+    disposeOptimizer(optimizer);
     built.model.dispose();
   }
   return {

@@ -19,6 +19,16 @@ export function makeOptimizer(tf: Tf, config: OptimizerConfig): Optimizer {
   }
 }
 
+/**
+ * Frees an optimizer's tensors. tfjs 4.22's MomentumOptimizer overrides SGD's dispose() without
+ * freeing the learning-rate scalar it inherits (`c`), which leaked one tensor per run.
+ */
+export function disposeOptimizer(optimizer: Optimizer): void {
+  optimizer.dispose();
+  const rate = (optimizer as unknown as { c?: { isDisposed: boolean; dispose(): void } }).c;
+  if (rate && !rate.isDisposed) rate.dispose();
+}
+
 export function setLearningRate(optimizer: Optimizer, rate: number): void {
   const target = optimizer as unknown as { learningRate: number; setLearningRate?: (lr: number) => void };
   if (target.learningRate === rate) return;

@@ -18,7 +18,8 @@ import { LearningRateSchedule, lowerIsBetter } from './learningRateSchedule';
 import type { TargetEncoding } from './lossAndMetrics';
 import { buildModel, type BuiltModel } from './modelBuilder';
 import { saveModel } from './modelSaver';
-import { makeOptimizer, setLearningRate } from './optimizerFactory';
+import { disposeOptimizer, makeOptimizer, setLearningRate } from './optimizerFactory';
+import { faultPoint } from './faultPoints';
 import { RunFolder, runsRoot } from './runFolder';
 import { TrainingEventLog } from '../interop/tensorboard/trainingEventLog';
 import type { TensorflowRuntime } from './tensorflowRuntime';
@@ -107,6 +108,8 @@ class TrainingSession {
 
   private emit(event: TrainingEvent): void {
     this.folder?.append(event);
+    // A run folder that can no longer be written (a full disk) ends the run at the next step.
+    if (this.folder?.failure && !this.stopRequest) this.stopRequest = { status: 'failed', reason: this.folder.failure };
     // The run as a TensorBoard event file beside metrics.jsonl (written only where a run folder is).
     const tensorboardFailure = this.tensorboardLog.append(event);
     if (tensorboardFailure) this.emit({ type: 'log', level: 'warning', message: tensorboardFailure });
@@ -130,12 +133,14 @@ class TrainingSession {
   async run(): Promise<RunEndedEvent> {
     const { config, options } = this;
     const root = options.runsDir ?? (options.workspaceDir ? runsRoot(options.workspaceDir) : undefined);
+    // Throws a DiskWriteError (for the caller to report) when there is nowhere to record the run.
     if (root) this.folder = RunFolder.create(root, config.name, options.configText ?? JSON.stringify(config, null, 2), options.configPath);
     let status: RunStatus = 'completed';
     let reason: string | undefined;
     let prepared: PreparedModel | undefined;
     let bestEpoch: number | undefined;
     try {
+      await faultPoint('before-run-started');
       prepared = await prepareModel(config, options.runtime, options, options.data);
       ({ status, reason, bestEpoch } = await this.loop(prepared));
       if (this.folder && options.saveWeights !== false && status !== 'failed') {
@@ -148,6 +153,11 @@ class TrainingSession {
     } finally {
       prepared?.built.model.dispose();
     }
+    // A write that failed last (saving the model, the last events) still fails the run.
+    if (this.folder?.failure && status !== 'failed') {
+      status = 'failed';
+      reason = this.folder.failure;
+    }
     const ended: RunEndedEvent = {
       type: 'run-ended', status, reason, epochsCompleted: this.epochsCompleted, steps: this.stepCount,
       durationMs: Date.now() - this.started, bestEpoch,
@@ -158,7 +168,7 @@ class TrainingSession {
       findings: this.findings,
     };
     // The record first: whoever hears run-ended may read run.json at once.
-    this.folder?.update({
+    this.folder?.finish({
       status, reason, endedAt: new Date().toISOString(), durationMs: ended.durationMs,
       epochsCompleted: this.epochsCompleted, steps: this.stepCount, final: ended.final, findingCount: this.findings.length,
     });
@@ -267,7 +277,7 @@ class TrainingSession {
       return { status: 'completed', bestEpoch: stopper?.bestEpoch };
     } finally {
       best?.dispose();
-      optimizer.dispose();
+      disposeOptimizer(optimizer);
     }
   }
 

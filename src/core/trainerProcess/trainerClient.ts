@@ -7,9 +7,13 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { parseTrainerMessage, type StartMessage, type TrainerMessage } from './trainerProtocol';
 
 export interface TrainerOutcome {
-  /** finished: the job ran to its end (whatever the run's own status); crashed: the process died. */
-  kind: 'finished' | 'crashed' | 'stopped';
-  /** For crashes: what happened, in words. */
+  /**
+   * finished: the job ran to its end (whatever the run's own status); failed: the job reported an
+   * error (a `failed` message) and the process ended without finishing; crashed: the process died
+   * without a word; stopped: it was stopped before it could finish cleanly.
+   */
+  kind: 'finished' | 'failed' | 'crashed' | 'stopped';
+  /** For failures and crashes: what happened, in words. */
   reason?: string;
   exitCode: number | null;
   signal: NodeJS.Signals | null;
@@ -29,12 +33,18 @@ export interface TrainerClientOptions {
   stopGraceMs?: number;
 }
 
+/** How much of the child's stderr is kept: its start (where the error usually is) and its end. */
+const STDERR_HEAD = 8000;
 const STDERR_TAIL = 4000;
 
 export class TrainerClient {
   private readonly child: ChildProcess;
-  private stderr = '';
+  private stderrHead = '';
+  private stderrTail = '';
+  private stderrBytes = 0;
   private finished = false;
+  /** The last `failed` message, if the job reported one. */
+  private failure?: string;
   private stopRequested = false;
   private exited = false;
   private readonly timers: NodeJS.Timeout[] = [];
@@ -45,13 +55,9 @@ export class TrainerClient {
       execArgv: options.execArgv ?? [],
       serialization: 'json',
     });
-    this.child.stderr?.on('data', (chunk: Buffer) => {
-      this.stderr = (this.stderr + chunk.toString()).slice(-STDERR_TAIL);
-    });
+    this.child.stderr?.on('data', (chunk: Buffer) => this.keepStderr(chunk.toString()));
     this.child.on('message', (raw) => this.receive(raw));
-    this.child.on('error', (error) => {
-      this.stderr += `\n${error.message}`;
-    });
+    this.child.on('error', (error) => this.keepStderr(`\n${error.message}`));
     this.child.on('exit', (code, signal) => this.exit(code, signal));
     this.timers.push(setTimeout(() => {
       if (!this.ready) this.kill(`The trainer did not start within ${Math.round((options.readyTimeoutMs ?? 60_000) / 1000)} s.`);
@@ -69,6 +75,22 @@ export class TrainerClient {
     return this.child.pid;
   }
 
+  private keepStderr(text: string): void {
+    if (this.stderrHead.length < STDERR_HEAD) {
+      const room = STDERR_HEAD - this.stderrHead.length;
+      this.stderrHead += text.slice(0, room);
+      text = text.slice(room);
+    }
+    this.stderrBytes += text.length;
+    this.stderrTail = (this.stderrTail + text).slice(-STDERR_TAIL);
+  }
+
+  /** The stderr kept: all of it when short, else its start and end with the gap marked. */
+  private get stderr(): string {
+    const skipped = this.stderrBytes - this.stderrTail.length;
+    return this.stderrHead + (skipped > 0 ? `\n[… ${skipped} characters …]\n` : '') + this.stderrTail;
+  }
+
   private receive(raw: unknown): void {
     const message = parseTrainerMessage(raw);
     if (!message) {
@@ -81,6 +103,7 @@ export class TrainerClient {
       if (this.stopRequested) this.child.send({ type: 'stop' });
     }
     if (message.type === 'finished') this.finished = true;
+    if (message.type === 'failed') this.failure = message.message;
     this.options.onMessage(message);
   }
 
@@ -109,6 +132,10 @@ export class TrainerClient {
       this.options.onExit({ kind: 'finished', exitCode: code, signal });
       return;
     }
+    if (this.failure && !this.killReason) {
+      this.options.onExit({ kind: 'failed', exitCode: code, signal, reason: this.failure });
+      return;
+    }
     if (this.stopRequested && !this.killReason) {
       this.options.onExit({ kind: 'stopped', exitCode: code, signal, reason: 'Stopped before the job could finish cleanly.' });
       return;
@@ -117,12 +144,28 @@ export class TrainerClient {
   }
 }
 
-/** Words for a process death, from its exit code, signal and the end of its stderr. */
+/** At most this many stderr lines are quoted, each cut to LINE_LIMIT characters. */
+const QUOTED_LINES = 8;
+const LINE_LIMIT = 300;
+/** The line that names the error: `TypeError: …`, `Error [ERR_…]: …`, `FATAL ERROR: …`. */
+const ERROR_LINE = /^\s*(?:Uncaught\s+)?(?:[A-Z]\w*(?:Error|Exception)\b|Error\b|FATAL ERROR\b)/;
+
+/**
+ * Words for a process death, from its exit code, signal and stderr. Quotes the first line that
+ * names an error (Node prints it above the stack, so the last lines alone would drop it) and the
+ * last lines that are not stack frames, bounded in lines and length.
+ */
 export function describeCrash(code: number | null, signal: NodeJS.Signals | null, stderr: string): string {
   if (/heap out of memory|Allocation failed|out of memory/i.test(stderr)) {
     return 'The trainer ran out of memory. Use a smaller batch size, a smaller model or less data.';
   }
-  const tail = stderr.trim().split('\n').slice(-6).join('\n');
+  const lines = stderr.split('\n').map((line) => line.trimEnd()).filter((line) => line.trim() && !/^\s+at /.test(line) && !/^Node\.js v\d/.test(line));
+  const errorAt = lines.findIndex((line) => ERROR_LINE.test(line));
+  const tail = lines.slice(-QUOTED_LINES);
+  const quoted = errorAt >= 0 && errorAt < lines.length - tail.length
+    ? [lines[errorAt], ...(errorAt < lines.length - tail.length - 1 ? ['…'] : []), ...tail.slice(1)]
+    : tail;
+  const text = quoted.map((line) => (line.length > LINE_LIMIT ? `${line.slice(0, LINE_LIMIT)}…` : line)).join('\n');
   const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
-  return `The trainer process ${how}${tail ? `:\n${tail}` : '.'}`;
+  return `The trainer process ${how}${text ? `:\n${text}` : '.'}`;
 }

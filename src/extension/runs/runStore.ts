@@ -1,20 +1,21 @@
 // The host's record of runs: the live run's data as its events arrive, and the history read
 // from the workspace's run folders (so runs survive a window reload). Dashboards read from here;
 // new events reach them as batched appends, at most every APPEND_INTERVAL_MS, so a fast run
-// does not flood the webviews with one message per step.
+// does not flood the webviews with one message per step. Run folders are read through the
+// validating reader: a bad file or line is skipped and reported (onIssue), and a run whose process
+// died without a word shows as interrupted.
 
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunListEntry } from '../../core/dashboard/dashboardProtocol';
 import { compareRunsNewestFirst, readRunListEntry } from '../../core/dashboard/dashboardValidation';
 import { PayloadIssues } from '../../core/dashboard/payloadReader';
-import { readTrainingEvents } from '../../core/dashboard/trainingEventValidation';
-import { applyEvent, emptyRunData, runDataFromEvents, runListEntry, type RunData } from '../../core/dashboard/runData';
-import { readRun, readRunRecord, runsRoot } from '../../core/engine/runFolder';
+import { applyEvent, emptyRunData, runListEntry, type RunData } from '../../core/dashboard/runData';
+import { storedRunData, storedRunEntries, storedRunFolders } from '../../core/dashboard/storedRuns';
 import type { TrainingEvent } from '../../core/engine/trainingEvents';
 
 const APPEND_INTERVAL_MS = 150;
+/** While another process's run is listed as running, the list is checked again this often (it may die). */
+const RUNNING_RECHECK_MS = 10_000;
 
 export interface AppendBatch {
   runId: string;
@@ -26,6 +27,9 @@ export class RunStore implements vscode.Disposable {
   private readonly cache = new Map<string, RunData>();
   private pending: AppendBatch | undefined;
   private flushTimer: NodeJS.Timeout | undefined;
+  private recheckTimer: NodeJS.Timeout | undefined;
+  /** Issues already reported, so a bad folder is reported once, not at every refresh. */
+  private readonly reported = new Set<string>();
   private readonly appendEmitter = new vscode.EventEmitter<AppendBatch>();
   private readonly historyEmitter = new vscode.EventEmitter<void>();
   /** Batched events of the live run. */
@@ -34,18 +38,14 @@ export class RunStore implements vscode.Disposable {
   readonly onDidChangeHistory = this.historyEmitter.event;
   activeRunId: string | undefined;
 
-  /** Notes already logged, so a bad run folder is logged once, not at every refresh. */
-  private readonly logged = new Set<string>();
+  constructor(
+    private readonly workspaceDirs: () => string[],
+    private readonly onIssue: (message: string) => void = () => undefined,
+  ) {}
 
-  constructor(private readonly workspaceDirs: () => string[], private readonly log: (line: string) => void = () => undefined) {}
-
-  /** Logs what was dropped from the run folders (each note once). */
+  /** Logs what was dropped from the run history (each note once). */
   private logIssues(issues: PayloadIssues): void {
-    for (const note of issues.notes) {
-      if (this.logged.has(note)) continue;
-      this.logged.add(note);
-      this.log(`Run history: skipped bad data: ${note}`);
-    }
+    for (const note of issues.notes) this.report(`skipped bad data: ${note}`);
   }
 
   /** A live run's events, in order, as the trainer sends them. */
@@ -93,22 +93,27 @@ export class RunStore implements vscode.Disposable {
       entries.push(runListEntry(data, new Date().toISOString()));
       seen.add(data.runId);
     }
-    for (const { id, dir } of this.runFolders()) {
-      if (seen.has(id)) continue;
-      try {
-        const record = readRunRecord(dir);
-        const entry = readRunListEntry({
-          runId: id, configName: record.configName, configPath: record.configPath, status: record.status,
-          startedAt: record.startedAt, epochsCompleted: record.epochsCompleted, backend: record.backend,
-          final: record.final as RunListEntry['final'], findingCount: record.findingCount ?? 0,
-        }, path.join(dir, 'run.json'), issues);
-        if (entry) entries.push(entry);
-      } catch {
-        // Not a run folder, or one being written: skipped.
-      }
+    const stored = storedRunEntries(this.runFolders().filter((f) => !seen.has(f.id)), (issue) => this.report(issue));
+    // The entries pass the dashboard's validator too (an unknown status shown as such, a bad date kept out of the sort).
+    for (const entry of stored) {
+      const checked = readRunListEntry(entry, `run ${entry.runId}`, issues);
+      if (checked) entries.push(checked);
+    }
+    // A run of another window or the CLI may die without touching its run.json: look again later.
+    if (stored.some((e) => e.status === 'running') && !this.recheckTimer) {
+      this.recheckTimer = setTimeout(() => {
+        this.recheckTimer = undefined;
+        this.historyEmitter.fire();
+      }, RUNNING_RECHECK_MS);
     }
     this.logIssues(issues);
     return entries.sort(compareRunsNewestFirst);
+  }
+
+  private report(issue: string): void {
+    if (this.reported.has(issue)) return;
+    this.reported.add(issue);
+    this.onIssue(issue);
   }
 
   /** A run's full data: live, cached, or read from its folder. */
@@ -117,16 +122,10 @@ export class RunStore implements vscode.Disposable {
     if (live) return live;
     const folder = this.runFolders().find((f) => f.id === runId);
     if (!folder) return undefined;
-    try {
-      const issues = new PayloadIssues();
-      const events = readTrainingEvents(readRun(folder.dir).events, path.join(folder.dir, 'metrics.jsonl event'), issues);
-      this.logIssues(issues);
-      const data = runDataFromEvents(runId, events);
-      this.cache.set(runId, data);
-      return data;
-    } catch {
-      return undefined;
-    }
+    const data = storedRunData(folder, (issue) => this.report(issue));
+    // A run still going in another process is read again next time; a finished one is kept.
+    if (data && (data.ended || data.interrupted)) this.cache.set(runId, data);
+    return data;
   }
 
   /** Run folders changed on disk (another window, the CLI): forget cached lists and tell the views. */
@@ -138,18 +137,13 @@ export class RunStore implements vscode.Disposable {
     return this.runFolders().find((f) => f.id === runId)?.dir;
   }
 
-  private runFolders(): { id: string; dir: string }[] {
-    const folders: { id: string; dir: string }[] = [];
-    for (const workspace of this.workspaceDirs()) {
-      const root = runsRoot(workspace);
-      if (!fs.existsSync(root)) continue;
-      for (const id of fs.readdirSync(root)) folders.push({ id, dir: path.join(root, id) });
-    }
-    return folders;
+  private runFolders() {
+    return storedRunFolders(this.workspaceDirs());
   }
 
   dispose(): void {
     this.flush();
+    if (this.recheckTimer) clearTimeout(this.recheckTimer);
     this.appendEmitter.dispose();
     this.historyEmitter.dispose();
   }

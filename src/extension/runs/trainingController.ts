@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { locatePath } from '../../core/config/parseConfig';
 import type { Finding } from '../../core/diagnosis/finding';
 import { applyFix } from '../../core/diagnosis/fixes/applyFix';
-import { markRunFailed } from '../../core/engine/runFolder';
+import { markRunFailed } from '../../core/engine/runFolderReader';
 import type { RunEndedEvent, TrainingEvent } from '../../core/engine/trainingEvents';
 import { TrainerClient, type TrainerOutcome } from '../../core/trainerProcess/trainerClient';
 import type { TrainerJob, TrainerMessage } from '../../core/trainerProcess/trainerProtocol';
@@ -224,9 +224,12 @@ export class TrainingController implements vscode.Disposable {
     void vscode.commands.executeCommand('setContext', 'trainingDoctor.training', false);
     this.statusBar.hide();
     if (!active) return;
-    if (outcome.kind === 'crashed' || (outcome.kind === 'stopped' && active.runId && !active.ended)) {
+    const runLeftOpen = active.runId !== undefined && !active.ended;
+    // A job that failed before its run started was reported when its `failed` message came.
+    if (outcome.kind === 'failed' && !runLeftOpen) return;
+    if (outcome.kind === 'crashed' || outcome.kind === 'failed' || (outcome.kind === 'stopped' && runLeftOpen)) {
       const reason = outcome.reason ?? 'The trainer process ended unexpectedly.';
-      this.output.error(reason);
+      if (outcome.kind !== 'failed') this.output.error(reason);
       if (active.runDir) {
         try {
           markRunFailed(active.runDir, reason);
@@ -235,11 +238,14 @@ export class TrainingController implements vscode.Disposable {
         }
       }
       if (active.runId) {
+        // What the run got through is kept: its epochs, steps and findings so far.
+        const data = this.store.getRunData(active.runId);
         this.store.record(active.runId, {
-          type: 'run-ended', status: 'failed', reason, epochsCompleted: 0, steps: 0, durationMs: 0, final: { metrics: {}, valMetrics: {} }, findings: [],
+          type: 'run-ended', status: 'failed', reason, epochsCompleted: data?.epochs.length ?? 0, steps: data?.steps.step.length ?? 0,
+          durationMs: 0, final: { metrics: {}, valMetrics: {} }, findings: data?.findings ?? [],
         });
       }
-      void vscode.window.showErrorMessage(`Training Doctor: the run failed. ${reason}`, 'Show Output').then((choice) => choice && this.output.show(true));
+      if (outcome.kind !== 'failed') void vscode.window.showErrorMessage(`Training Doctor: the run failed. ${reason}`, 'Show Output').then((choice) => choice && this.output.show(true));
       return;
     }
     if (active.ended) {

@@ -1,6 +1,7 @@
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Tf } from '../../../src/core/engine/tensorflowRuntime';
+import { findLearningRate } from '../../../src/core/engine/learningRateFinder';
 import { probeModel } from '../../../src/core/engine/probe';
 import { configFrom, divergingConfig, gaussianConfig, train, wasmRuntime } from './engineFixtures';
 
@@ -67,6 +68,26 @@ describe('tensor memory', () => {
     assert.equal(end.numTensors, start.numTensors);
     assert.equal(end.numBytes, start.numBytes);
     assert.equal(end.numDataBuffers, start.numDataBuffers);
+  });
+
+  it('frees every tensor of a run and of a range test with each optimizer (momentum SGD kept its learning rate)', async () => {
+    const optimizers = [
+      { type: 'sgd', learningRate: 0.05 },
+      { type: 'sgd', learningRate: 0.05, momentum: 0.9 },
+      { type: 'sgd', learningRate: 0.05, momentum: 0.9, nesterov: true },
+      { type: 'adam', learningRate: 0.01 },
+      { type: 'rmsprop', learningRate: 0.01, momentum: 0.5 },
+      { type: 'adagrad', learningRate: 0.05 },
+    ];
+    const runtime = await wasmRuntime();
+    for (const optimizer of optimizers) {
+      const config = configFrom(gaussianConfig({ training: { epochs: 1, optimizer } }));
+      const start = tf.memory() as Memory;
+      for (let run = 0; run < 2; run++) assert.equal((await train(config)).ended.status, 'completed');
+      await findLearningRate(config, { runtime, baseDir: '.', steps: 10 });
+      const end = tf.memory() as Memory;
+      assert.equal(end.numTensors - start.numTensors, 0, `tensors left after two runs and a range test with ${JSON.stringify(optimizer)}`);
+    }
   });
 
   it('frees every tensor of a probe, and of a run that fails while loading its data', async () => {

@@ -2,11 +2,14 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadDataset } from '../../../src/core/data/loadDataset';
 import { buildModel } from '../../../src/core/engine/modelBuilder';
 import { loadSavedModel, saveModel } from '../../../src/core/engine/modelSaver';
-import { readRun, RunFolder, runsRoot, type RunRecord } from '../../../src/core/engine/runFolder';
+import { DiskWriteError } from '../../../src/core/engine/diskWrites';
+import { HEARTBEAT_FILE, RunFolder, runsRoot, type RunRecord } from '../../../src/core/engine/runFolder';
+import { readRun } from '../../../src/core/engine/runFolderReader';
 import type { Tf } from '../../../src/core/engine/tensorflowRuntime';
 import { configFrom, tempDir, train, wasmRuntime, type Tensor } from './engineFixtures';
 
@@ -90,7 +93,7 @@ describe('run folder of a training run', () => {
     assert.deepEqual(record.final, JSON.parse(JSON.stringify(result.ended.final)));
     assert.equal(fs.readFileSync(path.join(dir, 'config.train.json'), 'utf8'), configText);
     // Plus the TensorBoard event file, which tensorboardEventFile.test.ts checks.
-    assert.deepEqual(fs.readdirSync(dir).filter((f) => !f.startsWith('events.out.tfevents.')).sort(), ['config.train.json', 'metrics.jsonl', 'model', 'run.json']);
+    assert.deepEqual(fs.readdirSync(dir).filter((f) => !f.startsWith('events.out.tfevents.')).sort(), ['config.train.json', 'heartbeat', 'metrics.jsonl', 'model', 'run.json']);
 
     const lines = fs.readFileSync(path.join(dir, 'metrics.jsonl'), 'utf8').split('\n');
     assert.equal(lines.at(-1), '', 'the file ends with a newline');
@@ -176,7 +179,7 @@ describe('RunFolder', () => {
     assert.equal(a.id, '20260102-030405-my-config');
     assert.equal(b.id, '20260102-030405-my-config-2');
     assert.equal(c.id, '20260102-030405-my-config-3');
-    assert.equal(readRun(b.dir).record.status, 'running');
+    assert.equal(readRun(b.dir).record?.status, 'running');
     assert.equal(RunFolder.create(runs, '../../etc/passwd', '{}', undefined, now).id, '20260102-030405-..-..-etc-passwd');
     assert.equal(RunFolder.create(runs, '///', '{}', undefined, now).id, '20260102-030405-run');
   });
@@ -189,7 +192,7 @@ describe('RunFolder', () => {
     fs.appendFileSync(path.join(folder.dir, 'metrics.jsonl'), '{"type":"step","step":2,"lo');
     const { events, record } = readRun(folder.dir);
     assert.deepEqual(events.map((e) => e.type), ['log', 'epoch-end']);
-    assert.equal(record.id, folder.id);
+    assert.equal(record?.id, folder.id);
   });
 
   it('buffers step events until a flush point', () => {
@@ -198,5 +201,58 @@ describe('RunFolder', () => {
     assert.deepEqual(readRun(folder.dir).events, []);
     folder.flush();
     assert.equal(readRun(folder.dir).events.length, 1);
+  });
+});
+
+describe('a run folder and its disk', () => {
+  it('records who runs it (pid, host) and when it last beat', () => {
+    const folder = RunFolder.create(path.join(root.dir, 'who'), 'who', '{}');
+    const record = readRecord(folder.dir);
+    assert.equal(record.pid, process.pid);
+    assert.equal(record.host, os.hostname());
+    assert.ok(Date.parse(record.heartbeatAt ?? '') > 0);
+    assert.ok(fs.existsSync(path.join(folder.dir, HEARTBEAT_FILE)));
+    folder.finish({ status: 'completed' });
+  });
+
+  const badRoots: [string, () => string][] = [
+    ['a file', () => {
+      const file = path.join(root.dir, 'a-file');
+      fs.writeFileSync(file, 'not a folder');
+      return file;
+    }],
+    ['a path through a file', () => path.join(root.dir, 'a-file', 'runs')],
+    ['/dev/null', () => '/dev/null'],
+    ['a new folder in /proc', () => '/proc/training-doctor-runs'],
+  ];
+  for (const [what, rootOf] of badRoots) {
+    it(`refuses ${what} as the runs folder with a DiskWriteError that says why, at once`, (t) => {
+      const runs = rootOf();
+      if (!fs.existsSync(path.dirname(runs))) return t.skip(`${path.dirname(runs)} does not exist here`);
+      assert.throws(() => RunFolder.create(runs, 'bad', '{}'), (error) => {
+        assert.ok(error instanceof DiskWriteError, String(error));
+        assert.match(error.message, /^Cannot write the run folder \(.+\): .+\.$/);
+        return true;
+      });
+    });
+  }
+
+  it('ends a run whose metrics cannot be written as failed, with the reason and a run-ended event, never a throw', async () => {
+    const config = configFrom(configText);
+    let dir = '';
+    const result = await train(config, {
+      runsDir: path.join(root.dir, 'unwritable'), configText,
+      onEvent: (event) => {
+        // metrics.jsonl is first written at the first flush, after run-started: a folder in its way.
+        if (event.type === 'run-started') fs.mkdirSync(path.join((dir = event.runDir!), 'metrics.jsonl'));
+      },
+    });
+    assert.equal(result.ended.status, 'failed');
+    assert.match(result.ended.reason ?? '', /^Cannot write the run's metrics\.jsonl \(.+metrics\.jsonl\): it is a folder \(EISDIR\)\.$/);
+    assert.equal(result.events.at(-1)?.type, 'run-ended');
+    assert.ok(result.ended.epochsCompleted <= 1, 'the run stopped at the first step after the failure');
+    const record = readRecord(dir);
+    assert.equal(record.status, 'failed');
+    assert.equal(record.reason, result.ended.reason);
   });
 });

@@ -9,7 +9,7 @@ import type { TrainConfig } from '../../../src/core/config/trainConfig';
 import { loadDataset } from '../../../src/core/data/loadDataset';
 import { computeLoss, encodeTargets } from '../../../src/core/engine/lossAndMetrics';
 import { loadSavedModel } from '../../../src/core/engine/modelSaver';
-import { readRun } from '../../../src/core/engine/runFolder';
+import { readRun } from '../../../src/core/engine/runFolderReader';
 import type { Tf } from '../../../src/core/engine/tensorflowRuntime';
 import type { EpochEndEvent, RunStartedEvent } from '../../../src/core/engine/trainingEvents';
 import { EarlyStopper } from '../../../src/core/engine/trainingSession';
@@ -37,11 +37,11 @@ function epochsOf(result: RunResult): EpochEndEvent[] {
 function assertFolderMatches(result: RunResult): ReturnType<typeof readRun> {
   const dir = runDirOf(result);
   const stored = readRun(dir);
-  assert.equal(stored.record.status, result.ended.status);
-  assert.equal(stored.record.reason, result.ended.reason);
-  assert.equal(stored.record.steps, result.ended.steps);
-  assert.equal(stored.record.epochsCompleted, result.ended.epochsCompleted);
-  assert.ok(stored.record.endedAt);
+  assert.equal(stored.record?.status, result.ended.status);
+  assert.equal(stored.record?.reason, result.ended.reason);
+  assert.equal(stored.record?.steps, result.ended.steps);
+  assert.equal(stored.record?.epochsCompleted, result.ended.epochsCompleted);
+  assert.ok(stored.record?.endedAt);
   assert.deepEqual(stored.events, JSON.parse(JSON.stringify(result.events)));
   assert.equal(stored.events[0].type, 'run-started');
   assert.equal(stored.events.at(-1)!.type, 'run-ended');
@@ -65,7 +65,7 @@ describe('a run whose loss overflows', () => {
     assert.equal(result.ended.epochsCompleted, 0);
     assert.equal(result.ended.final.loss, undefined);
     const stored = assertFolderMatches(result);
-    assert.equal(stored.record.status, 'failed');
+    assert.equal(stored.record?.status, 'failed');
     assert.equal(fs.existsSync(path.join(runDirOf(result), 'model')), false, 'a failed run saves no weights');
     assert.equal(fs.existsSync(path.join(runDirOf(result), 'run.json.tmp')), false);
   });

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { readRun } from '../../../src/core/engine/runFolder';
+import { readRun } from '../../../src/core/engine/runFolderReader';
 import type { TrainingEvent } from '../../../src/core/engine/trainingEvents';
 import { TrainerClient, describeCrash, type TrainerOutcome } from '../../../src/core/trainerProcess/trainerClient';
 import type { StartMessage, TrainerMessage } from '../../../src/core/trainerProcess/trainerProtocol';
@@ -79,7 +79,7 @@ describe('the trainer child process', () => {
     assert.equal(ended.status, 'completed');
     assert.equal(session.events.filter((e) => e.type === 'epoch-end').length, 3);
     const started = session.events[0] as Extract<TrainingEvent, { type: 'run-started' }>;
-    assert.equal(readRun(started.runDir!).record.status, 'completed');
+    assert.equal(readRun(started.runDir!).record?.status, 'completed');
   });
 
   it('uses the text it is given (an unsaved editor) instead of the file on disk', async () => {
@@ -114,7 +114,7 @@ describe('the trainer child process', () => {
     assert.equal(ended.status, 'cancelled');
     const started = session.events[0] as Extract<TrainingEvent, { type: 'run-started' }>;
     const stored = readRun(started.runDir!);
-    assert.equal(stored.record.status, 'cancelled');
+    assert.equal(stored.record?.status, 'cancelled');
     assert.ok(stored.events.some((e) => e.type === 'step'), 'the steps run so far are kept');
   });
 
@@ -164,6 +164,34 @@ describe('the trainer child process', () => {
     assert.match(outcome.reason ?? '', /killed by SIGKILL/);
   });
 
+  it('reports a job that fails as failed, with its reason, not as a crash', async () => {
+    // A file where the workspace folder should be: the run folder cannot be created.
+    const notAFolder = path.join(workspace, 'not-a-folder');
+    fs.writeFileSync(notAFolder, '');
+    const session = startTrainer({ configPath: writeConfig('fails', spirals(1)), workspaceDir: notAFolder });
+    const outcome = await session.outcome;
+    assert.equal(outcome.kind, 'failed', outcome.reason);
+    assert.equal(outcome.exitCode, 1);
+    assert.match(outcome.reason ?? '', /^Cannot write the run folder \(.+\): .+not-a-folder is not a folder\.$/);
+    assert.deepEqual(session.messages.map((m) => m.type), ['ready', 'failed']);
+  });
+
+  it('quotes the error of a process that crashes at start-up, not only the end of its stack', async () => {
+    // Ten frames deep, as a real start-up failure in a bundled module is: Node prints the error
+    // line above the frames and its version below them.
+    const script = path.join(workspace, 'crashes-at-start.js');
+    fs.writeFileSync(script, "function load(depth) { if (depth === 0) throw new TypeError('the config loader broke at start-up'); load(depth - 1); }\nload(10);\n");
+    const outcome = await new Promise<TrainerOutcome>((resolve) => {
+      TrainerClient.start({ script, start: { type: 'start', job: 'train', configPath: 'x', workspaceDir: workspace }, onMessage: () => undefined, onExit: resolve });
+    });
+    assert.equal(outcome.kind, 'crashed');
+    assert.equal(outcome.exitCode, 1);
+    assert.match(outcome.reason ?? '', /^The trainer process exited with code 1:\n/);
+    assert.match(outcome.reason ?? '', /TypeError: the config loader broke at start-up/);
+    assert.doesNotMatch(outcome.reason ?? '', /^\s+at /m, 'stack frames are left out');
+    assert.ok((outcome.reason ?? '').split('\n').filter((line) => line !== '…').length <= 1 + 8, outcome.reason);
+  });
+
   it('keeps the host responsive while it trains (the work is in the child)', async () => {
     // At each 10 ms tick: how late it came, and the CPU time the host spent since the last one.
     const lags: number[] = [];
@@ -195,6 +223,16 @@ describe('describeCrash', () => {
   it('recognizes running out of memory', () => {
     const text = describeCrash(134, null, '<--- Last few GCs --->\nFATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory');
     assert.match(text, /ran out of memory/);
+  });
+
+  it('keeps the first error line and the tail of a long stderr, each line bounded', () => {
+    const stderr = ['warming up', 'RangeError: the real cause', ...Array.from({ length: 50 }, (_, k) => `noise ${k} ${'x'.repeat(k === 49 ? 1000 : 0)}`)].join('\n');
+    const lines = describeCrash(1, null, stderr).split('\n');
+    assert.equal(lines[1], 'RangeError: the real cause');
+    assert.equal(lines[2], '…');
+    assert.match(lines.at(-1)!, /^noise 49 x+…$/);
+    assert.ok(lines.at(-1)!.length <= 301);
+    assert.equal(lines.filter((line) => line !== '…').length, 1 + 8, 'the header, then at most 8 lines of stderr');
   });
 
   it('says how the process ended and quotes the end of its stderr', () => {

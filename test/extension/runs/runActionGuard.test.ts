@@ -8,7 +8,8 @@ import { after, describe, it } from 'node:test';
 import { runDataFromEvents, type RunData } from '../../../src/core/dashboard/runData';
 import type { Finding } from '../../../src/core/diagnosis/finding';
 import { applyFix } from '../../../src/core/diagnosis/fixes/applyFix';
-import { readRun, RunFolder, runsRoot } from '../../../src/core/engine/runFolder';
+import { RunFolder, runsRoot } from '../../../src/core/engine/runFolder';
+import { readRun } from '../../../src/core/engine/runFolderReader';
 import type { TrainingEvent } from '../../../src/core/engine/trainingEvents';
 import { recordedFindingPath, recordedFix, runConfigInWorkspace } from '../../../src/extension/runs/runActionGuard';
 

@@ -42,7 +42,8 @@ export class RunHeader {
     if (!run) return;
     const started = run.started;
     const status = runStatus(run);
-    const statusText = `${status}${run.ended?.reason ? `: ${run.ended.reason}` : ''}`;
+    const reason = run.ended?.reason ?? run.interrupted;
+    const statusText = `${status}${reason ? `: ${reason}` : ''}`;
     setText(this.title, started?.configName ?? run.runId);
     if (this.statusText !== statusText) {
       this.statusText = statusText;
