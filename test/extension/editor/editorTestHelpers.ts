@@ -87,7 +87,9 @@ export function twoHundredLayerConfig(): string {
     layers.map((l) => `      ${JSON.stringify(l)}`).join(',\n'),
     '    ]',
     '  },',
-    '  "training": { "epochs": 50, "optimizer": { "type": "sgd", "learningRate": 0.1 } }',
+    '  "training": { "epochs": 50, "optimizer": { "type": "sgd", "learningRate": 0.1 } },',
+    // Training this deep net on 28×28 images would take ~9 GiB (memoryEstimate); it is here to be analyzed, not trained.
+    '  "memoryBudget": { "modelGiB": 64 }',
     '}',
   ].join('\n');
 }

@@ -18,7 +18,9 @@ function compactConfig(data: unknown, input: number[], layers: unknown[], traini
     layers.map((l) => `      ${JSON.stringify(l)}`).join(',\n'),
     '    ]',
     '  },',
-    `  "training": ${JSON.stringify(training)}`,
+    `  "training": ${JSON.stringify(training)},`,
+    // Training the deep CNN on 28×28 images would take ~9 GiB (memoryEstimate); these configs are analyzed, not trained.
+    '  "memoryBudget": { "modelGiB": 64 }',
     '}',
   ].join('\n');
 }
