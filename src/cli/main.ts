@@ -20,7 +20,8 @@ const USAGE = `Usage: training-doctor <command> <config.train.json> [options]
 
 Commands:
   lint   <file> [--json]                          check a config without running it
-  probe  <file> [--json] [--batch N]              per-layer statistics of the model at init
+  probe  <file> [--json] [--batch N] [--overfit-batch [--overfit-steps N]]
+                                                  per-layer statistics of the model at init
   train  <file> [--json] [--out DIR] [--epochs N] train and report; writes a run folder
   lr-find <file> [--json] [--steps N] [--out DIR] learning-rate range test: suggests a rate
   fix    <file> --rule ID [--fix ID] [--layer N] [--dry-run]
@@ -29,6 +30,8 @@ Commands:
 Options:
   --json           machine-readable output (train: one JSON event per line)
   --batch N        probe: examples in the batch pushed through the model (default 256)
+  --overfit-batch  probe: also train a copy of the model on 32 examples and check it can memorize them
+  --overfit-steps N  probe: steps of that check (default 100; implies --overfit-batch)
   --out DIR        train: folder that receives the run folder (default: ./.training-doctor/runs)
   --epochs N       train: override training.epochs
   --steps N        lr-find: steps of the sweep from 1e-7 to 10 (default 200)
@@ -37,7 +40,7 @@ Options:
 
 const FLAGS: Record<string, Record<string, FlagSpec>> = {
   lint: { json: {} },
-  probe: { json: {}, batch: { value: true }, backend: { value: true } },
+  probe: { json: {}, batch: { value: true }, backend: { value: true }, 'overfit-batch': {}, 'overfit-steps': { value: true } },
   train: { json: {}, out: { value: true }, epochs: { value: true }, backend: { value: true } },
   fix: { rule: { value: true }, fix: { value: true }, layer: { value: true }, 'dry-run': {}, backend: { value: true } },
   'lr-find': { json: {}, out: { value: true }, steps: { value: true }, backend: { value: true } },
@@ -58,6 +61,7 @@ export async function main(argv: string[], stdout = process.stdout, stderr = pro
     positiveInteger(flags, 'batch');
     positiveInteger(flags, 'epochs');
     positiveInteger(flags, 'steps');
+    positiveInteger(flags, 'overfit-steps');
     if (flags.layer !== undefined && !/^\d+$/.test(String(flags.layer))) throw new UsageError(`--layer needs a layer index (0, 1, ...), not ${JSON.stringify(flags.layer)}.`);
     backendFlag(flags);
     const file = await loadConfigFile(path.resolve(positionals[0]));

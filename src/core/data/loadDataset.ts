@@ -8,7 +8,7 @@ import type { SeededRandom } from '../random';
 import { loadCsvExamples } from './csvDataset';
 import { copyRows, DatasetExamples, LoadedData, Split } from './dataset';
 import { loadMnistExamples } from './mnistDataset';
-import { applyNormalization, computeInputStatistics, computeNormalization } from './preprocess';
+import { applyNormalization, computeInputStatistics, computeNormalization, countLabels } from './preprocess';
 import { loadSyntheticExamples } from './syntheticDatasets';
 
 export async function loadDataset(data: DataConfig, seed: number, baseDir: string): Promise<LoadedData> {
@@ -21,6 +21,8 @@ export async function loadDataset(data: DataConfig, seed: number, baseDir: strin
   const train = takeRows(source.examples, featureSize, validationCount, validationCount + trainCount);
 
   const rawInputStats = computeInputStatistics(train, featureSize);
+  const labelCounts = source.task === 'classification' ? countLabels(train.y, source.numClasses) : undefined;
+  if (labelCounts) rawInputStats.labelCounts = labelCounts;
   const { normalize: mode, per } = data.preprocess;
   const norm = computeNormalization(train, featureSize, mode, per, source.image);
   if (mode !== 'none') {

@@ -6,6 +6,7 @@ import type { TrainConfig } from '../config/trainConfig';
 import type { Finding } from '../diagnosis/finding';
 import type { InputStatistics, LoadedData } from '../data/dataset';
 import type { LayerStats } from './layerStatistics';
+import { overfitOneBatch, type OverfitBatchResult } from './overfitBatch';
 import type { TensorflowRuntime } from './tensorflowRuntime';
 import { layerSummaries, prepareModel } from './trainingSession';
 
@@ -28,6 +29,8 @@ export interface ProbeReport {
   batchSize: number;
   loss: number;
   layers: ProbeLayer[];
+  /** The one-batch overfit check, when asked for (`--overfit-batch`). */
+  overfitBatch?: OverfitBatchResult;
   findings: Finding[];
 }
 
@@ -38,11 +41,14 @@ export interface ProbeOptions {
   baseDir: string;
   batchSize?: number;
   data?: LoadedData;
+  /** Also train a copy of the model on one small batch (opt-in: it costs about a second per 100 steps of a small model). */
+  overfitBatch?: { examples?: number; steps?: number };
 }
 
 export async function probeModel(config: TrainConfig, options: ProbeOptions): Promise<{ report: ProbeReport; stats: LayerStats[]; inputStats: InputStatistics }> {
   const prepared = await prepareModel(config, options.runtime, options.baseDir, options.data);
   const { data, built, steps } = prepared;
+  let disposed = false;
   try {
     const count = Math.max(1, Math.min(options.batchSize ?? DEFAULT_PROBE_BATCH, data.train.count));
     // The first `count` training examples: the split is already in seeded random order.
@@ -71,8 +77,11 @@ export async function probeModel(config: TrainConfig, options: ProbeOptions): Pr
       config: config.name, backend: options.runtime.backend, backendDetail: options.runtime.detail,
       dataset: data.source, batchSize: count, loss, layers, findings: [],
     };
+    built.model.dispose();
+    disposed = true;
+    if (options.overfitBatch) report.overfitBatch = await overfitOneBatch(config, { runtime: options.runtime, baseDir: options.baseDir, data, ...options.overfitBatch });
     return { report, stats, inputStats: data.rawInputStats };
   } finally {
-    built.model.dispose();
+    if (!disposed) built.model.dispose();
   }
 }

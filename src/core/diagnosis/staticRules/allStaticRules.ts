@@ -2,6 +2,7 @@
 // makes everything else moot), then data, architecture, regularization and the optimizer.
 import type { StaticRule } from '../rule';
 import { bnMissingDeepRule } from './bnMissingDeep';
+import { dataClassImbalanceRule } from './dataClassImbalance';
 import { dataUnnormalizedRule } from './dataUnnormalized';
 import { initActivationMismatchRule } from './initActivationMismatch';
 import { initExplodingActivationsRule } from './initExplodingActivations';
@@ -19,6 +20,7 @@ export const allStaticRules: StaticRule[] = [
   initActivationMismatchRule,
   residualVarianceGrowthRule,
   dataUnnormalizedRule,
+  dataClassImbalanceRule,
   bnMissingDeepRule,
   regBiasRegularizedRule,
   lrTooHighStaticRule,
