@@ -96,9 +96,10 @@ export class LiveDiagnosis implements RunMonitor {
 }
 
 /** The probe's one-batch overfit check, judged by its rule (unless switched off). */
-export function judgeOverfitBatch(config: TrainConfig, result: OverfitBatchResult): Finding[] {
+export function judgeOverfitBatch(config: TrainConfig, shapes: ShapeReport, result: OverfitBatchResult): Finding[] {
   const settings = resolveSettings(cannotOverfitBatch, config);
   if (!isActive(settings)) return [];
-  const draft = cannotOverfitBatch.judge(result, config, settings);
+  const units = shapes.outputShape?.[shapes.outputShape.length - 1];
+  const draft = cannotOverfitBatch.judge(result, config, units, settings);
   return draft ? groupFindings([stamp(cannotOverfitBatch, settings, draft)], config, 'probe:') : [];
 }

@@ -52,6 +52,6 @@ export function diagnoseProbe(config: TrainConfig, shapes: ShapeReport, probe: P
     { type: 'step', step: 0, epoch: 0, loss: probe.loss, gradNorm, learningRate: config.training.optimizer.learningRate, metrics: {} },
     { type: 'layer-stats', step: 0, epoch: 0, layers: probe.stats, gradNorm },
   ] as TrainingEvent[]) findings.push(...(live.observe(event)?.findings ?? []));
-  if (probe.overfitBatch) findings.push(...judgeOverfitBatch(config, probe.overfitBatch));
+  if (probe.overfitBatch) findings.push(...judgeOverfitBatch(config, shapes, probe.overfitBatch));
   return findings;
 }

@@ -14,38 +14,42 @@ import { LEARNING_RATE_PATH } from './configLayers';
 import { fixList, lowerLearningRate, raiseLearningRate } from './liveFixes';
 import { num, percent } from './numberText';
 
+/** A final loss this many times the initial one has diverged rather than failed to fall. */
+const DIVERGED_FACTOR = 1.5;
+
 /** The Keras/tfjs default rates: a rate 10× below them is small enough to explain a slow fall. */
 const USUAL_RATE: Record<TrainConfig['training']['optimizer']['type'], number> = { sgd: 0.01, adam: 0.001, rmsprop: 0.001, adagrad: 0.01 };
 
-/** An output activation that the loss cannot work with (the engine treats "linear" as logits). */
-function activationLossMismatch(config: TrainConfig): string | undefined {
+/**
+ * An output that cannot fit the targets whatever the weights. The parser already rejects
+ * cross-entropy without a softmax/sigmoid (or linear, logits) output; a softmax over a single
+ * unit (a regression head) is left, and outputs the constant 1.
+ */
+function outputCannotFit(config: TrainConfig, outputUnits: number | undefined): string | undefined {
   const last = config.model.layers[config.model.layers.length - 1];
   const activation = last && (last.type === 'dense' || last.type === 'conv2d' || last.type === 'activation') ? last.activation : undefined;
-  if (activation === undefined) return undefined;
-  const loss = config.training.loss;
-  if (loss === 'categoricalCrossentropy' && activation !== 'softmax' && activation !== 'linear') return `categorical cross-entropy expects a softmax (or linear, logits) output, not "${activation}"`;
-  if (loss === 'binaryCrossentropy' && activation !== 'sigmoid' && activation !== 'linear') return `binary cross-entropy expects a sigmoid (or linear, logits) output, not "${activation}"`;
-  if ((loss === 'meanSquaredError' || loss === 'meanAbsoluteError' || loss === 'huber') && (activation === 'softmax' || activation === 'relu')) return `a regression loss with a "${activation}" output cannot reach every target`;
+  if (activation === 'softmax' && outputUnits === 1) return 'a softmax over a single output unit always outputs 1, whatever its input';
   return undefined;
 }
 
 export type CannotOverfitBatchRule = LiveRule & {
-  judge(result: OverfitBatchResult, config: TrainConfig, settings: RuleSettings): FindingDraft | undefined;
+  judge(result: OverfitBatchResult, config: TrainConfig, outputUnits: number | undefined, settings: RuleSettings): FindingDraft | undefined;
 };
 
 export const cannotOverfitBatch: CannotOverfitBatchRule = {
   id: 'probe.cannot-overfit-batch',
   kind: 'live',
   defaultSeverity: 'warning',
-  thresholds: { maxLossFraction: 0.1 },
+  thresholds: { maxLossFraction: 0.5, infoLossFraction: 0.1 },
   docs: {
     title: 'The model cannot overfit a single small batch',
     description:
       'With `probe --overfit-batch`, a fresh copy of the model trains on one small batch (32 examples, 100 steps of the ' +
-      'config\'s optimizer and learning rate). Any model worth training memorizes a few dozen examples: when the loss does ' +
-      'not fall below `maxLossFraction` of its initial value (or becomes NaN), something no statistic of the initial model ' +
-      'shows is broken: an output activation that does not suit the loss, layers that do not learn, a learning rate far too ' +
-      'small (or so large that the loss blows up), or labels that do not belong to their inputs.',
+      'config\'s optimizer and learning rate). Any model worth training memorizes a few dozen examples: when even the lowest ' +
+      'loss stays above `maxLossFraction` of the initial one, something no statistic of the initial model shows is broken: an ' +
+      'output that cannot fit the targets, layers that do not learn, a learning rate far too small. Above `infoLossFraction` ' +
+      'it is info (some healthy models, such as a residual net whose blocks start as identities, memorize slowly), and so is ' +
+      'a loss that rises or becomes NaN: steps that overshoot a single batch say more about the rate than about the model.',
   },
   fixes: ['fix.raise-lr', 'fix.lower-lr'],
 
@@ -53,33 +57,42 @@ export const cannotOverfitBatch: CannotOverfitBatchRule = {
     return { observe() { /* judged on the probe's overfit check, not on run events */ } };
   },
 
-  judge(result, config, settings) {
-    const blewUp = result.nonFiniteAt !== undefined;
-    if (!blewUp && result.fraction <= settings.thresholds.maxLossFraction) return undefined;
+  judge(result, config, outputUnits, settings) {
+    const t = settings.thresholds;
+    // The lowest loss decides: a batch the model fitted once and then bounced away from was memorized.
+    const fraction = result.minLoss / result.initialLoss;
+    // Without mini-batch noise, momentum piles up steps in one direction: a rate that trains the whole
+    // data set well can throw a single batch away. That says more about the rate than about the model.
+    const diverged = result.nonFiniteAt !== undefined || !(result.finalLoss <= DIVERGED_FACTOR * result.initialLoss);
+    if (!diverged && fraction <= t.infoLossFraction) return undefined;
+    const mild = diverged || fraction <= t.maxLossFraction;
     const optimizer = config.training.optimizer;
     const usual = USUAL_RATE[optimizer.type];
     const slowRate = optimizer.learningRate < usual / 10;
-    const mismatch = activationLossMismatch(config);
-    const what = blewUp
+    const mismatch = outputCannotFit(config, outputUnits);
+    const what = result.nonFiniteAt !== undefined
       ? `the loss became ${num(result.finalLoss)} at step ${result.nonFiniteAt} (from ${num(result.initialLoss)})`
-      : `the loss went from ${num(result.initialLoss)} to ${num(result.finalLoss)} (${percent(result.fraction)} of it; lowest ${num(result.minLoss)})`;
+      : `the loss went from ${num(result.initialLoss)} to ${num(result.finalLoss)} (lowest ${num(result.minLoss)}, ${percent(fraction)} of the initial loss)`;
+    const verdict = diverged
+      ? 'The loss rose instead: steps of this size, with nothing but one batch to follow, overshoot, so the check says little about the model. Run it again with a lower learning rate to judge the model itself. '
+      : mild
+        ? 'It learns, but slowly for so few examples; a model with a bug usually does not fall at all. '
+        : 'A model that cannot memorize one small batch will not learn the whole data set either. ';
     const causes = [
-      mismatch ? `The output does not suit the loss: ${mismatch}.` : undefined,
-      blewUp ? 'Steps this large blow the loss up: lower the learning rate.' : undefined,
-      !blewUp && slowRate ? `The learning rate ${num(optimizer.learningRate)} is far below ${optimizer.type}'s usual ${num(usual)}: raise it.` : undefined,
+      mismatch ? `The output cannot fit the targets: ${mismatch}.` : undefined,
+      !diverged && slowRate ? `The learning rate ${num(optimizer.learningRate)} is far below ${optimizer.type}'s usual ${num(usual)}: raise it.` : undefined,
     ].filter((c): c is string => c !== undefined);
     return {
+      severity: mild && !mismatch ? 'info' : undefined,
       message:
-        `Trained alone on ${result.examples} examples for ${result.steps} steps, ${what}. A model that cannot memorize one small batch ` +
-        'will not learn the whole data set either. ' +
+        `Trained alone on ${result.examples} examples for ${result.steps} steps, ${what}. ${verdict}` +
         (causes.length > 0 ? causes.join(' ') + ' ' : '') +
-        'Check that the loss suits the output activation, that every layer learns (the probe\'s gradient norms), and that the labels ' +
-        'belong to their inputs (a shuffled label column makes a batch unlearnable without memorizing it by rote).',
-      path: mismatch ? ['training', 'loss'] : LEARNING_RATE_PATH,
-      evidence: { ...result },
+        (diverged ? '' : 'Check that the output suits the loss and the targets, and that every layer learns (the probe\'s gradient norms).'),
+      path: mismatch ? ['model', 'layers', config.model.layers.length - 1, 'activation'] : LEARNING_RATE_PATH,
+      evidence: { ...result, lowestFraction: fraction, diverged },
       fixes: fixList([
-        blewUp ? lowerLearningRate(config, true) : undefined,
-        !blewUp && slowRate ? raiseLearningRate(config, usual, true) : undefined,
+        diverged ? lowerLearningRate(config, true) : undefined,
+        !diverged && slowRate ? raiseLearningRate(config, usual, true) : undefined,
       ]),
     };
   },

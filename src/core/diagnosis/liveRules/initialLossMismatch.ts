@@ -65,7 +65,8 @@ export const initialLossMismatch: LiveRule = {
   fixes: ['fix.normalize-inputs', 'fix.glorot-init', 'fix.he-init'],
 
   start(context, settings) {
-    const { config, shapes, inputStats } = context;
+    const { config, shapes } = context;
+    let inputStats = context.inputStats;
     const t = settings.thresholds;
     const chance = chanceLevelLoss(config, shapes);
     const penalized = hasWeightPenalty(config.model.layers);
@@ -109,6 +110,7 @@ export const initialLossMismatch: LiveRule = {
 
     return {
       observe(event) {
+        if (event.type === 'run-started') inputStats ??= event.inputStats;
         if (event.type !== 'step' || judged) return;
         judged = true;
         if (chance === undefined || !Number.isFinite(event.loss)) return;
