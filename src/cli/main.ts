@@ -1,6 +1,6 @@
 // `training-doctor`: the headless front end of the engine, for terminals and CI pipelines.
 //   lint <file> [--json]                                  validation errors (and static findings)
-//   probe <file> [--json] [--batch N]                     init-time per-layer statistics
+//   probe <file> [--json] [--batch N] [--overfit-batch]   init-time per-layer statistics (and one-batch overfit check)
 //   train <file> [--json] [--out DIR] [--epochs N]        train, report, record a run folder
 //   lr-find <file> [--json] [--steps N] [--out DIR]       learning-rate range test
 //   fix <file> --rule ID [--fix ID] [--layer N] [--dry-run]  apply a finding's fix to the config

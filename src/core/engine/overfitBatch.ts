@@ -37,7 +37,8 @@ export interface OverfitBatchResult {
 export interface OverfitBatchOptions {
   runtime: TensorflowRuntime;
   baseDir: string;
-  data: LoadedData;
+  /** Already loaded data (the probe's); loaded from the config otherwise. */
+  data?: LoadedData;
   examples?: number;
   steps?: number;
 }
