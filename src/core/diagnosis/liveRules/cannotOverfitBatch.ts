@@ -10,6 +10,7 @@
 import type { TrainConfig } from '../../config/trainConfig';
 import type { OverfitBatchResult } from '../../engine/overfitBatch';
 import type { FindingDraft, LiveRule, RuleSettings } from '../rule';
+import { USUAL_RATE } from '../staticRules/lrTooHighStatic';
 import { LEARNING_RATE_PATH } from './configLayers';
 import { fixList, lowerLearningRate, raiseLearningRate } from './liveFixes';
 import { num, percent } from './numberText';
@@ -17,8 +18,6 @@ import { num, percent } from './numberText';
 /** A final loss this many times the initial one has diverged rather than failed to fall. */
 const DIVERGED_FACTOR = 1.5;
 
-/** The Keras/tfjs default rates: a rate 10× below them is small enough to explain a slow fall. */
-const USUAL_RATE: Record<TrainConfig['training']['optimizer']['type'], number> = { sgd: 0.01, adam: 0.001, rmsprop: 0.001, adagrad: 0.01 };
 
 /**
  * An output that cannot fit the targets whatever the weights. The parser already rejects
@@ -68,6 +67,7 @@ export const cannotOverfitBatch: CannotOverfitBatchRule = {
     const mild = diverged || fraction <= t.maxLossFraction;
     const optimizer = config.training.optimizer;
     const usual = USUAL_RATE[optimizer.type];
+    // 10× below the usual starting rate is small enough to explain a loss that hardly falls.
     const slowRate = optimizer.learningRate < usual / 10;
     const mismatch = outputCannotFit(config, outputUnits);
     const what = result.nonFiniteAt !== undefined

@@ -89,12 +89,10 @@ export const frozenLayer: LiveRule = {
           for (const layer of event.layers) gate.holds(layer.index, false);
           return;
         }
-        const findings: FindingDraft[] = [];
-        event.layers.forEach((layer, i) => {
-          const deadAfter = event.layers.slice(i).some(entirelyDead);
-          const finding = judge(event, layer, moving, deadAfter);
-          if (finding) findings.push(finding);
-        });
+        // Whether this layer or one after it is entirely dead: one pass from the output back.
+        const deadAfter = new Array<boolean>(event.layers.length);
+        for (let i = event.layers.length - 1; i >= 0; i--) deadAfter[i] = entirelyDead(event.layers[i]) || (deadAfter[i + 1] ?? false);
+        const findings = event.layers.map((layer, i) => judge(event, layer, moving, deadAfter[i])).filter((f): f is FindingDraft => f !== undefined);
         return findings.length > 0 ? { findings } : undefined;
       },
     };
