@@ -11,6 +11,7 @@ import { currentFindings, isOpen, type Finding, type FixReference } from '../../
 import { fixReference } from '../../core/diagnosis/fixes/fixReference';
 import type { TrainConfig } from '../../core/config/trainConfig';
 import { lintFindings } from '../../core/diagnosis/lintConfig';
+import { cannotOverfitBatch } from '../../core/diagnosis/liveRules/cannotOverfitBatch';
 import { diagnoseProbe } from '../../core/diagnosis/runDiagnosis';
 import { probeModel } from '../../core/engine/probe';
 import { readRun, runsRoot } from '../../core/engine/runFolder';
@@ -51,9 +52,11 @@ export async function runFix(context: CommandContext): Promise<number> {
   let source = 'the static checks';
   if (candidates.length === 0) {
     const runtime = await runtimeFor(context, file);
-    const { report, stats, inputStats } = await probeModel(config, { runtime, baseDir: file.baseDir });
-    candidates = diagnoseProbe(config, file.shapes, { stats, loss: report.loss, inputStats }, file.tree).filter((f) => f.rule === rule);
-    source = 'a probe at initialization';
+    // The one-batch overfit check trains, so it only runs when its own finding is asked for.
+    const overfitBatch = rule === cannotOverfitBatch.id ? {} : undefined;
+    const { report, stats, inputStats } = await probeModel(config, { runtime, baseDir: file.baseDir, overfitBatch });
+    candidates = diagnoseProbe(config, file.shapes, { stats, loss: report.loss, inputStats, overfitBatch: report.overfitBatch }, file.tree).filter((f) => f.rule === rule);
+    source = overfitBatch ? 'a probe with the one-batch overfit check' : 'a probe at initialization';
   }
   if (candidates.length === 0) {
     candidates = findingsFromLatestRun(process.cwd(), file.filePath, rule);
