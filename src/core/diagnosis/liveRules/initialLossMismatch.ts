@@ -9,7 +9,8 @@
 //
 // Judged on the first step's loss (the initialized model on one batch) or a probe's. The distance
 // above ln C is measured in nats, not as a ratio: the excess grows with the scale of the logits
-// whatever the number of classes, and healthy He-initialized outputs start up to ~2.3 nats above.
+// whatever the number of classes; healthy He-initialized nets start up to ~4.1 nats above (a
+// 4-conv He CNN with two max-pools and a Glorot softmax), the faulty ones of the suite 5.4 and more.
 // Regression losses have no such reference and are not judged; neither is the excess of a model
 // with weight penalties, whose step loss includes them.
 
@@ -49,7 +50,7 @@ export const initialLossMismatch: LiveRule = {
   id: 'loss.initial-mismatch',
   kind: 'live',
   defaultSeverity: 'warning',
-  thresholds: { maxExcess: 4, minFraction: 0.1 },
+  thresholds: { maxExcess: 5, minFraction: 0.1 },
   docs: {
     title: 'The initial loss is far from what an untrained model should score',
     description:
