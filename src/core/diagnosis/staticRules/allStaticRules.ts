@@ -11,6 +11,7 @@ import { initVanishingActivationsRule } from './initVanishingActivations';
 import { lrNoDecayRule } from './lrNoDecay';
 import { lrTooHighStaticRule } from './lrTooHighStatic';
 import { regBiasRegularizedRule } from './regBiasRegularized';
+import { regDropoutHighRule } from './regDropoutHigh';
 import { residualVarianceGrowthRule } from './residualVarianceGrowth';
 
 export const allStaticRules: StaticRule[] = [
@@ -23,6 +24,7 @@ export const allStaticRules: StaticRule[] = [
   dataClassImbalanceRule,
   bnMissingDeepRule,
   regBiasRegularizedRule,
+  regDropoutHighRule,
   lrTooHighStaticRule,
   lrNoDecayRule,
 ];
