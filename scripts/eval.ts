@@ -72,7 +72,7 @@ class GuardedMonitor implements RunMonitor {
   }
 }
 
-async function runStage(file: string, stage: EvalStage, runtime: TensorflowRuntime): Promise<StageResult> {
+async function runStage(file: string, stage: EvalStage, runtime: TensorflowRuntime, overfitBatch = false): Promise<StageResult> {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   const result: StageResult = { findings: [], firstAlarm: {}, durationMs: 0, diagnosisErrors: [] };
@@ -92,8 +92,8 @@ async function runStage(file: string, stage: EvalStage, runtime: TensorflowRunti
       result.findings = runStaticRules({ config, shapes, inputStats: data.rawInputStats, tree: loaded.tree });
       stamp(result.findings);
     } else if (stage === 'probe') {
-      const probe = await probeModel(config, { runtime, baseDir });
-      result.findings = diagnoseProbe(config, shapes, { stats: probe.stats, loss: probe.report.loss, inputStats: probe.inputStats }, loaded.tree);
+      const probe = await probeModel(config, { runtime, baseDir, overfitBatch: overfitBatch ? {} : undefined });
+      result.findings = diagnoseProbe(config, shapes, { stats: probe.stats, loss: probe.report.loss, inputStats: probe.inputStats, overfitBatch: probe.report.overfitBatch }, loaded.tree);
       stamp(result.findings, 0);
     } else {
       let step = 0;
@@ -170,7 +170,7 @@ async function tryFixes(c: SuiteCase, original: StageResult, rule: string, runti
     const loaded = await loadConfigFile(fixedFile);
     const errors = loaded.problems.filter((p) => p.severity === 'error');
     if (!loaded.config || errors.length > 0) return { ...outcome, error: `fixed config is invalid: ${errors.map((p) => p.message).join(' ')}` };
-    const rerun = await runStage(fixedFile, c.stage, runtime);
+    const rerun = await runStage(fixedFile, c.stage, runtime, c.overfitBatch);
     if (rerun.error) return { ...outcome, valid: true, error: `re-run failed: ${rerun.error}` };
     const before = alarmRules(original);
     const after = alarmRules(rerun);
@@ -419,7 +419,7 @@ async function main(options: Options): Promise<void> {
 
   const results: CaseResult[] = [];
   for (const [i, c] of manifest.entries()) {
-    const result = await runStage(caseFile(c), c.stage, runtime);
+    const result = await runStage(caseFile(c), c.stage, runtime, c.overfitBatch);
     const scored = score(c, result);
     results.push(scored);
     process.stderr.write(`[${i + 1}/${manifest.length}] ${c.stage.padEnd(6)} ${caseName(c.file)} ${seconds(result.durationMs)}${scored.failed ? ' ERROR' : ''}\n`);

@@ -1,6 +1,6 @@
 // `training-doctor`: the headless front end of the engine, for terminals and CI pipelines.
 //   lint <file> [--json]                                  validation errors (and static findings)
-//   probe <file> [--json] [--batch N]                     init-time per-layer statistics
+//   probe <file> [--json] [--batch N] [--overfit-batch]   init-time per-layer statistics (and one-batch overfit check)
 //   train <file> [--json] [--out DIR] [--epochs N]        train, report, record a run folder
 //   lr-find <file> [--json] [--steps N] [--out DIR]       learning-rate range test
 //   fix <file> --rule ID [--fix ID] [--layer N] [--dry-run]  apply a finding's fix to the config
@@ -29,7 +29,8 @@ const USAGE = `Usage: training-doctor <command> <config.train.json> [options]
 
 Commands:
   lint   <file> [--json]                          check a config without running it
-  probe  <file> [--json] [--batch N]              per-layer statistics of the model at init
+  probe  <file> [--json] [--batch N] [--overfit-batch [--overfit-steps N]]
+                                                  per-layer statistics of the model at init
   train  <file> [--json] [--out DIR] [--epochs N] train and report; writes a run folder
   lr-find <file> [--json] [--steps N] [--out DIR] learning-rate range test: suggests a rate
   fix    <file> --rule ID [--fix ID] [--layer N] [--dry-run]
@@ -41,6 +42,8 @@ Commands:
 Options:
   --json           machine-readable output (train: one JSON event per line)
   --batch N        probe: examples in the batch pushed through the model (default 256)
+  --overfit-batch  probe: also train a copy of the model on 32 examples and check it can memorize them
+  --overfit-steps N  probe: steps of that check (default 100; implies --overfit-batch)
   --out DIR        train: folder that receives the run folder (default: ./.training-doctor/runs)
   --epochs N       train: override training.epochs
   --steps N        lr-find: steps of the sweep from 1e-7 to 10 (default 200)
@@ -57,7 +60,7 @@ Options:
 const ALLOW_DATA_OUTSIDE = 'allow-data-outside';
 const FLAGS: Record<string, Record<string, FlagSpec>> = {
   lint: { json: {}, [ALLOW_DATA_OUTSIDE]: {} },
-  probe: { json: {}, batch: { value: true }, backend: { value: true }, [ALLOW_DATA_OUTSIDE]: {} },
+  probe: { json: {}, batch: { value: true }, backend: { value: true }, 'overfit-batch': {}, 'overfit-steps': { value: true }, [ALLOW_DATA_OUTSIDE]: {} },
   train: { json: {}, out: { value: true }, epochs: { value: true }, backend: { value: true }, [ALLOW_DATA_OUTSIDE]: {} },
   fix: { rule: { value: true }, fix: { value: true }, layer: { value: true }, 'dry-run': {}, backend: { value: true }, [ALLOW_DATA_OUTSIDE]: {} },
   'lr-find': { json: {}, out: { value: true }, steps: { value: true }, backend: { value: true }, [ALLOW_DATA_OUTSIDE]: {} },
@@ -94,6 +97,7 @@ export async function main(argv: string[], stdout = process.stdout, stderr = pro
     positiveInteger(flags, 'batch');
     positiveInteger(flags, 'epochs');
     positiveInteger(flags, 'steps');
+    positiveInteger(flags, 'overfit-steps');
     if (flags.layer !== undefined && !/^\d+$/.test(String(flags.layer))) throw new UsageError(`--layer needs a layer index (0, 1, ...), not ${JSON.stringify(flags.layer)}.`);
     backendFlag(flags);
     const configPath = path.resolve(positionals[0]);

@@ -156,6 +156,15 @@ describe('training-doctor fix', () => {
     assert.equal(fs.readFileSync(config, 'utf8'), text);
   });
 
+  it('probe.cannot-overfit-batch is looked for with the one-batch overfit check, and its fix raises a far too small rate', async () => {
+    const slow = writeSpiralsConfig(dir, 'slow.train.json');
+    fs.writeFileSync(slow, fs.readFileSync(slow, 'utf8').replace('"type": "adam", "learningRate": 0.01', '"type": "sgd", "learningRate": 0.00002'));
+    const result = await runCli(['fix', 'slow.train.json', '--rule', 'probe.cannot-overfit-batch', '--dry-run', '--backend', 'wasm'], { cwd: dir });
+    assert.equal(result.code, 0, show(result));
+    assert.match(result.stdout, /^probe\.cannot-overfit-batch \(from a probe with the one-batch overfit check\): applying fix\.raise-lr: /);
+    assert.match(applyUnifiedDiff(fs.readFileSync(slow, 'utf8'), diffOf(result.stdout)), /"learningRate": 0\.01/);
+  });
+
   it('without --rule: exit 2 and the usage', async () => {
     const result = await runCli(['fix', copy], { cwd: dir });
     assert.equal(result.code, 2, show(result));

@@ -105,4 +105,19 @@ describe('training-doctor probe', () => {
     assert.equal(result.code, 2, show(result));
     assert.match(result.stderr, /dense-after-conv\.train\.json:\d+:\d+: error shape\.dense-needs-flat: /);
   });
+
+  it('--overfit-steps N: trains a copy on one batch and reports the check, with its loss curve, in the JSON and the table', async () => {
+    const json = await runCli(['probe', config, '--json', '--backend', 'wasm', '--overfit-steps', '20'], { cwd: dir });
+    assert.equal(json.code, 0, show(json));
+    const check = JSON.parse(json.stdout).overfitBatch;
+    assert.equal(check.steps, 20);
+    assert.equal(check.examples, 32);
+    for (const key of ['initialLoss', 'finalLoss', 'minLoss', 'fraction', 'durationMs']) assert.ok(isNumber(check[key]), key);
+    assert.ok(check.curve.length >= 2 && check.curve.every((p: unknown[]) => p.length === 2 && p.every(isNumber)));
+    const text = await runCli(['probe', config, '--backend', 'wasm', '--overfit-batch'], { cwd: dir });
+    assert.equal(text.code, 0, show(text));
+    assert.match(text.stdout, /One-batch overfit check: 32 examples, 100 steps, loss [\d.]+ → [\d.e-]+/);
+    const plain = await runCli(['probe', config, '--json', '--backend', 'wasm'], { cwd: dir });
+    assert.equal(JSON.parse(plain.stdout).overfitBatch, undefined, 'opt-in');
+  });
 });

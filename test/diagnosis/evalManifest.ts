@@ -21,6 +21,8 @@ export interface EvalCase {
   allow: string[];
   split: EvalSplit;
   notes: string;
+  /** Probe stage: also run the one-batch overfit check (`probe --overfit-batch`). */
+  overfitBatch?: boolean;
   /** Real-world suites: where the model or fault comes from (repository and path, paper, or URL). */
   source?: string;
   /** Real-world suites: the source's licence, and what of it is used. */
@@ -46,10 +48,12 @@ export interface EvalSuite {
 export const STATIC_RULE_IDS = [
   'init.symmetry', 'init.activation-mismatch', 'init.vanishing-activations', 'init.exploding-activations',
   'residual.variance-growth', 'reg.bias-regularized', 'data.unnormalized', 'lr.no-decay', 'lr.too-high-static', 'bn.missing-deep',
+  'data.class-imbalance',
 ] as const;
 export const LIVE_RULE_IDS = [
   'grad.vanishing', 'grad.exploding', 'grad.nonfinite', 'act.dead-relu', 'act.saturated',
   'init.vanishing-activations', 'init.exploding-activations', 'fit.overfitting', 'fit.underfitting', 'lr.too-low', 'lr.too-high',
+  'loss.initial-mismatch', 'train.frozen-layer', 'probe.cannot-overfit-batch',
 ] as const;
 export const KNOWN_RULE_IDS: readonly string[] = [...new Set<string>([...STATIC_RULE_IDS, ...LIVE_RULE_IDS])];
 /** Rule ids new in issue 10 (section 3, written in parallel with the real-world suites): the real

@@ -6,6 +6,8 @@
 //   energy.csv  regression: a household's yearly energy use in MWh (~2–12) from four features.
 //   sensors.csv classification: machine state (ok / worn / faulty) from six sensor readings in
 //               their own units (°C, rpm, kPa, ...).
+//   claims.csv  classification: insurance claims, 4% of them fraudulent (an imbalanced binary label).
+//   defects.csv classification: inspected parts (ok / scratch / dent / crack), cracks rare (4%).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -84,8 +86,40 @@ function energy() {
   writeTable('energy.csv', ['mean_temperature_c', 'floor_area_m2', 'occupants', 'insulation_class', 'energy_mwh'], rows);
 }
 
+function claims() {
+  const rng = generator(20240605);
+  const rows = [];
+  for (let i = 0; i < 1000; i++) {
+    const fraud = i % 25 === 7 ? 1 : 0;
+    const amount = Math.max(50, 1800 + 900 * rng.normal() + 2500 * fraud);
+    const daysToReport = Math.max(0, Math.round(6 + 4 * rng.normal() + 10 * fraud));
+    const priorClaims = Math.floor(rng.uniform() * 3 + 2 * fraud * rng.uniform());
+    const policyYears = Math.max(0, 7 + 4 * rng.normal() - 3 * fraud);
+    rows.push([amount.toFixed(0), daysToReport, priorClaims, policyYears.toFixed(1), fraud ? 'yes' : 'no']);
+  }
+  writeTable('claims.csv', ['amount_eur', 'days_to_report', 'prior_claims', 'policy_years', 'fraud'], rows);
+}
+
+function defects() {
+  const rng = generator(20240606);
+  const kinds = ['ok', 'scratch', 'dent', 'crack'];
+  const rows = [];
+  for (let i = 0; i < 1000; i++) {
+    const slot = i % 25;
+    const k = slot < 18 ? 0 : slot < 21 ? 1 : slot < 24 ? 2 : 3;
+    const reflectance = 0.8 - 0.15 * (k === 1 ? 1 : 0) + 0.05 * rng.normal();
+    const depth = 0.02 + 0.3 * (k === 2 ? 1 : 0) + 0.05 * rng.normal();
+    const edges = 3 + 4 * (k === 3 ? 1 : 0) + 1.5 * rng.normal();
+    const weight = 120 + 2 * rng.normal();
+    rows.push([reflectance.toFixed(3), depth.toFixed(3), edges.toFixed(2), weight.toFixed(1), kinds[k]]);
+  }
+  writeTable('defects.csv', ['reflectance', 'depth_mm', 'edge_count', 'weight_g', 'kind'], rows);
+}
+
 fs.mkdirSync(dir, { recursive: true });
 flats();
 sales();
 energy();
 sensors();
+claims();
+defects();

@@ -12,6 +12,7 @@ import { fixReference } from '../../core/diagnosis/fixes/fixReference';
 import { checkRecordedFinding } from '../../core/diagnosis/fixes/recordedFindingCheck';
 import type { TrainConfig } from '../../core/config/trainConfig';
 import { lintFindings } from '../../core/diagnosis/lintConfig';
+import { cannotOverfitBatch } from '../../core/diagnosis/liveRules/cannotOverfitBatch';
 import { diagnoseProbe } from '../../core/diagnosis/runDiagnosis';
 import { probeMemory, probeModel } from '../../core/engine/probe';
 import { runsRoot } from '../../core/engine/runFolder';
@@ -63,9 +64,11 @@ export async function runFix(context: CommandContext): Promise<number> {
   let source = 'the static checks';
   if (candidates.length === 0) {
     const runtime = await runtimeFor(context, file, probeMemory());
-    const { report, stats, inputStats } = await probeModel(config, { runtime, baseDir: file.baseDir, dataAccess: file.dataAccess });
-    candidates = diagnoseProbe(config, file.shapes, { stats, loss: report.loss, inputStats }, file.tree).filter((f) => f.rule === rule);
-    source = 'a probe at initialization';
+    // The one-batch overfit check trains, so it only runs when its own finding is asked for.
+    const overfitBatch = rule === cannotOverfitBatch.id ? {} : undefined;
+    const { report, stats, inputStats } = await probeModel(config, { runtime, baseDir: file.baseDir, dataAccess: file.dataAccess, overfitBatch });
+    candidates = diagnoseProbe(config, file.shapes, { stats, loss: report.loss, inputStats, overfitBatch: report.overfitBatch }, file.tree).filter((f) => f.rule === rule);
+    source = overfitBatch ? 'a probe with the one-batch overfit check' : 'a probe at initialization';
   }
   if (candidates.length === 0) {
     candidates = findingsFromLatestRun(process.cwd(), file.filePath, rule, stderr);

@@ -1,6 +1,7 @@
 // `training-doctor probe`: the model at init, one real batch forward and backward, per-layer
 // statistics as a table (or JSON), the seeds' "activation std by layer" pictures in numbers.
 
+import type { OverfitBatchResult } from '../../core/engine/overfitBatch';
 import { probeMemory, probeModel } from '../../core/engine/probe';
 import { positiveInteger } from '../cliArguments';
 import { formatFinding, formatProbeTable, num } from '../../core/report/textFormat';
@@ -8,6 +9,12 @@ import { location } from '../formatting';
 import { locatePath } from '../../core/config/parseConfig';
 import { diagnoseProbe } from '../../core/diagnosis/runDiagnosis';
 import { EXIT, runnableConfig, runtimeFor, type CommandContext } from '../commandContext';
+
+function overfitBatchText(result: OverfitBatchResult): string {
+  const curve = result.curve.map(([step, loss]) => `${step}: ${num(loss)}`).join(', ');
+  return `One-batch overfit check: ${result.examples} examples, ${result.steps} steps, loss ${num(result.initialLoss)} → ${num(result.finalLoss)} ` +
+    `(${num(result.fraction * 100)}% of the initial loss) in ${(result.durationMs / 1000).toFixed(1)} s\n  loss by step: ${curve}`;
+}
 
 export async function runProbe(context: CommandContext): Promise<number> {
   const { flags, stdout } = context;
@@ -17,8 +24,10 @@ export async function runProbe(context: CommandContext): Promise<number> {
   const config = file.config;
   const batchSize = positiveInteger(flags, 'batch');
   const runtime = await runtimeFor(context, file, probeMemory(batchSize));
-  const { report, stats, inputStats } = await probeModel(config, { runtime, baseDir: file.baseDir, dataAccess: file.dataAccess, batchSize });
-  report.findings = diagnoseProbe(config, file.shapes, { stats, loss: report.loss, inputStats }, file.tree);
+  const overfitSteps = positiveInteger(flags, 'overfit-steps');
+  const overfitBatch = flags['overfit-batch'] === true || overfitSteps !== undefined ? { steps: overfitSteps } : undefined;
+  const { report, stats, inputStats } = await probeModel(config, { runtime, baseDir: file.baseDir, dataAccess: file.dataAccess, batchSize, overfitBatch });
+  report.findings = diagnoseProbe(config, file.shapes, { stats, loss: report.loss, inputStats, overfitBatch: report.overfitBatch }, file.tree);
   if (json) {
     stdout.write(JSON.stringify(report, null, 2) + '\n');
     return EXIT.ok;
@@ -26,6 +35,7 @@ export async function runProbe(context: CommandContext): Promise<number> {
   stdout.write(`Probe of "${report.config}" at initialization on ${report.backend} (${report.backendDetail})\n`);
   stdout.write(`  batch: ${report.batchSize} training examples of ${report.dataset}; loss ${num(report.loss)}\n\n`);
   stdout.write(formatProbeTable(report) + '\n');
+  if (report.overfitBatch) stdout.write(`\n${overfitBatchText(report.overfitBatch)}\n`);
   stdout.write(report.findings.length === 0 ? '\nFindings: none.\n' : `\nFindings (${report.findings.length}):\n`);
   for (const f of report.findings) stdout.write(`  ${formatFinding(f, location(file.filePath, locatePath(f.path, file.tree, file.text)))}\n`);
   return EXIT.ok;

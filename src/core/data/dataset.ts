@@ -36,6 +36,11 @@ export interface InputStatistics {
   featureStdMax: number;
   /** Features with at least 99% of their values equal to their minimum or to their maximum (constant ones included). */
   nearConstantFeatures?: number;
+  /**
+   * Classification only: how many training examples each class has (index = class). Absent for
+   * regression and for tasks with more classes than anyone would read a balance of.
+   */
+  labelCounts?: number[];
 }
 
 export interface Preprocessing {

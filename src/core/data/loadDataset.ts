@@ -9,7 +9,7 @@ import { loadCsvExamples } from './csvDataset';
 import type { DataAccess } from './dataAccessPolicy';
 import { copyRows, DatasetExamples, LoadedData, Split } from './dataset';
 import { loadMnistExamples } from './mnistDataset';
-import { applyNormalization, computeInputStatistics, computeNormalization } from './preprocess';
+import { applyNormalization, computeInputStatistics, computeNormalization, countLabels } from './preprocess';
 import { loadSyntheticExamples } from './syntheticDatasets';
 
 /** `access`: where a data file may be (see dataAccessPolicy); by default inside the config's project. */
@@ -23,6 +23,8 @@ export async function loadDataset(data: DataConfig, seed: number, baseDir: strin
   const train = takeRows(source.examples, featureSize, validationCount, validationCount + trainCount);
 
   const rawInputStats = computeInputStatistics(train, featureSize);
+  const labelCounts = source.task === 'classification' ? countLabels(train.y, source.numClasses) : undefined;
+  if (labelCounts) rawInputStats.labelCounts = labelCounts;
   const { normalize: mode, per } = data.preprocess;
   const norm = computeNormalization(train, featureSize, mode, per, source.image);
   if (mode !== 'none') {

@@ -139,3 +139,14 @@ export function computeInputStatistics(split: Split, featureSize: number): Input
     nearConstantFeatures,
   };
 }
+
+/** Beyond this many classes a per-class count is not worth carrying in every run's statistics. */
+export const MAX_COUNTED_CLASSES = 1000;
+
+/** Training examples per class (y holds class indices as floats); undefined when there are too many classes. */
+export function countLabels(y: Float32Array, numClasses: number): number[] | undefined {
+  if (numClasses < 2 || numClasses > MAX_COUNTED_CLASSES) return undefined;
+  const counts = new Array<number>(numClasses).fill(0);
+  for (const label of y) if (label >= 0 && label < numClasses) counts[label | 0]++;
+  return counts;
+}

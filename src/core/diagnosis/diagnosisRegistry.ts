@@ -8,7 +8,9 @@ import type { TrainConfig } from '../config/trainConfig';
 import type { InputStatistics } from '../data/dataset';
 import type { RunMonitor } from '../engine/trainingSession';
 import type { TrainingEvent } from '../engine/trainingEvents';
+import type { OverfitBatchResult } from '../engine/overfitBatch';
 import type { Finding } from './finding';
+import { cannotOverfitBatch } from './liveRules/cannotOverfitBatch';
 import { groupFindings, LiveFindingGroups } from './findingGroups';
 import { allLiveRules } from './liveRules/allLiveRules';
 import type { FindingDraft, LiveRuleInstance, Rule, RuleMeta, RuleSettings } from './rule';
@@ -91,4 +93,13 @@ export class LiveDiagnosis implements RunMonitor {
     if (findings.length === 0 && !stop) return;
     return { findings, stop };
   }
+}
+
+/** The probe's one-batch overfit check, judged by its rule (unless switched off). */
+export function judgeOverfitBatch(config: TrainConfig, shapes: ShapeReport, result: OverfitBatchResult): Finding[] {
+  const settings = resolveSettings(cannotOverfitBatch, config);
+  if (!isActive(settings)) return [];
+  const units = shapes.outputShape?.[shapes.outputShape.length - 1];
+  const draft = cannotOverfitBatch.judge(result, config, units, settings);
+  return draft ? groupFindings([stamp(cannotOverfitBatch, settings, draft)], config, 'probe:') : [];
 }

@@ -9,7 +9,8 @@ import type { InputStatistics } from '../data/dataset';
 import type { LayerStats } from '../engine/layerStatistics';
 import type { RunMonitor } from '../engine/trainingSession';
 import type { TrainingEvent } from '../engine/trainingEvents';
-import { LiveDiagnosis, runStaticRules } from './diagnosisRegistry';
+import type { OverfitBatchResult } from '../engine/overfitBatch';
+import { judgeOverfitBatch, LiveDiagnosis, runStaticRules } from './diagnosisRegistry';
 import type { Finding } from './finding';
 
 type Verdict = ReturnType<RunMonitor['observe']>;
@@ -34,6 +35,8 @@ export interface ProbeEvidence {
   /** The loss of the probe's batch (rules scale some limits by the initial loss). */
   loss: number;
   inputStats?: InputStatistics;
+  /** The one-batch overfit check's result, when the probe ran it. */
+  overfitBatch?: OverfitBatchResult;
 }
 
 /**
@@ -49,5 +52,6 @@ export function diagnoseProbe(config: TrainConfig, shapes: ShapeReport, probe: P
     { type: 'step', step: 0, epoch: 0, loss: probe.loss, gradNorm, learningRate: config.training.optimizer.learningRate, metrics: {} },
     { type: 'layer-stats', step: 0, epoch: 0, layers: probe.stats, gradNorm },
   ] as TrainingEvent[]) findings.push(...(live.observe(event)?.findings ?? []));
+  if (probe.overfitBatch) findings.push(...judgeOverfitBatch(config, shapes, probe.overfitBatch));
   return findings;
 }

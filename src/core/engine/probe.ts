@@ -7,6 +7,7 @@ import type { Finding } from '../diagnosis/finding';
 import type { InputStatistics, LoadedData } from '../data/dataset';
 import type { DataLocation } from '../data/dataAccessPolicy';
 import type { LayerStats } from './layerStatistics';
+import { overfitOneBatch, type OverfitBatchResult } from './overfitBatch';
 import type { TensorflowRuntime } from './tensorflowRuntime';
 import { layerSummaries, prepareModel } from './trainingSession';
 
@@ -29,6 +30,8 @@ export interface ProbeReport {
   batchSize: number;
   loss: number;
   layers: ProbeLayer[];
+  /** The one-batch overfit check, when asked for (`--overfit-batch`). */
+  overfitBatch?: OverfitBatchResult;
   findings: Finding[];
 }
 
@@ -43,12 +46,15 @@ export interface ProbeOptions extends DataLocation {
   runtime: TensorflowRuntime;
   batchSize?: number;
   data?: LoadedData;
+  /** Also train a copy of the model on one small batch (opt-in: it costs about a second per 100 steps of a small model). */
+  overfitBatch?: { examples?: number; steps?: number };
 }
 
 export async function probeModel(config: TrainConfig, options: ProbeOptions): Promise<{ report: ProbeReport; stats: LayerStats[]; inputStats: InputStatistics }> {
   const memory = probeMemory(options.batchSize);
   const prepared = await prepareModel(config, options.runtime, options, options.data, memory);
   const { data, built, steps } = prepared;
+  let disposed = false;
   try {
     const count = Math.max(1, Math.min(memory.batchSize, data.train.count));
     // The first `count` training examples: the split is already in seeded random order.
@@ -77,8 +83,11 @@ export async function probeModel(config: TrainConfig, options: ProbeOptions): Pr
       config: config.name, backend: options.runtime.backend, backendDetail: options.runtime.detail,
       dataset: data.source, batchSize: count, loss, layers, findings: [],
     };
+    built.model.dispose();
+    disposed = true;
+    if (options.overfitBatch) report.overfitBatch = await overfitOneBatch(config, { runtime: options.runtime, baseDir: options.baseDir, dataAccess: options.dataAccess, data, ...options.overfitBatch });
     return { report, stats, inputStats: data.rawInputStats };
   } finally {
-    built.model.dispose();
+    if (!disposed) built.model.dispose();
   }
 }

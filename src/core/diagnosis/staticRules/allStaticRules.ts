@@ -2,6 +2,7 @@
 // makes everything else moot), then data, architecture, regularization and the optimizer.
 import type { StaticRule } from '../rule';
 import { bnMissingDeepRule } from './bnMissingDeep';
+import { dataClassImbalanceRule } from './dataClassImbalance';
 import { dataUnnormalizedRule } from './dataUnnormalized';
 import { initActivationMismatchRule } from './initActivationMismatch';
 import { initExplodingActivationsRule } from './initExplodingActivations';
@@ -10,6 +11,7 @@ import { initVanishingActivationsRule } from './initVanishingActivations';
 import { lrNoDecayRule } from './lrNoDecay';
 import { lrTooHighStaticRule } from './lrTooHighStatic';
 import { regBiasRegularizedRule } from './regBiasRegularized';
+import { regDropoutHighRule } from './regDropoutHigh';
 import { residualVarianceGrowthRule } from './residualVarianceGrowth';
 
 export const allStaticRules: StaticRule[] = [
@@ -19,8 +21,10 @@ export const allStaticRules: StaticRule[] = [
   initActivationMismatchRule,
   residualVarianceGrowthRule,
   dataUnnormalizedRule,
+  dataClassImbalanceRule,
   bnMissingDeepRule,
   regBiasRegularizedRule,
+  regDropoutHighRule,
   lrTooHighStaticRule,
   lrNoDecayRule,
 ];

@@ -13,7 +13,7 @@ import { num } from './messageText';
 const NAME: Record<OptimizerConfig['type'], string> = { sgd: 'SGD', adam: 'Adam', rmsprop: 'RMSprop', adagrad: 'Adagrad' };
 
 /** The usual starting rate for each optimizer (the Keras/tfjs defaults), which the fixes suggest. */
-const USUAL_RATE: Record<OptimizerConfig['type'], number> = { sgd: 0.01, adam: 0.001, rmsprop: 0.001, adagrad: 0.01 };
+export const USUAL_RATE: Record<OptimizerConfig['type'], number> = { sgd: 0.01, adam: 0.001, rmsprop: 0.001, adagrad: 0.01 };
 
 function limits(type: OptimizerConfig['type'], t: Record<string, number>): { low: number; high: number } {
   switch (type) {

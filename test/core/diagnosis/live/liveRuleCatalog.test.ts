@@ -12,6 +12,7 @@ import { healthyLayers, layerStats, mlpConfig, parseFixture, Replay, runStarted,
 const LIVE_IDS = [
   'grad.vanishing', 'grad.exploding', 'grad.nonfinite', 'act.dead-relu', 'act.saturated',
   'init.vanishing-activations', 'init.exploding-activations', 'fit.overfitting', 'fit.underfitting', 'lr.too-low', 'lr.too-high', 'lr.no-decay',
+  'loss.initial-mismatch', 'train.frozen-layer', 'probe.cannot-overfit-batch',
 ];
 
 describe('the live rule set', () => {

@@ -97,9 +97,10 @@ describe('live rules on real runs (wasm)', () => {
     assert.equal(gradient?.layer, 0);
   });
 
-  it('examples/broken/exploding-relu-init (1 epoch): exploding activations, then no gradient at all once the output saturates', async () => {
+  it('examples/broken/exploding-relu-init (1 epoch): exploding activations and a first loss far above ln(5), then no gradient at all once the output saturates', async () => {
     const ended = await train(example('broken/exploding-relu-init.train.json'), 1);
-    assert.deepEqual(rulesOf(loud(ended.findings)), ['grad.vanishing', 'init.exploding-activations']);
+    assert.deepEqual(rulesOf(loud(ended.findings)), ['grad.vanishing', 'init.exploding-activations', 'loss.initial-mismatch']);
+    assert.equal(ended.findings.find((f) => f.rule === 'loss.initial-mismatch')!.step, 0);
     assert.match(ended.findings.find((f) => f.rule === 'grad.vanishing')!.message, /No layer gets any gradient/);
   });
 

@@ -104,3 +104,8 @@ export function checkWithTree(ruleId: string, text: string, inputStats?: InputSt
 export function stats(mean: number, std: number, extra: Partial<InputStatistics> = {}): InputStatistics {
   return { mean, std, min: mean - 3 * std, max: mean + 3 * std, featureMeanAbsMax: Math.abs(mean), featureStdMin: std, featureStdMax: std, ...extra };
 }
+
+/** Statistics with the training split's label counts, as a classification loader reports them. */
+export function withLabels(inputStats: InputStatistics, labelCounts: number[]): InputStatistics {
+  return { ...inputStats, labelCounts };
+}
