@@ -32,20 +32,22 @@ function readLayerSummary(this: PayloadReader, v: unknown, at: string): LayerSum
 function readInputStats(this: PayloadReader, v: unknown, at: string): InputStatistics {
   const o = this.record(v, at);
   const m = (key: keyof InputStatistics) => this.measured(field(o, key), `${at}.${key}`);
-  return {
+  const stats: InputStatistics = {
     mean: m('mean'), std: m('std'), min: m('min'), max: m('max'),
     featureMeanAbsMax: m('featureMeanAbsMax'), featureStdMin: m('featureStdMin'), featureStdMax: m('featureStdMax'),
   };
+  this.copyOptional(stats, o, 'nearConstantFeatures', at, this.count);
+  const labelCounts = field(o, 'labelCounts');
+  if (labelCounts !== undefined) stats.labelCounts = this.list(labelCounts, `${at}.labelCounts`, PAYLOAD_LIMITS.layers, this.count);
+  return stats;
 }
 
 function readRunStarted(r: PayloadReader, o: Record<string, unknown>, at: string): RunStartedEvent {
   const backend = field(o, 'backend');
-  return {
+  const event: RunStartedEvent = {
     type: 'run-started',
     runId: r.id(field(o, 'runId'), `${at}.runId`),
-    runDir: r.optional(field(o, 'runDir'), `${at}.runDir`, r.path),
     configName: r.name(field(o, 'configName'), `${at}.configName`),
-    configPath: r.optional(field(o, 'configPath'), `${at}.configPath`, r.path),
     backend: oneOf(BACKENDS, backend) ? backend : invalid(`${at}.backend`, 'tensorflow, wasm or cpu'),
     backendDetail: r.text(field(o, 'backendDetail'), `${at}.backendDetail`),
     dataset: r.text(field(o, 'dataset'), `${at}.dataset`),
@@ -59,6 +61,10 @@ function readRunStarted(r: PayloadReader, o: Record<string, unknown>, at: string
     inputStats: readInputStats.call(r, field(o, 'inputStats'), `${at}.inputStats`),
     startedAt: r.date(field(o, 'startedAt'), `${at}.startedAt`),
   };
+  // Optional fields stay absent when absent (a copy of the event equals the event).
+  r.copyOptional(event, o, 'runDir', at, r.path);
+  r.copyOptional(event, o, 'configPath', at, r.path);
+  return event;
 }
 
 function readStep(r: PayloadReader, o: Record<string, unknown>, at: string): StepEvent {

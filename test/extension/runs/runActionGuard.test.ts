@@ -9,7 +9,6 @@ import { runDataFromEvents, type RunData } from '../../../src/core/dashboard/run
 import type { Finding } from '../../../src/core/diagnosis/finding';
 import { applyFix } from '../../../src/core/diagnosis/fixes/applyFix';
 import { RunFolder, runsRoot } from '../../../src/core/engine/runFolder';
-import { readRun } from '../../../src/core/engine/runFolderReader';
 import type { TrainingEvent } from '../../../src/core/engine/trainingEvents';
 import { recordedFindingPath, recordedFix, runConfigInWorkspace } from '../../../src/extension/runs/runActionGuard';
 
@@ -42,7 +41,9 @@ function committedRun(configPath: string, findings: unknown[]): RunData {
   folder.append({ type: 'run-started', runId: folder.id, configName: 'hostile', configPath } as TrainingEvent);
   for (const finding of findings) folder.append({ type: 'finding', finding } as TrainingEvent);
   folder.flush();
-  return runDataFromEvents(folder.id, readRun(folder.dir).events);
+  // Read raw, without the run folder reader's validation: the guard must hold on its own.
+  const lines = fs.readFileSync(path.join(folder.dir, 'metrics.jsonl'), 'utf8').split('\n').filter(Boolean);
+  return runDataFromEvents(folder.id, lines.map((line) => JSON.parse(line) as TrainingEvent));
 }
 
 describe('the config Apply Fix and Re-run act on', () => {

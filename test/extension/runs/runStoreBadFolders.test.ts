@@ -45,7 +45,7 @@ function runFolder(id: string, record: unknown, metrics?: unknown[]): void {
 const record = (id: string, startedAt: unknown, status: unknown = 'completed') => ({ id, configName: id, status, startedAt, epochsCompleted: 1, steps: 10, findingCount: 0 });
 const finding = { rule: 'grad.vanishing', severity: 'warning', message: 'Gradients fade.', evidence: {}, fixes: [] };
 
-test('a history with a number for a date, an unknown status and a null finding still lists, sorts and opens', () => {
+test('a history with an unknown status (skipped, said once), a null finding and a bad log line still lists, sorts and opens', () => {
   runFolder('old', record('old', '2026-01-01T00:00:00.000Z'));
   runFolder('new', record('new', '2026-03-01T00:00:00.000Z'), [{ type: 'finding', finding: null }, { type: 'finding', finding }, { type: 'log', level: 'loud', message: 'x' }]);
   runFolder('five', record('five', 5, 'a b'));
@@ -54,22 +54,21 @@ test('a history with a number for a date, an unknown status and a null finding s
   const store = new RunStore(() => [workspace], (line) => logged.push(line));
 
   const runs = store.listRuns();
+  // A run.json with a status no version wrote is skipped (and said); the others list, newest first.
   assert.deepEqual(runs.map((r) => [r.runId, r.status, r.startedAt]), [
-    ['new', 'completed', '2026-03-01T00:00:00.000Z'], ['old', 'completed', '2026-01-01T00:00:00.000Z'], ['five', 'unknown', ''],
+    ['new', 'completed', '2026-03-01T00:00:00.000Z'], ['old', 'completed', '2026-01-01T00:00:00.000Z'],
   ]);
-  const five = path.join(workspace, '.training-doctor', 'runs', 'five', 'run.json');
-  assert.deepEqual(logged, [
-    `Run history: skipped bad data: ${five}.status: expected a run status, shown as unknown`,
-    `Run history: skipped bad data: ${five}.startedAt: expected a date`,
-  ]);
+  const five = path.join(workspace, '.training-doctor', 'runs', 'five');
+  assert.ok(logged.some((line) => line.includes(five) && /status/.test(line)), logged.join('\n'));
+  const before = logged.length;
   store.listRuns();
-  assert.equal(logged.length, 2, 'a bad folder is logged once, not at every refresh');
+  assert.equal(logged.length, before, 'a bad folder is logged once, not at every refresh');
 
   const data = store.getRunData('new');
   assert.deepEqual(data?.findings, [finding], 'the null finding is skipped, the good one kept');
   assert.deepEqual(data?.logs, []);
-  assert.equal(logged.length, 4);
-  assert.match(logged[2], /metrics\.jsonl event\[0\]\.finding: expected an object$/);
-  assert.match(logged[3], /metrics\.jsonl event\[2\]\.level: expected info, warning or error$/);
+  const skipped = logged.slice(before).join('\n');
+  assert.match(skipped, /line 1\[0\]\.finding: expected an object/);
+  assert.match(skipped, /line 3\[0\]\.level: expected info, warning or error/);
   store.dispose();
 });
