@@ -12,20 +12,30 @@ import type { TrainingEvent } from '../engine/trainingEvents';
 import type { OverfitBatchResult } from '../engine/overfitBatch';
 import { judgeOverfitBatch, LiveDiagnosis, runStaticRules } from './diagnosisRegistry';
 import type { Finding } from './finding';
+import { StaticPredictionCheck } from './staticPredictionCheck';
 
 type Verdict = ReturnType<RunMonitor['observe']>;
 
 export class RunDiagnosis implements RunMonitor {
   private live?: LiveDiagnosis;
+  private predictions?: StaticPredictionCheck;
 
   constructor(private readonly config: TrainConfig, private readonly shapes: ShapeReport, private readonly tree?: JsonNode) {}
 
   observe(event: TrainingEvent): Verdict {
-    if (event.type !== 'run-started') return this.live?.observe(event);
+    if (event.type !== 'run-started') {
+      const verdict = this.live?.observe(event);
+      // What the run measured may withdraw what the config alone predicted.
+      const withdrawn = this.predictions?.observe(event, verdict?.findings ?? []) ?? [];
+      if (withdrawn.length === 0) return verdict;
+      return { findings: [...(verdict?.findings ?? []), ...withdrawn], stop: verdict?.stop };
+    }
     const input = { config: this.config, shapes: this.shapes, inputStats: event.inputStats, tree: this.tree };
     this.live = new LiveDiagnosis(input);
     const findings = runStaticRules(input);
+    this.predictions = new StaticPredictionCheck(this.config, findings);
     const verdict = this.live.observe(event);
+    this.predictions.observe(event, verdict?.findings ?? []);
     return { findings: [...findings, ...(verdict?.findings ?? [])], stop: verdict?.stop };
   }
 }

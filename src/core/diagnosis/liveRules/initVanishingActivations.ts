@@ -54,13 +54,18 @@ export const initVanishingActivations: LiveRule = {
         : fromInputs
           ? `the activations are small from the first layer on: std ${stdTrail(points)}. The deep layers see almost nothing, and the gradients shrink the same way on the way back.`
           : `the activations shrink with depth: std ${stdTrail(points)}${trend}. Each layer scales the signal down, so the deep layers see almost nothing and the gradients shrink the same way on the way back.`;
+      // Small activations in a net of one or two measured layers are workable (the lecture notes:
+      // "okay for the shallow nets"; such nets trained to 83–100% in issue 10's independent set).
+      const shallow = points.length < t.measuredMinDepth && !allZero;
       return {
-        message: `Measured ${when}, ${seen} ${cause}`,
+        severity: shallow ? 'info' : undefined,
+        message: `Measured ${when}, ${seen} ${cause}` +
+          (shallow ? ` With ${points.length} measured layer${points.length === 1 ? '' : 's'} this is workable, though: the shrinking has not compounded over depth.` : ''),
         layer: focus.index,
         path: candidates.some((c) => c.index === weighted) && weighted !== undefined ? layerPath(weighted, 'kernelInitializer') : layerPath(focus.index),
         step: runStarted ? event.step : undefined,
         epoch: runStarted ? event.epoch : undefined,
-        evidence: { stds: stdsByLayer(points), factorPerLayer: factorPerLayer ?? null, firstStd: points[0].std, lastStd: points[points.length - 1].std, measured: runStarted ? 'first-step' : 'probe' },
+        evidence: { depth: points.length, stds: stdsByLayer(points), factorPerLayer: factorPerLayer ?? null, firstStd: points[0].std, lastStd: points[points.length - 1].std, measured: runStarted ? 'first-step' : 'probe' },
         fixes: scaleRemedies(config, candidates, weighted, fromInputs),
       };
     });

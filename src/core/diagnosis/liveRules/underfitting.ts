@@ -18,7 +18,7 @@ export const underfitting: LiveRule = {
   id: 'fit.underfitting',
   kind: 'live',
   defaultSeverity: 'warning',
-  thresholds: { minEpochs: 2, judgeAfterFraction: 0.3, minProgress: 0.1, chanceFraction: 0.9, minUpdateRatio: 1e-4, healthyUpdateRatio: 1e-3 },
+  thresholds: { minEpochs: 2, minSteps: 100, judgeAfterFraction: 0.3, minProgress: 0.1, chanceFraction: 0.9, minUpdateRatio: 1e-4, healthyUpdateRatio: 1e-3 },
   docs: {
     title: 'The model underfits: the training loss stays high',
     description:
@@ -27,7 +27,8 @@ export const underfitting: LiveRule = {
       '`chanceFraction` of the loss of a uniform guess (ln of the number of classes). The model does not find the ' +
       'pattern: too few units or layers, inputs that are not standardized, or simply too few epochs. Some problems sit ' +
       'on a plateau for a few epochs before the loss drops, so the rule judges only after `judgeAfterFraction` of the ' +
-      'planned epochs (AUTOTRAINER\'s judgment point, 30%) and at least `minEpochs` epochs. Tiny updates are ' +
+      'planned epochs (AUTOTRAINER\'s judgment point, 30%), at least `minEpochs` epochs and at least `minSteps` steps (a ' +
+      'two-epoch trial of 30 steps is too little training to judge). Tiny updates are ' +
       'reported as lr.too-low instead, and layers with no gradient by the gradient and activation rules.',
   },
   fixes: ['fix.normalize-inputs', 'fix.raise-lr'],
@@ -59,7 +60,8 @@ export const underfitting: LiveRule = {
       const judgeFrom = Math.max(t.minEpochs, Math.ceil(t.judgeAfterFraction * plannedEpochs));
       if (event.epoch + 1 < judgeFrom || ledger.has('run')) return undefined;
       const seen = progress.snapshot(event);
-      if (!seen) return undefined;
+      // Two epochs of a few dozen steps (a short trial run of a CNN) is too little training to judge.
+      if (!seen || seen.steps < t.minSteps) return undefined;
       const diverged = chance !== undefined ? seen.currentLoss > DIVERGED_CHANCE_FACTOR * chance : seen.progress < -t.minProgress;
       const noProgress = seen.progress < t.minProgress;
       const nearChance = chance !== undefined && seen.currentLoss >= t.chanceFraction * chance;

@@ -6,7 +6,8 @@
 import { fixReference } from '../fixes/fixReference';
 import { asLayerArgument } from '../fixes/layerTargets';
 import type { FindingDraft, RuleSettings, StaticContext, StaticRule } from '../rule';
-import { isOutputLayer, layerSites, weightedSites } from './layerSites';
+import { initializerFamily } from './activationFamilies';
+import { followingActivation, isOutputLayer, layerSites, weightedSites } from './layerSites';
 
 export const bnMissingDeepRule: StaticRule = {
   id: 'bn.missing-deep',
@@ -20,7 +21,7 @@ export const bnMissingDeepRule: StaticRule = {
       'change, and any error in the initial scale compounds with depth. BatchNorm normalizes every layer\'s output over ' +
       'the mini-batch (then rescales it with learned gamma and beta): training tolerates larger learning rates and depth ' +
       'becomes much easier to train. Reported for plain stacks (no residual blocks) of at least minDepth dense/conv layers ' +
-      'with no BatchNorm.',
+      'with no BatchNorm; self-normalizing networks (every hidden layer SELU with LeCun-normal weights) are built not to need it.',
   },
   fixes: ['fix.add-batchnorm'],
   check(context: StaticContext, settings: RuleSettings): FindingDraft[] {
@@ -29,7 +30,11 @@ export const bnMissingDeepRule: StaticRule = {
     if (sites.some((s) => s.layer.type === 'batchNormalization' || s.layer.type === 'residual')) return [];
     const weighted = weightedSites(config);
     if (weighted.length < settings.thresholds.minDepth) return [];
-    const hidden = weighted.filter((s) => !isOutputLayer(config, s)).map((s) => s.indexPath);
+    const hiddenSites = weighted.filter((s) => !isOutputLayer(config, s));
+    // A self-normalizing network (SELU with LeCun-normal weights, Klambauer et al. 2017) keeps
+    // mean 0 and variance 1 through depth by construction: it is built not to need BatchNorm.
+    if (hiddenSites.length > 0 && hiddenSites.every((s) => followingActivation(s).activation === 'selu' && initializerFamily(s.layer.kernelInitializer) === 'lecun')) return [];
+    const hidden = hiddenSites.map((s) => s.indexPath);
     return [{
       message:
         `The model stacks ${weighted.length} dense/conv layers with no BatchNorm and no residual connections. In a plain ` +

@@ -38,14 +38,16 @@ export const residualVarianceGrowthRule: StaticRule = {
   id: 'residual.variance-growth',
   kind: 'static',
   defaultSeverity: 'warning',
-  thresholds: { minBlocks: 3 },
+  thresholds: { minBlocks: 3, minGrowth: 2 },
   docs: {
     title: 'Residual blocks add variance at initialization',
     description:
       'A residual block outputs x + F(x). At initialization F(x) is independent of x, so their variances add: with every ' +
       'block at full scale, the activations grow block after block. Initializing the last layer of each branch to zero (or ' +
       'the gamma of the BatchNorm that ends it) makes each block start as the identity, so the variance stays put and the ' +
-      'network starts as a shallow one. Reported when at least minBlocks residual blocks start at full scale.',
+      'network starts as a shallow one. Reported when at least minBlocks residual blocks start at full scale; a warning when ' +
+      'the predicted std grows by minGrowth or more over them, else info (with BatchNorm inside the branches, as in the ' +
+      'standard ResNets, the growth stays small and they train well).',
   },
   fixes: ['fix.zero-init-residual'],
   check(context: StaticContext, settings: RuleSettings): FindingDraft[] {
@@ -60,16 +62,22 @@ export const residualVarianceGrowthRule: StaticRule = {
     const stds = growing.map((i) => variance.layers[i]?.std).filter((s): s is number => s !== undefined);
     const branchStds = growing.map((i) => variance.layers[i]?.branch?.at(-1)?.std).filter((s): s is number => s !== undefined);
     const trend = stds.length >= 2 ? ` Predicted std after these blocks: ${shortList(stds.map(num))}.` : '';
+    // How much the blocks grow the scale: the largest std after them against the std after the first
+    // (the first block's own addition onto a ReLU output is no compounding).
+    const growth = stds.length >= 2 && stds[0] > 0 ? Math.max(...stds) / stds[0] : undefined;
+    const mild = growth !== undefined && growth < settings.thresholds.minGrowth;
     return [{
+      severity: mild ? 'info' : undefined,
       message:
         `${growing.length} residual blocks (at ${shortList(growing.map(String))}) start with their branch at full scale ` +
         `(predicted branch std ${spread(branchStds)}). At initialization x and F(x) are independent, ` +
         `so Var(x + F(x)) = Var(x) + Var(F(x)): each block adds its branch's variance and the scale grows with depth.${trend} ` +
         'Start every block as the identity: zero the gamma of the BatchNorm that ends the branch (or, without one, the ' +
-        'last dense/conv kernel); the blocks then learn how much to add.',
+        'last dense/conv kernel); the blocks then learn how much to add.' +
+        (mild ? ` Here the growth is mild (×${num(growth!)} over the blocks, BatchNorm keeps each branch near 1), so this is advice: standard ResNets train well like this.` : ''),
       layer: first,
       path: target ? layerPropertyPath(context, target.layer, target.property) : ['model', 'layers', first, 'type'],
-      evidence: { blocks: growing, predictedStd: stds, predictedBranchStd: branchStds },
+      evidence: { blocks: growing, predictedStd: stds, predictedBranchStd: branchStds, growth: growth ?? null },
       fixes: [fixReference('fix.zero-init-residual', config, { blocks: growing }, true)],
     }];
   },

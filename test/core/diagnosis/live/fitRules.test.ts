@@ -119,10 +119,12 @@ describe('fit.overfitting', () => {
 function flatEpochs(loss: number, updateRatio: number, options: { epochs?: number; gradNorm?: number; planned?: number } = {}): TrainingEvent[] {
   const events: TrainingEvent[] = [runStarted(undefined, options.planned ?? 6)];
   const epochs = options.epochs ?? 2;
-  for (let i = 0; i < 16 * epochs; i++) {
-    events.push(step(i, loss * (1 + 0.02 * Math.sin(i)), { epoch: Math.floor(i / 16), gradNorm: options.gradNorm ?? 0.5 }));
+  // 50 steps an epoch: two epochs are the 100 steps fit.underfitting needs before it judges.
+  const perEpoch = 50;
+  for (let i = 0; i < perEpoch * epochs; i++) {
+    events.push(step(i, loss * (1 + 0.02 * Math.sin(i)), { epoch: Math.floor(i / perEpoch), gradNorm: options.gradNorm ?? 0.5 }));
     if (i % 10 === 0) events.push(layerStats(i, healthyLayers({ 0: { updateRatio: updateRatio }, 1: { updateRatio: updateRatio }, 2: { updateRatio: updateRatio * 2 } })));
-    if (i % 16 === 15) events.push(epochEnd(Math.floor(i / 16), loss * 0.99, loss));
+    if (i % perEpoch === perEpoch - 1) events.push(epochEnd(Math.floor(i / perEpoch), loss * 0.99, loss, { step: i + 1 }));
   }
   return events;
 }
@@ -159,15 +161,22 @@ describe('fit.underfitting', () => {
     const [open] = replay.of('fit.underfitting');
     assert.ok(open, 'reported at 30% of 10 epochs');
     assert.equal(open.state, undefined);
-    replay.feed(epochEnd(4, 0.4, 0.45, { step: 80 }));
+    replay.feed(epochEnd(4, 0.4, 0.45, { step: 250 }));
     const versions = replay.of('fit.underfitting');
     assert.equal(versions.length, 2);
     const resolved = versions[1];
     assert.equal(resolved.id, open.id, 'replaces the open finding');
     assert.equal(resolved.state, 'resolved');
     assert.match(resolved.resolution ?? '', /By epoch 5 the training loss fell to 0\.4 \(−83%/);
-    replay.feed(epochEnd(5, 0.3, 0.35, { step: 96 }));
+    replay.feed(epochEnd(5, 0.3, 0.35, { step: 300 }));
     assert.equal(replay.of('fit.underfitting').length, 2, 'withdrawn once');
+  });
+
+  it('waits for 100 training steps: two epochs of a short trial run are too little to judge (issue 10: a 30-step CNN trial)', () => {
+    const replay = new Replay(parseFixture(mlpConfig()));
+    const short = flatEpochs(2.3, 3e-3, { epochs: 2 }).filter((e) => e.type !== 'step' || e.step % 50 < 15);
+    replay.feed(...short);
+    assert.equal(replay.of('fit.underfitting').length, 0, '30 steps');
   });
 
   it('offers standardization when the inputs are raw', () => {

@@ -51,13 +51,18 @@ describe('init.vanishing-activations (measured)', () => {
     }
   });
 
-  it('reports a collapse below 0.01 even in a shallow net, and all-zero outputs as no signal at all', () => {
+  it('reports a collapse below 0.01 in a shallow net as info only (workable, issue 10), and all-zero outputs as no signal at all', () => {
     const collapsed = new Replay(parseFixture(mlpConfig()));
     collapsed.feed(runStarted(), layerStats(0, profile([0.5, 0.004])));
     const [finding] = collapsed.of('init.vanishing-activations');
     assert.equal(finding?.layer, 1);
     assert.equal(finding?.step, 0);
     assert.equal(finding?.evidence.measured, 'first-step');
+    assert.equal(finding?.severity, 'info', 'two measured layers');
+    assert.match(finding.message, /With 2 measured layers this is workable/);
+    const deep = new Replay(parseFixture(mlpConfig({ hidden: [1, 2, 3].map(() => ({ type: 'dense', units: 64, activation: 'relu', kernelInitializer: 'heNormal' })) })));
+    deep.feed(runStarted(), layerStats(0, profile([0.5, 0.3, 0.004])));
+    assert.equal(deep.of('init.vanishing-activations')[0]?.severity, 'warning', 'three measured layers');
 
     const zero = new Replay(parseFixture(mlpConfig({ hidden: [{ type: 'dense', units: 64, activation: 'relu', kernelInitializer: 'zeros' }, { type: 'dense', units: 64, activation: 'relu', kernelInitializer: 'zeros' }] })));
     zero.feed(layerStats(0, profile([0, 0])));

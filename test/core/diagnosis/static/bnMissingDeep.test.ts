@@ -31,3 +31,12 @@ describe('bn.missing-deep', () => {
     assert.deepEqual(found.map((f) => f.severity), ['warning']);
   });
 });
+
+describe('bn.missing-deep and self-normalizing networks', () => {
+  it('a 9-layer SELU MLP with LeCun-normal weights (Klambauer et al.) needs no BatchNorm: quiet; the same with ReLU is reported', () => {
+    const selu = configText({ layers: mlp(8, 64, 'selu', 'leCunNormal') });
+    assert.deepEqual(findingsOf(analyze(selu), 'bn.missing-deep'), []);
+    const relu = configText({ layers: mlp(8, 64, 'relu', 'heNormal') });
+    assert.equal(findingsOf(analyze(relu), 'bn.missing-deep').length, 1);
+  });
+});
