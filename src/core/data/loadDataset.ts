@@ -9,6 +9,7 @@ import { loadCsvExamples } from './csvDataset';
 import { copyRows, DatasetExamples, LoadedData, Split } from './dataset';
 import { loadMnistExamples } from './mnistDataset';
 import { applyNormalization, computeInputStatistics, computeNormalization } from './preprocess';
+import { loadPlaceholderExamples } from './placeholderDataset';
 import { loadSyntheticExamples } from './syntheticDatasets';
 
 export async function loadDataset(data: DataConfig, seed: number, baseDir: string): Promise<LoadedData> {
@@ -54,6 +55,8 @@ function loadExamples(data: DataConfig, seed: number, baseDir: string): Promise<
     case 'spirals':
     case 'blobs':
       return loadSyntheticExamples(dataset, seed);
+    case 'placeholder':
+      return loadPlaceholderExamples(dataset, seed);
   }
 }
 

@@ -10,7 +10,7 @@
 // measures with tf.moments over a whole activation tensor.
 
 import type { LayerShape, ShapeReport } from '../config/shapeInference';
-import type { ActivationName, InitializerConfig, LayerConfig, TrainConfig } from '../config/trainConfig';
+import type { ActivationName, InitializerConfig, LayerConfig, TrainConfig, WeightedLayerConfig } from '../config/trainConfig';
 import type { InputStatistics } from '../data/dataset';
 
 export interface Moments {
@@ -96,6 +96,7 @@ export function estimateRawInputs(config: TrainConfig, inputStats?: InputStatist
     // Cluster centers ~ 3·N(0, 1), points spread around them.
     case 'blobs': return { mean: dataset.offset, std: Math.abs(dataset.scale) * Math.sqrt(9 + dataset.spread ** 2), source: 'config' };
     case 'csv': return { mean: 0, std: 1, source: 'unknown' };
+    case 'placeholder': return { mean: 0, std: 1, featureMeanAbsMax: 0, source: 'config' };
   }
 }
 
@@ -356,26 +357,44 @@ function applyActivation(activation: ActivationName, x: Signal, classes: number)
   return signal(m.mean, m.secondMoment, { mean: x.mean, variance, f });
 }
 
-function weightedLayer(layer: Extract<LayerConfig, { type: 'dense' | 'conv2d' }>, shape: LayerShape, x: Signal): { out: Signal; pre: Moments; constant: boolean } {
-  const units = layer.type === 'dense' ? layer.units : layer.filters;
-  const w = initializerMoments(layer.kernelInitializer, shape.fanIn, shape.fanOut, units);
+/**
+ * Σ_i w_i x_i over fan_in terms: zero-mean weights give fan_in·var(w)·E[x²]; a common weight
+ * mean adds fan_in·mean(w)²·var(x) (the shared part of x moves every unit together).
+ */
+function linearStage(w: WeightMoments, fanIn: number, x: Signal): { mean: number; variance: number } {
   const xVariance = x.std * x.std;
-  let mean = shape.fanIn * w.mean * x.mean;
-  // Σ_i w_i x_i over fan_in terms: zero-mean weights give fan_in·var(w)·E[x²]; a common
-  // weight mean adds fan_in·mean(w)²·var(x) (the shared part of x moves every unit together).
-  let variance = shape.fanIn * (w.variance * x.secondMoment + w.mean * w.mean * xVariance);
+  return { mean: fanIn * w.mean * x.mean, variance: fanIn * (w.variance * x.secondMoment + w.mean * w.mean * xVariance) };
+}
+
+function weightedLayer(layer: WeightedLayerConfig, shape: LayerShape, x: Signal): { out: Signal; pre: Moments; constant: boolean } {
+  const units = lastDimension(shape.outputShape);
+  let input = x;
+  let constant = false;
+  if (layer.type === 'separableConv2d' && shape.depthwiseStage) {
+    // The depthwise stage first: each of its outputs sees kernel area inputs of one channel.
+    const stage = shape.depthwiseStage;
+    const depthwise = initializerMoments(layer.depthwiseInitializer, stage.initializerFans.fanIn, stage.initializerFans.fanOut, layer.depthMultiplier);
+    const d = linearStage(depthwise, stage.fanIn, x);
+    input = signal(d.mean, d.mean * d.mean + Math.max(0, d.variance));
+    constant = depthwise.variance === 0;
+  }
+  // A depthwise kernel's initializer uses Keras's fans (kernel area × channels), its signal the true fan-in.
+  const fans = shape.initializerFans ?? shape;
+  const w = initializerMoments(layer.kernelInitializer, fans.fanIn, fans.fanOut, units);
+  let { mean, variance } = linearStage(w, shape.fanIn, input);
   if (layer.useBias) {
     const b = initializerMoments(layer.biasInitializer, 1, 1, 1);
     mean += b.mean;
     variance += b.variance;
   }
   const out = applyActivation(layer.activation, signal(mean, mean * mean + Math.max(0, variance)), units);
-  return { out, pre: moments(mean, variance), constant: w.variance === 0 };
+  return { out, pre: moments(mean, variance), constant: constant || w.variance === 0 };
 }
 
-function batchNormalization(layer: Extract<LayerConfig, { type: 'batchNormalization' }>, x: Signal): Signal {
-  const gamma = initializerMoments(layer.gammaInitializer, 1, 1, 1);
-  const beta = initializerMoments(layer.betaInitializer, 1, 1, 1);
+/** BatchNorm (over the batch) and LayerNorm (over each example's features) at initialization alike. */
+function normalization(layer: Extract<LayerConfig, { type: 'batchNormalization' | 'layerNormalization' }>, x: Signal): Signal {
+  const gamma = layer.scale ? initializerMoments(layer.gammaInitializer, 1, 1, 1) : { mean: 1, variance: 0 };
+  const beta = layer.center ? initializerMoments(layer.betaInitializer, 1, 1, 1) : { mean: 0, variance: 0 };
   const inVariance = x.std * x.std;
   // x̂ = (x − μ)/√(var + ε) has variance var/(var + ε): ~1, or ~0 when the input is constant.
   const normalizedVariance = inVariance / (inVariance + layer.epsilon);
@@ -392,8 +411,8 @@ function averagePooled(x: Signal, positions: number, correlation: number): Signa
   return signal(x.mean, x.mean * x.mean + x.std * x.std * keep);
 }
 
-function maxPooled(x: Signal, positions: number): Signal {
-  const n = positions / (1 + (positions - 1) * WINDOW_CORRELATION);
+function maxPooled(x: Signal, positions: number, correlation = WINDOW_CORRELATION): Signal {
+  const n = positions / (1 + (positions - 1) * correlation);
   const weights = maxOfNormalsWeights(n);
   // The max of act(z_i) is act(max z_i) for monotone activations (all but swish/mish/gelu, for
   // which it is close); without a Gaussian source, treat the signal itself as Gaussian.
@@ -415,7 +434,10 @@ function propagate(layer: LayerConfig, shape: LayerShape, x: Signal, top: number
   const entry: LayerVariance = { index: top, indexPath: shape.index, type: layer.type, mean: 0, std: 0, secondMoment: 0, gain: 1 };
   switch (layer.type) {
     case 'dense':
-    case 'conv2d': {
+    case 'conv2d':
+    case 'conv1d':
+    case 'depthwiseConv2d':
+    case 'separableConv2d': {
       const { out, pre, constant } = weightedLayer(layer, shape, x);
       entry.preActivation = { mean: pre.mean, std: pre.std };
       if (constant) entry.flag = 'constant-kernel';
@@ -424,7 +446,8 @@ function propagate(layer: LayerConfig, shape: LayerShape, x: Signal, top: number
     case 'activation':
       return { out: applyActivation(layer.activation, x, lastDimension(shape.outputShape)), entry };
     case 'batchNormalization':
-      return { out: batchNormalization(layer, x), entry };
+    case 'layerNormalization':
+      return { out: normalization(layer, x), entry };
     case 'dropout': {
       // Inverted dropout in training: kept units are scaled by 1/(1 − rate), so E[y²] grows by that factor.
       const keep = 1 - layer.rate;
@@ -432,16 +455,28 @@ function propagate(layer: LayerConfig, shape: LayerShape, x: Signal, top: number
     }
     case 'maxPooling2d':
       return { out: maxPooled(x, poolSize(layer)), entry };
+    case 'maxPooling1d':
+      return { out: maxPooled(x, layer.poolSize), entry };
+    case 'globalMaxPooling2d':
+      return { out: maxPooled(x, shape.inputShape[0] * shape.inputShape[1], GLOBAL_CORRELATION), entry };
+    case 'zeroPadding2d': {
+      // A probe's moments run over the whole tensor, the added zeros included.
+      const kept = (shape.inputShape[0] * shape.inputShape[1]) / (shape.outputShape[0] * shape.outputShape[1]);
+      return { out: signal(kept * x.mean, kept * x.secondMoment), entry };
+    }
     case 'averagePooling2d':
       return { out: averagePooled(x, poolSize(layer), WINDOW_CORRELATION), entry };
     case 'globalAveragePooling2d':
       return { out: averagePooled(x, shape.inputShape[0] * shape.inputShape[1], GLOBAL_CORRELATION), entry };
     case 'flatten':
+    case 'reshape':
       return { out: x, entry };
     case 'residual': {
       const branch = propagateSequence(layer.layers, shape.branch ?? [], x, top);
       const f = branch.out;
-      const skip = shape.projection ? projected(x, shape.inputShape, shape.outputShape) : x;
+      const skip = layer.shortcut && shape.shortcut
+        ? propagateSequence(layer.shortcut, shape.shortcut, x, top).out
+        : shape.projection ? projected(x, shape.inputShape, shape.outputShape) : x;
       entry.branch = branch.layers;
       entry.skip = { mean: skip.mean, std: skip.std, secondMoment: skip.secondMoment };
       // A branch that starts silent (zero-initialized last layer) leaves the skip path as it is.

@@ -67,24 +67,65 @@ class GraphBuilder {
     };
     switch (layer.type) {
       case 'dense':
-      case 'conv2d': {
+      case 'conv2d':
+      case 'conv1d':
+      case 'depthwiseConv2d':
+      case 'separableConv2d': {
         const leaky = layer.activation === 'leakyRelu';
+        const kernelInitializer = makeInitializer(tf, layer.kernelInitializer, this.seeds.seed());
         const common = {
           activation: (leaky ? 'linear' : layer.activation) as never,
           useBias: layer.useBias,
-          kernelInitializer: makeInitializer(tf, layer.kernelInitializer, this.seeds.seed()),
           biasInitializer: makeInitializer(tf, layer.biasInitializer, this.seeds.seed()),
-          kernelRegularizer: regularizer(tf, layer.kernelRegularizer),
           biasRegularizer: regularizer(tf, layer.biasRegularizer),
           name: this.uniqueName(prefix, layer.type),
         };
-        const main = layer.type === 'dense'
-          ? tf.layers.dense({ units: layer.units, ...common })
-          : tf.layers.conv2d({ filters: layer.filters, kernelSize: layer.kernelSize, strides: layer.strides, padding: layer.padding, ...common });
+        const kernel = { kernelInitializer, kernelRegularizer: regularizer(tf, layer.kernelRegularizer) };
+        let main: TfLayer;
+        switch (layer.type) {
+          case 'dense': main = tf.layers.dense({ units: layer.units, ...kernel, ...common }); break;
+          case 'conv2d':
+            main = tf.layers.conv2d({ filters: layer.filters, kernelSize: layer.kernelSize, strides: layer.strides, padding: layer.padding, ...kernel, ...common });
+            break;
+          case 'conv1d':
+            main = tf.layers.conv1d({ filters: layer.filters, kernelSize: layer.kernelSize, strides: layer.strides, padding: layer.padding, ...kernel, ...common });
+            break;
+          case 'depthwiseConv2d':
+            main = tf.layers.depthwiseConv2d({
+              kernelSize: layer.kernelSize, strides: layer.strides, padding: layer.padding, depthMultiplier: layer.depthMultiplier,
+              depthwiseInitializer: kernelInitializer, depthwiseRegularizer: kernel.kernelRegularizer, ...common,
+            });
+            break;
+          case 'separableConv2d':
+            main = tf.layers.separableConv2d({
+              filters: layer.filters, kernelSize: layer.kernelSize, strides: layer.strides, padding: layer.padding, depthMultiplier: layer.depthMultiplier,
+              depthwiseInitializer: makeInitializer(tf, layer.depthwiseInitializer, this.seeds.seed()),
+              pointwiseInitializer: kernelInitializer, pointwiseRegularizer: kernel.kernelRegularizer, ...common,
+            });
+            break;
+        }
         weightLayers.push(main);
         let out = add(main, input);
         if (leaky) out = add(tf.layers.leakyReLU({ alpha: LEAKY_RELU_ALPHA, name: this.uniqueName(prefix, 'leakyRelu') }), out);
         return { output: out, created, weightLayers };
+      }
+      case 'maxPooling1d':
+        return { output: add(tf.layers.maxPooling1d({ poolSize: layer.poolSize, strides: layer.strides, padding: layer.padding, name: this.uniqueName(prefix, layer.type) }), input), created, weightLayers };
+      case 'zeroPadding2d':
+        return { output: add(tf.layers.zeroPadding2d({ padding: layer.padding, name: this.uniqueName(prefix, layer.type) }), input), created, weightLayers };
+      case 'globalMaxPooling2d':
+        return { output: add(tf.layers.globalMaxPooling2d({ name: this.uniqueName(prefix, 'gmp') }), input), created, weightLayers };
+      case 'reshape':
+        return { output: add(tf.layers.reshape({ targetShape: layer.targetShape, name: this.uniqueName(prefix, layer.type) }), input), created, weightLayers };
+      case 'layerNormalization': {
+        const norm = tf.layers.layerNormalization({
+          epsilon: layer.epsilon, center: layer.center, scale: layer.scale,
+          gammaInitializer: makeInitializer(tf, layer.gammaInitializer, this.seeds.seed()),
+          betaInitializer: makeInitializer(tf, layer.betaInitializer, this.seeds.seed()),
+          name: this.uniqueName(prefix, 'layerNorm'),
+        });
+        weightLayers.push(norm);
+        return { output: add(norm, input), created, weightLayers };
       }
       case 'maxPooling2d':
       case 'averagePooling2d': {
@@ -104,7 +145,7 @@ class GraphBuilder {
       }
       case 'batchNormalization': {
         const bn = tf.layers.batchNormalization({
-          momentum: layer.momentum, epsilon: layer.epsilon,
+          momentum: layer.momentum, epsilon: layer.epsilon, center: layer.center, scale: layer.scale,
           gammaInitializer: makeInitializer(tf, layer.gammaInitializer, this.seeds.seed()),
           betaInitializer: makeInitializer(tf, layer.betaInitializer, this.seeds.seed()),
           name: this.uniqueName(prefix, 'batchNorm'),
@@ -134,7 +175,14 @@ class GraphBuilder {
         let skip = input;
         const inShape = input.shape.slice(1) as number[];
         const outShape = branch.shape.slice(1) as number[];
-        if (inShape.join() !== outShape.join()) {
+        if (layer.shortcut) {
+          layer.shortcut.forEach((inner, i) => {
+            const result = this.apply(inner, skip, `${prefix}s${i}`);
+            created.push(...result.created);
+            weightLayers.push(...result.weightLayers);
+            skip = result.output;
+          });
+        } else if (inShape.join() !== outShape.join()) {
           const projectionName = this.uniqueName(prefix, 'projection');
           const init = makeInitializer(tf, { type: 'glorotUniform' }, this.seeds.seed());
           const projection = outShape.length === 1
@@ -156,6 +204,9 @@ function measuredActivation(layer: LayerConfig): TrackedLayer['activation'] {
   switch (layer.type) {
     case 'dense':
     case 'conv2d':
+    case 'conv1d':
+    case 'depthwiseConv2d':
+    case 'separableConv2d':
     case 'activation': return layer.activation;
     case 'batchNormalization': return 'batchNormalization';
     default: return 'none';

@@ -9,6 +9,7 @@ import type { Finding } from '../diagnosis/finding';
 import { augmentBatch, isAugmentationActive } from '../data/augment';
 import type { LoadedData } from '../data/dataset';
 import { epochOrder, gatherBatch, loadDataset } from '../data/loadDataset';
+import { placeholderRefusal } from '../data/placeholderDataset';
 import { normalizedZero } from '../data/preprocess';
 import { deriveSeed, SeededRandom } from '../random';
 import { evaluateSplit, type Evaluation } from './evaluate';
@@ -122,6 +123,8 @@ class TrainingSession {
     let prepared: PreparedModel | undefined;
     let bestEpoch: number | undefined;
     try {
+      const refusal = placeholderRefusal(config.data, 'train');
+      if (refusal) throw new ConfigProblemError([refusal]);
       prepared = await prepareModel(config, options.runtime, options.baseDir, options.data);
       ({ status, reason, bestEpoch } = await this.loop(prepared));
       if (this.folder && options.saveWeights !== false && status !== 'failed') {

@@ -2,7 +2,7 @@
 // predicted scale crosses its threshold, the per-layer predictions as evidence, and the fixes
 // (re-initialize the layers that push the scale the wrong way, or add BatchNorm).
 
-import type { TrainConfig } from '../../config/trainConfig';
+import { type TrainConfig, isWeightedLayer } from '../../config/trainConfig';
 import type { FixReference } from '../finding';
 import { fixReference } from '../fixes/fixReference';
 import { asLayerArgument, describeLayers, layerAt } from '../fixes/layerTargets';
@@ -59,7 +59,7 @@ export function activationScaleFinding(context: StaticContext, violation: ScaleV
     ? ` Re-initialize ${describeLayers(reinit.map((l) => l.indexPath))} so that var(w) suits the activation (He, 2/fan_in, for ReLU-family; Glorot, about 1/fan_in, for tanh, sigmoid and linear), or add BatchNorm after them.`
     : ' Their initializers already suit their activations; BatchNorm after the layers keeps the scale in check.';
   const layer = layerAt(config, at.indexPath);
-  const layerIsWeighted = layer?.type === 'dense' || layer?.type === 'conv2d';
+  const layerIsWeighted = isWeightedLayer(layer);
   return {
     message:
       `Predicted at initialization: the activations ${vanishing ? 'vanish' : 'explode'} with depth. Std after ${span}: ` +
