@@ -71,6 +71,19 @@ const WINDOW_CORRELATION = 0.3;
 /** The same for global average pooling, whose positions are mostly far apart. */
 const GLOBAL_CORRELATION = 0.1;
 
+/**
+ * What the propagation needs to know about the data. Placeholder data (N(0, 1) noise) has no
+ * spatial structure, and features of noise under random kernels are uncorrelated from position to
+ * position (overlapping receptive fields share inputs, but under weights of random sign), so the
+ * positions a pooling combines are independent: probes of the imported ResNet50 and MobileNetV1
+ * measure the max of 9 independent draws in ResNet's 3×3 stem pooling and 1/n of the variance
+ * kept by global pooling.
+ */
+interface PropagationContext {
+  windowCorrelation: number;
+  globalCorrelation: number;
+}
+
 /** tfjs's LeakyReLU layer default, which the model builder uses. */
 const LEAKY_RELU_ALPHA = 0.3;
 
@@ -325,6 +338,12 @@ export function isConstantInitializer(init: InitializerConfig): boolean {
  */
 interface Signal extends Moments {
   gaussianSource?: { mean: number; variance: number; f: Scalar };
+  /**
+   * Right after a linear dense/conv layer: the variance of one unit over examples and positions
+   * (the input's mean moves all positions of a unit together, so only var(x) counts) and the
+   * number of weights that set it. BatchNorm normalizes per unit, so this is what it divides by.
+   */
+  unit?: { variance: number; weights: number };
 }
 
 const IDENTITY: Scalar = (x) => x;
@@ -388,7 +407,43 @@ function weightedLayer(layer: WeightedLayerConfig, shape: LayerShape, x: Signal)
     variance += b.variance;
   }
   const out = applyActivation(layer.activation, signal(mean, mean * mean + Math.max(0, variance)), units);
+  if (layer.activation === 'linear' && layer.type !== 'separableConv2d') {
+    out.unit = { variance: shape.fanIn * w.variance * input.std * input.std, weights: shape.fanIn };
+  }
   return { out, pre: moments(mean, variance), constant: constant || w.variance === 0 };
+}
+
+/**
+ * E[v·c / (v·c + ε)] over the units of a layer, c ~ χ²_k/k: a unit's variance is v times the
+ * normalized sum of squares of its k weights. Matters where v is comparable to ε (a depthwise
+ * kernel has only kernel-area weights per unit, drawn with the channels in its fan-in); the
+ * chi-square draws come from the fixed normal draws, so the estimate is the same on every run.
+ */
+function normalizedUnitVariance(v: number, k: number, epsilon: number): number {
+  if (v <= 0) return 0;
+  const draws = chiSquareDraws(k);
+  if (!draws) return v / (v + epsilon);
+  let total = 0;
+  for (let m = 0; m < draws.length; m++) total += (v * draws[m]) / (v * draws[m] + epsilon);
+  return total / draws.length;
+}
+
+/** χ²_k/k draws from the fixed normal draws (undefined when k is so large that χ²_k/k ≈ 1). */
+const chiSquareCache = new Map<number, Float64Array | undefined>();
+function chiSquareDraws(k: number): Float64Array | undefined {
+  if (chiSquareCache.has(k)) return chiSquareCache.get(k);
+  const samples = Math.floor(STANDARD_NORMAL_DRAWS.length / Math.max(1, k));
+  let draws: Float64Array | undefined;
+  if (samples >= 32) {
+    draws = new Float64Array(samples);
+    for (let m = 0; m < samples; m++) {
+      let sum = 0;
+      for (let j = 0; j < k; j++) sum += STANDARD_NORMAL_DRAWS[m * k + j] ** 2;
+      draws[m] = sum / k;
+    }
+  }
+  chiSquareCache.set(k, draws);
+  return draws;
 }
 
 /** BatchNorm (over the batch) and LayerNorm (over each example's features) at initialization alike. */
@@ -397,7 +452,9 @@ function normalization(layer: Extract<LayerConfig, { type: 'batchNormalization' 
   const beta = layer.center ? initializerMoments(layer.betaInitializer, 1, 1, 1) : { mean: 0, variance: 0 };
   const inVariance = x.std * x.std;
   // x̂ = (x − μ)/√(var + ε) has variance var/(var + ε): ~1, or ~0 when the input is constant.
-  const normalizedVariance = inVariance / (inVariance + layer.epsilon);
+  const normalizedVariance = layer.type === 'batchNormalization' && x.unit
+    ? normalizedUnitVariance(x.unit.variance, x.unit.weights, layer.epsilon)
+    : inVariance / (inVariance + layer.epsilon);
   const variance = (gamma.mean ** 2 + gamma.variance) * normalizedVariance + beta.variance;
   return signal(beta.mean, beta.mean ** 2 + variance);
 }
@@ -411,7 +468,7 @@ function averagePooled(x: Signal, positions: number, correlation: number): Signa
   return signal(x.mean, x.mean * x.mean + x.std * x.std * keep);
 }
 
-function maxPooled(x: Signal, positions: number, correlation = WINDOW_CORRELATION): Signal {
+function maxPooled(x: Signal, positions: number, correlation: number): Signal {
   const n = positions / (1 + (positions - 1) * correlation);
   const weights = maxOfNormalsWeights(n);
   // The max of act(z_i) is act(max z_i) for monotone activations (all but swish/mish/gelu, for
@@ -428,8 +485,78 @@ function projected(x: Signal, inputShape: number[], outputShape: number[]): Sign
   return signal(0, fanIn * (2 / (fanIn + fanOut)) * x.secondMoment);
 }
 
+/** Every fourth grid point, with normal weights: enough to describe the skip path inside a sum that a Gaussian smooths. */
+const COARSE_GRID = GRID.filter((_, k) => k % 4 === 0);
+const COARSE_WEIGHTS = normalized(COARSE_GRID.map(pdf));
+
+/** Values of a signal at the coarse grid's standard-normal points: its quantiles when the signal is a monotone f(Gaussian). */
+function coarseValues(x: Signal): number[] {
+  const source = x.gaussianSource;
+  if (!source) return COARSE_GRID.map((t) => x.mean + x.std * t);
+  const sigma = Math.sqrt(source.variance);
+  return COARSE_GRID.map((t) => source.f(source.mean + sigma * t));
+}
+
+const SUM_VALUES = 97;
+
+/** Φ tabulated on [−9, 9] (step 1/32) for the mixture CDFs below, which need many values. */
+const CDF_STEP = 1 / 32;
+const CDF_TABLE = Float64Array.from({ length: 18 * 32 + 1 }, (_, i) => cdf(-9 + i * CDF_STEP));
+function tabulatedCdf(t: number): number {
+  const position = (t + 9) / CDF_STEP;
+  if (position <= 0) return 0;
+  if (position >= CDF_TABLE.length - 1) return 1;
+  const i = Math.floor(position);
+  return CDF_TABLE[i] + (position - i) * (CDF_TABLE[i + 1] - CDF_TABLE[i]);
+}
+const GRID_LEVELS = GRID.map(cdf);
+
+/**
+ * The distribution of x + g, x a signal and g an independent Gaussian (a residual sum: the skip
+ * path plus a branch that ends in BatchNorm), as a function of a standard normal: its quantiles
+ * on the grid, found from the mixture's CDF, Σ_k w_k Φ((y − x_k − μ)/σ). The activation after
+ * the sum (ReLU of a half-rectified skip plus a Gaussian) is then computed on the real shape of
+ * the sum instead of on a Gaussian with the same moments, whose error compounds block by block.
+ */
+function sumWithGaussian(x: Signal, mean: number, variance: number): Signal['gaussianSource'] {
+  const sigma = Math.sqrt(Math.max(0, variance));
+  if (sigma === 0) return undefined;
+  const points = coarseValues(x);
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const p of points) {
+    lo = Math.min(lo, p);
+    hi = Math.max(hi, p);
+  }
+  lo += mean - 8 * sigma;
+  hi += mean + 8 * sigma;
+  const step = (hi - lo) / (SUM_VALUES - 1);
+  const mixture = new Float64Array(SUM_VALUES);
+  for (let i = 0; i < SUM_VALUES; i++) {
+    const y = lo + i * step - mean;
+    let total = 0;
+    for (let k = 0; k < points.length; k++) total += COARSE_WEIGHTS[k] * tabulatedCdf((y - points[k]) / sigma);
+    mixture[i] = total;
+  }
+  const quantiles = new Float64Array(GRID.length);
+  let i = 0;
+  for (let k = 0; k < GRID.length; k++) {
+    const level = GRID_LEVELS[k];
+    while (i < SUM_VALUES - 2 && mixture[i + 1] < level) i++;
+    const span = mixture[i + 1] - mixture[i];
+    const fraction = span > 0 ? Math.min(1, Math.max(0, (level - mixture[i]) / span)) : 0.5;
+    quantiles[k] = lo + (i + fraction) * step;
+  }
+  const f: Scalar = (z) => {
+    const position = Math.min(GRID.length - 1, Math.max(0, (z - GRID[0]) / GRID_STEP));
+    const k = Math.min(GRID.length - 2, Math.floor(position));
+    return quantiles[k] + (position - k) * (quantiles[k + 1] - quantiles[k]);
+  };
+  return { mean: 0, variance: 1, f };
+}
+
 /** Returns the layer's output and its entry, whose moments and gain the caller fills in. */
-function propagate(layer: LayerConfig, shape: LayerShape, x: Signal, top: number): { out: Signal; entry: LayerVariance } {
+function propagate(layer: LayerConfig, shape: LayerShape, x: Signal, top: number, context: PropagationContext): { out: Signal; entry: LayerVariance } {
   // Every field is set at creation: objects that keep one shape stay fast (this runs per keystroke).
   const entry: LayerVariance = { index: top, indexPath: shape.index, type: layer.type, mean: 0, std: 0, secondMoment: 0, gain: 1 };
   switch (layer.type) {
@@ -454,28 +581,31 @@ function propagate(layer: LayerConfig, shape: LayerShape, x: Signal, top: number
       return { out: signal(x.mean, keep > 0 ? x.secondMoment / keep : 0), entry };
     }
     case 'maxPooling2d':
-      return { out: maxPooled(x, poolSize(layer)), entry };
+      return { out: maxPooled(x, poolSize(layer), context.windowCorrelation), entry };
     case 'maxPooling1d':
-      return { out: maxPooled(x, layer.poolSize), entry };
+      return { out: maxPooled(x, layer.poolSize, context.windowCorrelation), entry };
     case 'globalMaxPooling2d':
-      return { out: maxPooled(x, shape.inputShape[0] * shape.inputShape[1], GLOBAL_CORRELATION), entry };
+      return { out: maxPooled(x, shape.inputShape[0] * shape.inputShape[1], context.globalCorrelation), entry };
     case 'zeroPadding2d': {
       // A probe's moments run over the whole tensor, the added zeros included.
       const kept = (shape.inputShape[0] * shape.inputShape[1]) / (shape.outputShape[0] * shape.outputShape[1]);
       return { out: signal(kept * x.mean, kept * x.secondMoment), entry };
     }
-    case 'averagePooling2d':
-      return { out: averagePooled(x, poolSize(layer), WINDOW_CORRELATION), entry };
+    case 'averagePooling2d': {
+      // A window as large as its input (ResNet's final 7×7 average) is a global pooling.
+      const global = shape.outputShape[0] === 1 && shape.outputShape[1] === 1;
+      return { out: averagePooled(x, poolSize(layer), global ? context.globalCorrelation : context.windowCorrelation), entry };
+    }
     case 'globalAveragePooling2d':
-      return { out: averagePooled(x, shape.inputShape[0] * shape.inputShape[1], GLOBAL_CORRELATION), entry };
+      return { out: averagePooled(x, shape.inputShape[0] * shape.inputShape[1], context.globalCorrelation), entry };
     case 'flatten':
     case 'reshape':
       return { out: x, entry };
     case 'residual': {
-      const branch = propagateSequence(layer.layers, shape.branch ?? [], x, top);
+      const branch = propagateSequence(layer.layers, shape.branch ?? [], x, top, context);
       const f = branch.out;
       const skip = layer.shortcut && shape.shortcut
-        ? propagateSequence(layer.shortcut, shape.shortcut, x, top).out
+        ? propagateSequence(layer.shortcut, shape.shortcut, x, top, context).out
         : shape.projection ? projected(x, shape.inputShape, shape.outputShape) : x;
       entry.branch = branch.layers;
       entry.skip = { mean: skip.mean, std: skip.std, secondMoment: skip.secondMoment };
@@ -485,17 +615,17 @@ function propagate(layer: LayerConfig, shape: LayerShape, x: Signal, top: number
       // variances of x and F(x) add: Var(x + F(x)) = Var(x) + Var(F(x)).
       const mean = skip.mean + f.mean;
       const variance = skip.std ** 2 + f.std ** 2;
-      return { out: signal(mean, mean * mean + variance), entry };
+      return { out: signal(mean, mean * mean + variance, sumWithGaussian(skip, f.mean, f.std ** 2)), entry };
     }
   }
 }
 
-function propagateSequence(layers: LayerConfig[], shapes: LayerShape[], input: Signal, top: number | undefined): { out: Signal; layers: LayerVariance[] } {
+function propagateSequence(layers: LayerConfig[], shapes: LayerShape[], input: Signal, top: number | undefined, context: PropagationContext): { out: Signal; layers: LayerVariance[] } {
   const result: LayerVariance[] = [];
   let x = input;
   for (let i = 0; i < layers.length && i < shapes.length; i++) {
     const index = top ?? i;
-    const { out, entry } = propagate(layers[i], shapes[i], x, index);
+    const { out, entry } = propagate(layers[i], shapes[i], x, index, context);
     entry.mean = out.mean;
     entry.std = out.std;
     entry.secondMoment = out.secondMoment;
@@ -511,6 +641,8 @@ export function predictVariance(config: TrainConfig, shapes: ShapeReport, inputS
   // Shape inference stops at the first impossible layer; the model can only follow it that far.
   const known: LayerShape[] = [];
   for (let i = 0; i < shapes.layers.length && shapes.layers[i].index[0] === i; i++) known.push(shapes.layers[i]);
-  const { layers } = propagateSequence(config.model.layers, known, { ...input }, undefined);
+  const noise = config.data.dataset.kind === 'placeholder';
+  const context = { windowCorrelation: noise ? 0 : WINDOW_CORRELATION, globalCorrelation: noise ? 0 : GLOBAL_CORRELATION };
+  const { layers } = propagateSequence(config.model.layers, known, { ...input }, undefined, context);
   return { input, layers };
 }
