@@ -24,7 +24,7 @@ function gradients(tf: Tf, c: Case, seed: number): { x: Float32Array; filter: Fl
   return tf.tidy(() => {
     const x = tf.randomNormal([c.batch, c.height, c.width, c.channels], 0, 1, 'float32', seed);
     const filter = tf.randomNormal([...c.kernel, c.channels, c.multiplier], 0, 1, 'float32', seed + 1);
-    const outShape = tf.depthwiseConv2d(x as never, filter as never, c.strides, c.pad).shape;
+    const outShape = (tf.depthwiseConv2d(x as never, filter as never, c.strides, c.pad) as Tensor).shape;
     const dy = tf.randomNormal(outShape, 0, 1, 'float32', seed + 2);
     const [dx, dw] = tf.grads((a: Tensor, w: Tensor) => tf.sum(tf.mul(tf.depthwiseConv2d(a as never, w as never, c.strides, c.pad), dy)))([x, filter]);
     return { x: dx.dataSync() as Float32Array, filter: dw.dataSync() as Float32Array };
