@@ -4,6 +4,8 @@
 //   train <file> [--json] [--out DIR] [--epochs N]        train, report, record a run folder
 //   lr-find <file> [--json] [--steps N] [--out DIR]       learning-rate range test
 //   fix <file> --rule ID [--fix ID] [--layer N] [--dry-run]  apply a finding's fix to the config
+//   import <model.json|.keras> [--out F] [--data SPEC]     a Keras / TF.js model → *.train.json
+//   export <file> --to keras-json [--out F]               the config's model as Keras JSON
 // Exit codes: 0 ok, 1 errors found / run failed, 2 usage or config error, 130 cancelled.
 
 import * as path from 'node:path';
@@ -11,7 +13,9 @@ import { loadConfigFile } from '../core/config/loadConfigFile';
 import { parseArguments, positiveInteger, UsageError, type FlagSpec } from './cliArguments';
 import { backendFlag, EXIT, type CommandContext } from './commandContext';
 import { runLint } from './commands/lintCommand';
+import { runExport } from './commands/exportCommand';
 import { runFix } from './commands/fixCommand';
+import { runImport } from './commands/importCommand';
 import { runLrFind } from './commands/lrFindCommand';
 import { runProbe } from './commands/probeCommand';
 import { runTrain } from './commands/trainCommand';
@@ -25,6 +29,9 @@ Commands:
   lr-find <file> [--json] [--steps N] [--out DIR] learning-rate range test: suggests a rate
   fix    <file> --rule ID [--fix ID] [--layer N] [--dry-run]
                                                   apply a finding's fix (preferred by default), print the diff
+  import <model.json | model.keras> [--out F.train.json] [--data SPEC] [--output LAYER] [--force]
+                                                  a Keras or TF.js model definition → a config
+  export <file> --to keras-json [--out F]         the config's model as Keras JSON (model.to_json())
 
 Options:
   --json           machine-readable output (train: one JSON event per line)
@@ -33,6 +40,9 @@ Options:
   --epochs N       train: override training.epochs
   --steps N        lr-find: steps of the sweep from 1e-7 to 10 (default 200)
   --backend NAME   auto | tensorflow | wasm | cpu (default: the config's "backend", else auto)
+  --data SPEC      import: mnist | synthetic | csv:<path> (target: --label COLUMN, else the last column);
+                   without it, placeholder N(0, 1) inputs: lint and probe work, train waits for real data
+  --output LAYER   import: the output layer to import from a model with several outputs
 `;
 
 const FLAGS: Record<string, Record<string, FlagSpec>> = {
@@ -41,6 +51,8 @@ const FLAGS: Record<string, Record<string, FlagSpec>> = {
   train: { json: {}, out: { value: true }, epochs: { value: true }, backend: { value: true } },
   fix: { rule: { value: true }, fix: { value: true }, layer: { value: true }, 'dry-run': {}, backend: { value: true } },
   'lr-find': { json: {}, out: { value: true }, steps: { value: true }, backend: { value: true } },
+  import: { json: {}, out: { value: true }, data: { value: true }, label: { value: true }, output: { value: true }, force: {} },
+  export: { to: { value: true }, out: { value: true } },
 };
 
 export async function main(argv: string[], stdout = process.stdout, stderr = process.stderr): Promise<number> {
@@ -54,7 +66,8 @@ export async function main(argv: string[], stdout = process.stdout, stderr = pro
     const spec = FLAGS[command];
     if (!spec) throw new UsageError(`Unknown command "${command}".`);
     const { positionals, flags } = parseArguments(rest, spec);
-    if (positionals.length !== 1) throw new UsageError(`${command} takes exactly one config file.`);
+    if (positionals.length !== 1) throw new UsageError(`${command} takes exactly one ${command === 'import' ? 'model file' : 'config file'}.`);
+    if (command === 'import') return await runImport({ modelPath: positionals[0], flags, stdout, stderr });
     positiveInteger(flags, 'batch');
     positiveInteger(flags, 'epochs');
     positiveInteger(flags, 'steps');
@@ -67,6 +80,7 @@ export async function main(argv: string[], stdout = process.stdout, stderr = pro
       case 'probe': return await runProbe(context);
       case 'lr-find': return await runLrFind(context);
       case 'fix': return await runFix(context);
+      case 'export': return await runExport(context);
       default: return await runTrain(context);
     }
   } catch (error) {
