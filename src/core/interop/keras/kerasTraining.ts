@@ -45,7 +45,7 @@ function optimizer(value: unknown, notes: string[]): RawObject | undefined {
   if (num(own(c, 'decay'))) notes.push(`the optimizer's decay ${own(c, 'decay')} was not imported; set training.lrSchedule`);
   const learningRate = rate === undefined ? {} : { learningRate: Number(rate.toPrecision(7)) };
   switch (spec.className.toLowerCase()) {
-    case 'sgd': return { type: 'sgd', ...learningRate, ...(num(own(c, 'momentum')) ? { momentum: num(own(c, 'momentum')) } : {}), ...(own(c, 'nesterov') === true ? { nesterov: true } : {}) };
+    case 'sgd': return { type: 'sgd', ...learningRate, ...prune({ momentum: round(own(c, 'momentum')) || undefined, nesterov: own(c, 'nesterov') === true ? true : undefined }) };
     case 'adam': {
       if (own(c, 'amsgrad') === true) notes.push('Adam\'s amsgrad variant is not supported; plain Adam is used');
       return { type: 'adam', ...learningRate, ...prune({ beta1: round(own(c, 'beta_1')), beta2: round(own(c, 'beta_2')), epsilon: round(own(c, 'epsilon')) }) };
@@ -58,6 +58,7 @@ function optimizer(value: unknown, notes: string[]): RawObject | undefined {
   }
 }
 
+/** Keras stores float32 values (0.8999999761581421); 7 significant digits give back the number that was typed. */
 function round(value: unknown): number | undefined {
   const n = num(value);
   return n === undefined ? undefined : Number(n.toPrecision(7));
