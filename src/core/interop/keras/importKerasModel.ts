@@ -69,10 +69,10 @@ export function importKerasModel(bytes: Uint8Array, fileName: string, options: I
   const { plan, problems: planProblems } = planModel(source.model, source.modelPath, { output: options.output });
   if (!plan) {
     // Say everything that stands in the way at once: the graph's problems and every layer's.
-    const named = new Set(planProblems.map((p) => p.layer?.name));
-    const layerProblems = listModelLayers(source.model, source.modelPath).filter((layer) => !named.has(layer.name)).flatMap((layer) => {
+    const reported = new Set(planProblems.map((p) => `${p.layer?.name} ${p.code}`));
+    const layerProblems = listModelLayers(source.model, source.modelPath).flatMap((layer) => {
       const mapped = mapKerasLayer(layer);
-      return mapped.kind === 'failed' ? mapped.problems : [];
+      return mapped.kind === 'failed' ? mapped.problems.filter((p) => !reported.has(`${layer.name} ${p.code}`)) : [];
     });
     return fail(groupByCause([...planProblems, ...layerProblems]));
   }

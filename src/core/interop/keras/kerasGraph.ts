@@ -84,8 +84,9 @@ function inputShapeOf(shape: unknown, path: JsonPath, problems: ImportProblem[],
   if (!Array.isArray(shape) || shape.length < 2) return undefined;
   const dims = shape.slice(1);
   if (dims.every((d) => typeof d === 'number' && Number.isInteger(d) && d > 0)) return dims as number[];
+  const whose = owner ? `Layer "${owner.name}" (${owner.className}): the` : 'The';
   problems.push(importProblem('import.unknown-input-size', path,
-    `The input shape ${JSON.stringify(shape)} has a dimension of unknown size (null): Training Doctor needs every size but the batch's ` +
+    `${whose} input shape ${JSON.stringify(shape)} has a dimension of unknown size (null): Training Doctor needs every size but the batch's ` +
     '(variable-length inputs are not supported). Give the input a fixed shape, e.g. Input(shape=(28, 28, 1)).', owner));
   return undefined;
 }
