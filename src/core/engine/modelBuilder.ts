@@ -38,6 +38,14 @@ export interface BuiltModel {
 
 const LEAKY_RELU_ALPHA = 0.3; // Keras' and tfjs's LeakyReLU layer default.
 
+/** Frozen constants standing in for what a config leaves out (BatchNorm without scale or center): not the model's parameters. */
+const STAND_IN_PARAMS = new WeakMap<object, number>();
+
+/** A tfjs layer's parameters as Keras would count them for the config layer it implements. */
+export function configParamCount(layer: TfLayer): number {
+  return layer.countParams() - (STAND_IN_PARAMS.get(layer) ?? 0);
+}
+
 function regularizer(tf: Tf, config: RegularizerConfig | undefined) {
   return config && (config.l1 > 0 || config.l2 > 0) ? tf.regularizers.l1l2({ l1: config.l1, l2: config.l2 }) : undefined;
 }
@@ -144,14 +152,25 @@ class GraphBuilder {
         return { output: add(flatten, input), created, weightLayers };
       }
       case 'batchNormalization': {
+        // tfjs 4.22's BatchNormalization reads gamma and beta while training even when scale or
+        // center is false (and fails): it gets both, the one the config leaves out as a frozen
+        // constant (gamma 1, beta 0), which computes the same.
+        const gammaInitializer = makeInitializer(tf, layer.gammaInitializer, this.seeds.seed());
+        const betaInitializer = makeInitializer(tf, layer.betaInitializer, this.seeds.seed());
         const bn = tf.layers.batchNormalization({
-          momentum: layer.momentum, epsilon: layer.epsilon, center: layer.center, scale: layer.scale,
-          gammaInitializer: makeInitializer(tf, layer.gammaInitializer, this.seeds.seed()),
-          betaInitializer: makeInitializer(tf, layer.betaInitializer, this.seeds.seed()),
+          momentum: layer.momentum, epsilon: layer.epsilon,
+          gammaInitializer: layer.scale ? gammaInitializer : tf.initializers.ones(),
+          betaInitializer: layer.center ? betaInitializer : tf.initializers.zeros(),
           name: this.uniqueName(prefix, 'batchNorm'),
         });
         weightLayers.push(bn);
-        return { output: add(bn, input), created, weightLayers };
+        const output = add(bn, input);
+        const variables = bn as unknown as { gamma: { trainable: boolean }; beta: { trainable: boolean } };
+        const channels = (input.shape[input.shape.length - 1] as number) ?? 0;
+        if (!layer.scale) variables.gamma.trainable = false;
+        if (!layer.center) variables.beta.trainable = false;
+        if (!layer.scale || !layer.center) STAND_IN_PARAMS.set(bn, channels * ((layer.scale ? 0 : 1) + (layer.center ? 0 : 1)));
+        return { output, created, weightLayers };
       }
       case 'dropout': {
         const Dropout = seededDropoutClass(tf);

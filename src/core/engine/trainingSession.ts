@@ -15,7 +15,7 @@ import { deriveSeed, SeededRandom } from '../random';
 import { evaluateSplit, type Evaluation } from './evaluate';
 import { LearningRateSchedule, lowerIsBetter } from './learningRateSchedule';
 import type { TargetEncoding } from './lossAndMetrics';
-import { buildModel, type BuiltModel } from './modelBuilder';
+import { buildModel, configParamCount, type BuiltModel } from './modelBuilder';
 import { saveModel } from './modelSaver';
 import { makeOptimizer, setLearningRate } from './optimizerFactory';
 import { RunFolder, runsRoot } from './runFolder';
@@ -71,7 +71,7 @@ export async function prepareModel(config: TrainConfig, runtime: TensorflowRunti
 export function layerSummaries(built: BuiltModel): LayerSummary[] {
   return built.tracked.map((t) => ({
     index: t.index, name: t.name, type: t.type, activation: t.activation, outputShape: t.outputShape,
-    params: t.tfLayers.reduce((sum, l) => sum + l.countParams(), 0),
+    params: t.tfLayers.reduce((sum, l) => sum + configParamCount(l), 0),
   }));
 }
 

@@ -187,3 +187,18 @@ describe('import: what cannot be imported', () => {
     assert.equal(one.result.summary.kerasLayers, 9);
   });
 });
+
+describe('imported fixtures build and run (wasm)', () => {
+  for (const name of ['tfjs-layers-model-mobile.json', 'keras3-functional-residual.json', 'keras2-sequential-cnn.json']) {
+    it(`${name}: the tfjs model has the shapes and parameter counts shape inference predicts, and every layer gets a gradient`, async () => {
+      const { loadTensorflow } = await import('../../../src/core/engine/tensorflowRuntime');
+      const { probeModel } = await import('../../../src/core/engine/probe');
+      const { config, shapes } = imported(read(name), name);
+      const runtime = await loadTensorflow({ preference: 'wasm' });
+      const { report } = await probeModel(config, { runtime, baseDir: fixtures, batchSize: 4 });
+      assert.deepEqual(report.layers.map((l) => l.outputShape), shapes.layers.map((l) => l.outputShape));
+      assert.deepEqual(report.layers.map((l) => l.params), shapes.layers.map((l) => l.params));
+      for (const layer of report.layers) if (layer.weights) assert.ok((layer.gradNorm ?? 0) > 0, `${layer.name}: gradient ${layer.gradNorm}`);
+    });
+  }
+});
