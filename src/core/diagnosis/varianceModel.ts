@@ -499,8 +499,12 @@ function projected(x: Signal, inputShape: number[], outputShape: number[]): Sign
   return signal(0, fanIn * (2 / (fanIn + fanOut)) * x.secondMoment);
 }
 
-/** Every fourth grid point, with normal weights: enough to describe the skip path inside a sum that a Gaussian smooths. */
-const COARSE_GRID = GRID.filter((_, k) => k % 4 === 0);
+/**
+ * The skip path inside a sum, at 21 standard-normal points (−5 … 5, step ½) with normal weights:
+ * the Gaussian branch it is convolved with smooths away anything finer, and beyond 5σ the weights
+ * are negligible (this runs for every residual block on every keystroke).
+ */
+const COARSE_GRID = Array.from({ length: 21 }, (_, k) => -5 + k / 2);
 const COARSE_WEIGHTS = normalized(COARSE_GRID.map(pdf));
 
 /** Values of a signal at the coarse grid's standard-normal points: its quantiles when the signal is a monotone f(Gaussian). */
@@ -511,7 +515,7 @@ function coarseValues(x: Signal): number[] {
   return COARSE_GRID.map((t) => source.f(source.mean + sigma * t));
 }
 
-const SUM_VALUES = 97;
+const SUM_VALUES = 65;
 
 /** Φ tabulated on [−9, 9] (step 1/32) for the mixture CDFs below, which need many values. */
 const CDF_STEP = 1 / 32;
@@ -542,8 +546,8 @@ function sumWithGaussian(x: Signal, mean: number, variance: number): Signal['gau
     lo = Math.min(lo, p);
     hi = Math.max(hi, p);
   }
-  lo += mean - 8 * sigma;
-  hi += mean + 8 * sigma;
+  lo += mean - 6 * sigma;
+  hi += mean + 6 * sigma;
   const step = (hi - lo) / (SUM_VALUES - 1);
   const mixture = new Float64Array(SUM_VALUES);
   for (let i = 0; i < SUM_VALUES; i++) {
