@@ -35,7 +35,8 @@ Commands:
 
 Options:
   --json           machine-readable output (train: one JSON event per line)
-  --batch N        probe: examples in the batch pushed through the model (default 256)
+  --batch N        probe: examples in the batch pushed through the model (default 256, fewer for
+                   models whose layer outputs would pass 300 MB: 2 for ResNet50 at 224×224)
   --out DIR        train: folder that receives the run folder (default: ./.training-doctor/runs)
   --epochs N       train: override training.epochs
   --steps N        lr-find: steps of the sweep from 1e-7 to 10 (default 200)

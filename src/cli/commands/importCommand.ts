@@ -81,6 +81,6 @@ export async function runImport({ modelPath, flags, stdout, stderr }: ImportComm
   stdout.write(`  ${s.kerasLayers} Keras layers → ${s.configLayers} config layers, ${s.params.toLocaleString('en-US')} parameters, input [${s.inputShape.join(', ')}] → output [${s.outputShape.join(', ')}]\n`);
   for (const note of result.notes) stdout.write(`  note: ${note}\n`);
   if (data.kind === 'placeholder') stdout.write('  data: placeholder N(0, 1) inputs (lint and probe work; train waits for real data: set data.dataset, or import again with --data)\n');
-  stdout.write(`Next: training-doctor lint ${relativeToCwd(outPath)}   and   training-doctor probe ${relativeToCwd(outPath)} --batch 8\n`);
+  stdout.write(`Next: training-doctor lint ${relativeToCwd(outPath)}   and   training-doctor probe ${relativeToCwd(outPath)}\n`);
   return EXIT.ok;
 }

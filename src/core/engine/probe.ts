@@ -2,6 +2,7 @@
 // backward, no update. It shows what the first step of training will see: per-layer activation
 // statistics and gradient norms, the numbers behind "activations vanish with depth".
 
+import { inferShapes, type LayerShape } from '../config/shapeInference';
 import type { TrainConfig } from '../config/trainConfig';
 import type { Finding } from '../diagnosis/finding';
 import type { InputStatistics, LoadedData } from '../data/dataset';
@@ -33,6 +34,22 @@ export interface ProbeReport {
 
 export const DEFAULT_PROBE_BATCH = 256;
 
+/**
+ * The layer outputs a default probe batch may hold (every config layer's output is kept for the
+ * statistics, and the backward pass needs several times as much): ResNet50 at 224×224 keeps 142 MB
+ * per example, and at 4 examples the WebAssembly backend's 4 GB heap runs out and aborts.
+ */
+const DEFAULT_BATCH_OUTPUT_BYTES = 300e6;
+
+/** The default probe batch: 256 examples, fewer for models whose layer outputs would not fit. */
+export function defaultProbeBatch(config: TrainConfig): number {
+  const shapes = inferShapes(config.model.layers, config.model.input);
+  const floats = (layers: LayerShape[]): number => layers.reduce((sum, l) =>
+    sum + l.outputShape.reduce((a, b) => a * b, 1) + (l.branch ? floats(l.branch) : 0) + (l.shortcut ? floats(l.shortcut) : 0), 0);
+  const perExample = 4 * floats(shapes.layers);
+  return Math.max(1, Math.min(DEFAULT_PROBE_BATCH, Math.floor(DEFAULT_BATCH_OUTPUT_BYTES / Math.max(1, perExample))));
+}
+
 export interface ProbeOptions {
   runtime: TensorflowRuntime;
   baseDir: string;
@@ -44,7 +61,7 @@ export async function probeModel(config: TrainConfig, options: ProbeOptions): Pr
   const prepared = await prepareModel(config, options.runtime, options.baseDir, options.data);
   const { data, built, steps } = prepared;
   try {
-    const count = Math.max(1, Math.min(options.batchSize ?? DEFAULT_PROBE_BATCH, data.train.count));
+    const count = Math.max(1, Math.min(options.batchSize ?? defaultProbeBatch(config), data.train.count));
     // The first `count` training examples: the split is already in seeded random order.
     const batch = { x: data.train.x.subarray(0, count * data.featureSize), y: data.train.y.subarray(0, count), count };
     const pending = await steps.forwardBackward(batch, true);

@@ -122,3 +122,20 @@ describe('import of every model in ../shared/data/keras-models', () => {
     });
   }
 });
+
+describe('the probe\'s default batch', () => {
+  it('stays 256 for the examples and shrinks for models whose layer outputs would not fit (ResNet50: 2, MobileNetV1: 4)', async (t) => {
+    const { defaultProbeBatch } = await import('../../../src/core/engine/probe');
+    const { parseTrainConfig } = await import('../../../src/core/config/parseConfig');
+    for (const example of ['mnist-cnn', 'mnist-resnet', 'mnist-mlp']) {
+      const parsed = parseTrainConfig(fs.readFileSync(path.join(repoRoot, 'examples', `${example}.train.json`), 'utf8'), `${example}.train.json`);
+      assert.equal(defaultProbeBatch(parsed.config!), 256, example);
+    }
+    if (!present) return t.skip(skipReason);
+    for (const [file, expected] of [['tensorspace/examples/resnet50/resnet50Model/model.json', 2], ['tensorspace/examples/mobilenetv1/mobilenetv1/model.json', 4]] as const) {
+      const result = importKerasModel(fs.readFileSync(path.join(modelsDir, file)), file);
+      assert.ok(result.ok);
+      assert.equal(defaultProbeBatch(parseTrainConfig(result.text, 'x.train.json').config!), expected, file);
+    }
+  });
+});
