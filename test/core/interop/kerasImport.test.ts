@@ -167,6 +167,8 @@ describe('import: what cannot be imported', () => {
     assert.ok(!keras1.ok && keras1.problems[0].code === 'import.keras1');
     const other = importKerasModel(strToU8('{"name": "not a model"}'), 'o.json');
     assert.ok(!other.ok && other.problems[0].code === 'import.unknown-format');
+    const h5 = importKerasModel(new Uint8Array([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0]), 'model.h5');
+    assert.ok(!h5.ok && /HDF5 file .*model\.to_json\(\)/.test(h5.problems[0].message), h5.ok ? '' : h5.problems[0].message);
     const broken = importKerasModel(strToU8('{"class_name": "Model",\n  "config": [1, 2'), 'b.json');
     assert.ok(!broken.ok && broken.problems[0].code === 'import.json-syntax');
     assert.equal(broken.problems[0].range?.line, 2);

@@ -30,9 +30,15 @@ export interface KerasSource {
 }
 
 const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
+const HDF5_MAGIC = [0x89, 0x48, 0x44, 0x46];
 
 export function readKerasSource(bytes: Uint8Array, fileName: string): KerasSource {
   if (ZIP_MAGIC.every((b, i) => bytes[i] === b)) return readArchive(bytes, fileName);
+  if (HDF5_MAGIC.every((b, i) => bytes[i] === b)) {
+    throw new ImportFailure([importProblem('import.unknown-format', [],
+      `${fileName} is an HDF5 file (Keras's .h5 format), whose architecture is not stored as a JSON file import can read. ` +
+      'In Keras, write it with open("model.json", "w").write(model.to_json()) or save the model as name.keras, and import that.')]);
+  }
   const text = new TextDecoder('utf-8').decode(bytes).replace(/^\uFEFF/, '');
   return detectFormat(text, fileName, false);
 }
