@@ -1,7 +1,7 @@
 // `training-doctor probe`: the model at init, one real batch forward and backward, per-layer
 // statistics as a table (or JSON), the seeds' "activation std by layer" pictures in numbers.
 
-import { probeModel } from '../../core/engine/probe';
+import { ProbeOutOfMemoryError, probeModel } from '../../core/engine/probe';
 import { positiveInteger } from '../cliArguments';
 import { formatFinding, formatProbeTable, num } from '../../core/report/textFormat';
 import { location } from '../formatting';
@@ -16,7 +16,15 @@ export async function runProbe(context: CommandContext): Promise<number> {
   if (!file) return EXIT.usage;
   const config = file.config;
   const runtime = await runtimeFor(context, file);
-  const { report, stats, inputStats } = await probeModel(config, { runtime, baseDir: file.baseDir, batchSize: positiveInteger(flags, 'batch') });
+  let probed: Awaited<ReturnType<typeof probeModel>>;
+  try {
+    probed = await probeModel(config, { runtime, baseDir: file.baseDir, batchSize: positiveInteger(flags, 'batch') });
+  } catch (error) {
+    if (!(error instanceof ProbeOutOfMemoryError)) throw error;
+    context.stderr.write(`training-doctor: ${error.message}\n`);
+    return EXIT.failed;
+  }
+  const { report, stats, inputStats } = probed;
   report.findings = diagnoseProbe(config, file.shapes, { stats, loss: report.loss, inputStats }, file.tree);
   if (json) {
     stdout.write(JSON.stringify(report, null, 2) + '\n');

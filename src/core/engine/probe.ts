@@ -41,6 +41,11 @@ export const DEFAULT_PROBE_BATCH = 256;
  */
 const DEFAULT_BATCH_OUTPUT_BYTES = 300e6;
 
+/** A probe batch too large for the backend's memory: said in words, not as the backend's abort. */
+export class ProbeOutOfMemoryError extends Error {
+  override readonly name = 'ProbeOutOfMemoryError';
+}
+
 /** The default probe batch: 256 examples, fewer for models whose layer outputs would not fit. */
 export function defaultProbeBatch(config: TrainConfig): number {
   const shapes = inferShapes(config.model.layers, config.model.input);
@@ -60,11 +65,26 @@ export interface ProbeOptions {
 export async function probeModel(config: TrainConfig, options: ProbeOptions): Promise<{ report: ProbeReport; stats: LayerStats[]; inputStats: InputStatistics }> {
   const prepared = await prepareModel(config, options.runtime, options.baseDir, options.data);
   const { data, built, steps } = prepared;
+  // After an out-of-memory abort the backend's memory is unusable: disposing would only throw again.
+  let backendBroken = false;
   try {
     const count = Math.max(1, Math.min(options.batchSize ?? defaultProbeBatch(config), data.train.count));
     // The first `count` training examples: the split is already in seeded random order.
     const batch = { x: data.train.x.subarray(0, count * data.featureSize), y: data.train.y.subarray(0, count), count };
-    const pending = await steps.forwardBackward(batch, true);
+    let pending: Awaited<ReturnType<typeof steps.forwardBackward>>;
+    try {
+      pending = await steps.forwardBackward(batch, true);
+    } catch (error) {
+      // The WebAssembly backend aborts (RuntimeError "Aborted()") when its heap, at most 4 GB, runs out,
+      // or traps ("memory access out of bounds") when a tensor's size overflows its 32-bit addresses.
+      if (error instanceof Error && /Aborted\(|memory access out of bounds/.test(error.message)) {
+        backendBroken = true;
+        throw new ProbeOutOfMemoryError(`The ${options.runtime.backend} backend ran out of memory probing ${count} examples ` +
+          `(every layer's output is kept for the statistics; its heap holds at most 4 GB). Use a smaller --batch ` +
+          `(the default for this model is ${defaultProbeBatch(config)}).`);
+      }
+      throw error;
+    }
     const loss = pending.loss;
     const stats = await steps.inspect(pending);
     const summaries = layerSummaries(built);
@@ -90,6 +110,6 @@ export async function probeModel(config: TrainConfig, options: ProbeOptions): Pr
     };
     return { report, stats, inputStats: data.rawInputStats };
   } finally {
-    built.model.dispose();
+    if (!backendBroken) built.model.dispose();
   }
 }
