@@ -6,9 +6,8 @@
 import { parseTree, type Node as JsonNode } from 'jsonc-parser';
 import * as path from 'node:path';
 import { formatPath, type JsonPath } from '../../config/configProblem';
-import { normalizeLayer } from '../../config/normalizeConfig';
 import { LineIndex, locateProblems, parseTrainConfig } from '../../config/parseConfig';
-import { finalActivation, inferShapes, type LayerShape } from '../../config/shapeInference';
+import { finalActivation, type LayerShape } from '../../config/shapeInference';
 import { listModelLayers, planModel, type PlanItem } from './kerasGraph';
 import { AXIS_MARK, mapKerasLayer, type KerasLayer } from './kerasLayerMapping';
 import { mapTraining } from './kerasTraining';
@@ -85,11 +84,21 @@ export function importKerasModel(bytes: Uint8Array, fileName: string, options: I
   if (problems.length > 0) return fail(groupByCause(problems));
   if (layers.length === 0) return fail([importProblem('import.empty-model', source.modelPath, 'The model has no layers besides its input.')]);
 
-  // Shapes: the same inference lint runs, so a layer Keras accepts but we cannot build is caught here, named.
-  const shapes = inferShapes(layers.map((l) => normalizeLayer(l.layer as never)), plan.inputShape);
-  const shapeProblems = [...shapes.problems.map((p) => kerasProblemFor(p.path, p.message, layers)), ...axisProblems(layers, shapes.layers, plan.inputShape)];
-  if (shapeProblems.length > 0 || !shapes.outputShape) return fail(shapeProblems);
-  stripMarks(layers);
+  // The layers alone through the same validation and shape inference lint runs, so a layer Keras
+  // accepts but Training Doctor cannot build (or a damaged option) is caught here, named.
+  const axes = takeAxisMarks(layers);
+  const provisional = parseTrainConfig(writeImportedConfig({
+    header: [], name: 'provisional', seed: 1, data: { dataset: { synthetic: 'placeholder', shape: plan.inputShape, task: 'regression' } }, dataComment: [],
+    input: plan.inputShape, layers, training: { epochs: 1, optimizer: { type: 'sgd' }, loss: 'meanSquaredError' }, trainingComment: [],
+  }), 'imported.train.json');
+  const layerProblems = provisional.problems.filter((p) => p.severity === 'error' && p.path[0] === 'model');
+  const shapes = provisional.shapes;
+  if (layerProblems.length > 0 || !provisional.config || !shapes?.outputShape) {
+    const mapped = layerProblems.map((p) => kerasProblemFor(p.path, p.code.startsWith('shape.') ? p.message : `The imported layer would be invalid (${p.code}: ${p.message}).`, layers));
+    return fail(mapped.length > 0 ? mapped : [importProblem('import.invalid', source.modelPath, 'The imported model would not be a valid config.')]);
+  }
+  const axisIssues = axisProblems(layers, shapes.layers, plan.inputShape, axes);
+  if (axisIssues.length > 0) return fail(axisIssues);
 
   let outputShape = shapes.outputShape;
   let addedLayers = 0;
@@ -105,9 +114,8 @@ export function importKerasModel(bytes: Uint8Array, fileName: string, options: I
     outputShape = [outputShape[outputShape.length - 1]];
   }
 
-  const normalized = layers.map((l) => normalizeLayer(l.layer as never));
   const outputUnits = outputShape[0];
-  const { training, task, notes: trainingNotes } = mapTraining(source.training, finalActivation(normalized), outputUnits);
+  const { training, task, notes: trainingNotes } = mapTraining(source.training, finalActivation(provisional.config.model.layers), outputUnits);
   notes.push(...trainingNotes);
   const data = dataSection(options.data ?? { kind: 'placeholder' }, plan.inputShape, task, outputUnits, training);
   if ('problem' in data) return fail([importProblem('import.data-mismatch', [], data.problem)]);
@@ -189,15 +197,26 @@ function kerasProblemFor(configPath: JsonPath, message: string, layers: MappedLa
   return importProblem('import.shape', from?.path ?? [], from ? `${text}` : message, from);
 }
 
+/** Takes the explicit BatchNormalization axes off the mapped layers (they are not config options). */
+function takeAxisMarks(layers: MappedLayer[]): Map<MappedLayer, number> {
+  const axes = new Map<MappedLayer, number>();
+  for (const { layer } of withPaths(layers)) {
+    const axis = layer.layer[AXIS_MARK];
+    if (typeof axis === 'number') axes.set(layer, axis);
+    delete layer.layer[AXIS_MARK];
+  }
+  return axes;
+}
+
 /** A BatchNormalization with an explicit axis must normalize the last one (channels_last). */
-function axisProblems(layers: MappedLayer[], shapes: LayerShape[], input: number[]): ImportProblem[] {
+function axisProblems(layers: MappedLayer[], shapes: LayerShape[], input: number[], axes: Map<MappedLayer, number>): ImportProblem[] {
   const problems: ImportProblem[] = [];
   const visit = (list: MappedLayer[], shapeList: LayerShape[] | undefined) => {
     list.forEach((layer, i) => {
       const shape = shapeList?.[i];
-      const axis = layer.layer[AXIS_MARK];
+      const axis = axes.get(layer);
       const rank = (shape?.inputShape ?? input).length;
-      if (typeof axis === 'number' && axis !== rank && layer.from) {
+      if (axis !== undefined && axis !== rank && layer.from) {
         problems.push(importProblem('import.unsupported-option', [...layer.from.path, 'config', 'axis'],
           `Layer "${layer.from.name}" (${layer.from.className}) normalizes axis ${axis} of a rank-${rank + 1} tensor; only the last axis (${rank}, channels_last) is supported.`, layer.from));
       }
@@ -207,14 +226,6 @@ function axisProblems(layers: MappedLayer[], shapes: LayerShape[], input: number
   };
   visit(layers, shapes);
   return problems;
-}
-
-function stripMarks(layers: MappedLayer[]): void {
-  for (const { layer } of withPaths(layers)) {
-    delete layer.layer[AXIS_MARK];
-    if (layer.branch) layer.layer.layers = layer.branch.map((b) => b.layer);
-    if (layer.shortcut) layer.layer.shortcut = layer.shortcut.map((s) => s.layer);
-  }
 }
 
 function modelName(source: KerasSource, fileName: string): string {
