@@ -110,7 +110,10 @@ export function normalizeLayer(raw: Raw): LayerConfig {
         betaInitializer: normalizeInitializer(raw.betaInitializer, 'zeros'),
       };
     case 'dropout': return { type: 'dropout', rate: raw.rate };
-    case 'activation': return { type: 'activation', activation: raw.activation };
+    case 'activation':
+      return raw.activation === 'leakyRelu' && typeof raw.alpha === 'number' && raw.alpha !== 0.3
+        ? { type: 'activation', activation: raw.activation, alpha: raw.alpha }
+        : { type: 'activation', activation: raw.activation };
     case 'residual': {
       const block: ResidualLayerConfig = { type: 'residual', layers: (raw.layers as Raw[]).map(normalizeLayer) };
       if (Array.isArray(raw.shortcut)) block.shortcut = (raw.shortcut as Raw[]).map(normalizeLayer);

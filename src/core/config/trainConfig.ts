@@ -73,7 +73,8 @@ export interface LayerNormalizationLayerConfig {
   gammaInitializer: InitializerConfig; betaInitializer: InitializerConfig;
 }
 export interface DropoutLayerConfig { type: 'dropout'; rate: number }
-export interface ActivationLayerConfig { type: 'activation'; activation: ActivationName }
+/** `alpha`: leakyRelu's negative slope (0.3 by default). */
+export interface ActivationLayerConfig { type: 'activation'; activation: ActivationName; alpha?: number }
 /** x + F(x), or shortcut(x) + F(x) when `shortcut` (a projection such as conv 1×1 + BatchNorm) is given. */
 export interface ResidualLayerConfig { type: 'residual'; layers: LayerConfig[]; shortcut?: LayerConfig[] }
 

@@ -390,6 +390,21 @@ function applyActivation(activation: ActivationName, x: Signal, classes: number)
   return signal(m.mean, m.secondMoment, { mean: x.mean, variance, f });
 }
 
+/** A LeakyReLU with its own slope (an activation layer's alpha), like applyActivation's fixed 0.3 one. */
+function leakyRelu(alpha: number, x: Signal): Signal {
+  const f: Scalar = (z) => (z >= 0 ? z : alpha * z);
+  const source = x.gaussianSource;
+  if (source && source.f !== IDENTITY) {
+    const composed: Scalar = (z) => f(source.f(z));
+    const m = gridMoments(composed, source.mean, Math.sqrt(source.variance), NORMAL_WEIGHTS);
+    return signal(m.mean, m.secondMoment, { mean: source.mean, variance: source.variance, f: composed });
+  }
+  const variance = x.std * x.std;
+  const pos = reluMoments(x.mean, variance);
+  const neg = reluMoments(-x.mean, variance);
+  return signal(pos.mean - alpha * neg.mean, pos.secondMoment + alpha ** 2 * neg.secondMoment, { mean: x.mean, variance, f });
+}
+
 /**
  * Σ_i w_i x_i over fan_in terms: zero-mean weights give fan_in·var(w)·E[x²]; a common weight
  * mean adds fan_in·mean(w)²·var(x) (the shared part of x moves every unit together).
@@ -589,6 +604,7 @@ function propagate(layer: LayerConfig, shape: LayerShape, x: Signal, top: number
       return { out, entry };
     }
     case 'activation':
+      if (layer.activation === 'leakyRelu' && layer.alpha !== undefined) return { out: leakyRelu(layer.alpha, x), entry };
       return { out: applyActivation(layer.activation, x, lastDimension(shape.outputShape)), entry };
     case 'batchNormalization':
     case 'layerNormalization':

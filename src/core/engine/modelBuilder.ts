@@ -179,7 +179,7 @@ class GraphBuilder {
       }
       case 'activation': {
         const l = layer.activation === 'leakyRelu'
-          ? tf.layers.leakyReLU({ alpha: LEAKY_RELU_ALPHA, name: this.uniqueName(prefix, 'leakyRelu') })
+          ? tf.layers.leakyReLU({ alpha: layer.alpha ?? LEAKY_RELU_ALPHA, name: this.uniqueName(prefix, 'leakyRelu') })
           : tf.layers.activation({ activation: layer.activation as never, name: this.uniqueName(prefix, 'activation') });
         return { output: add(l, input), created, weightLayers };
       }

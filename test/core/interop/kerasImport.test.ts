@@ -204,3 +204,15 @@ describe('imported fixtures build and run (wasm)', () => {
     });
   }
 });
+
+describe('import: LeakyReLU with its own slope', () => {
+  it('keeps the slope (read from float32) on the activation layer, and export writes it back', async () => {
+    const { exportKerasJson } = await import('../../../src/core/interop/keras/exportKerasJson');
+    const model = JSON.parse(read('keras2-sequential-cnn.json').toString('utf8'));
+    model.config.layers.splice(1, 0, { class_name: 'LeakyReLU', config: { name: 'leaky', trainable: true, alpha: 0.10000000149011612 } });
+    const { config, shapes } = imported(strToU8(JSON.stringify(model)), 'leaky.json');
+    assert.deepEqual(config.model.layers[1], { type: 'activation', activation: 'leakyRelu', alpha: 0.1 });
+    const again = imported(strToU8(JSON.stringify(exportKerasJson(config, shapes))), 'exported.json');
+    assert.deepEqual(again.config.model.layers[1], { type: 'activation', activation: 'leakyRelu', alpha: 0.1 });
+  });
+});

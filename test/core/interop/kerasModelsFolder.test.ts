@@ -38,7 +38,7 @@ const UNSUPPORTED: Record<string, string[]> = {
   'dl4j-test-resources/configs/keras2/imdb_lstm_tf_keras_2_config.json': ['import.unknown-input-size Embedding', 'import.unsupported-layer Embedding', 'import.unsupported-layer LSTM'],
   'dl4j-test-resources/configs/keras2/bidirectional_lstm_tf_keras_2_config.json': ['import.unsupported-layer Bidirectional', 'import.unsupported-layer Embedding'],
   'dl4j-test-resources/configs/keras2/simple_add_tf_keras_2.json': ['import.multi-input'],
-  'dl4j-test-resources/configs/keras2/yolo9000_tf_keras_2.json': ['import.unsupported-layer Concatenate', 'import.unsupported-layer Lambda', 'import.unsupported-option LeakyReLU'],
+  'dl4j-test-resources/configs/keras2/yolo9000_tf_keras_2.json': ['import.unsupported-layer Concatenate', 'import.unsupported-layer Lambda'],
   'dl4j-test-resources/examples/agz/dual_res.json': ['import.multi-output'],
   'tensorspace/examples/acgan/acganGenModel/model.json': ['import.multi-input', 'import.unknown-layer UpSampling2D', 'import.unsupported-layer Embedding', 'import.unsupported-layer Multiply'],
   'tfjs-examples/translation-node/model.json': ['import.multi-input', 'import.unsupported-layer LSTM'],

@@ -131,6 +131,7 @@ class KerasGraphWriter {
       case 'dropout':
         return this.add('Dropout', 'dropout', { rate: layer.rate, noise_shape: null, seed: null }, [input]);
       case 'activation':
+        if (layer.activation === 'leakyRelu' && layer.alpha !== undefined) return this.add('LeakyReLU', 'leaky_re_lu', { alpha: layer.alpha }, [input]);
         if (layer.activation === 'leakyRelu' || layer.activation === 'relu6') return afterActivation(layer.activation, input);
         return this.add('Activation', 'activation', { activation: KERAS_ACTIVATIONS[layer.activation] }, [input]);
       case 'residual':

@@ -220,8 +220,10 @@ export function mapKerasLayer(layer: KerasLayer): LayerMapping {
     }
     case 'LeakyReLU': {
       const alpha = numberOr(own(c, 'alpha')) ?? numberOr(own(c, 'negative_slope')) ?? 0.3;
-      if (Math.abs(alpha - 0.3) > 1e-6) fail(own(c, 'alpha') !== undefined ? 'alpha' : 'negative_slope', `slope ${alpha} is not supported: Training Doctor's leakyRelu has the Keras 2 default slope 0.3.`);
-      return done({ type: 'activation', activation: 'leakyRelu' });
+      if (alpha < 0) fail(own(c, 'alpha') !== undefined ? 'alpha' : 'negative_slope', `a negative slope ${alpha} is not supported.`);
+      // Keras stores float32 slopes (0.10000000149011612): 7 significant digits give back the one typed.
+      const slope = Number(alpha.toPrecision(7));
+      return done({ type: 'activation', activation: 'leakyRelu', ...(slope !== 0.3 ? { alpha: slope } : {}) });
     }
     case 'ELU': {
       const alpha = numberOr(own(c, 'alpha')) ?? 1;

@@ -57,3 +57,23 @@ describe('depthwise convolutions in the variance model and the rules', () => {
     assert.ok(bn.std ** 2 < v / (v + 0.001) - 0.01 && bn.std ** 2 > 0.3, `BN variance ${bn.std ** 2}`);
   });
 });
+
+describe('a leakyRelu activation layer with its own slope', () => {
+  it('keeps (1 + α²)/2 of a zero-mean Gaussian\'s second moment (α 0.1: 0.505; the default 0.3: 0.545)', () => {
+    const config = (alpha?: number) => JSON.stringify({
+      name: 'leaky', data: { dataset: { synthetic: 'placeholder', shape: [64], classes: 2 } },
+      model: { input: [64], layers: [
+        { type: 'dense', units: 64, kernelInitializer: 'leCunNormal', useBias: false },
+        { type: 'activation', activation: 'leakyRelu', ...(alpha === undefined ? {} : { alpha }) },
+        { type: 'dense', units: 2, activation: 'softmax' },
+      ] },
+      training: { epochs: 1, optimizer: { type: 'adam' } },
+    });
+    for (const [alpha, expected] of [[0.1, 0.505], [undefined, 0.545]] as const) {
+      const parsed = parseTrainConfig(config(alpha), 'leaky.train.json');
+      assert.deepEqual(parsed.problems, []);
+      const [dense, leaky] = predictVariance(parsed.config!, parsed.shapes!).layers;
+      assert.ok(Math.abs(leaky.secondMoment / dense.secondMoment - expected) < 1e-3, `α ${alpha}: ${leaky.secondMoment / dense.secondMoment}`);
+    }
+  });
+});
