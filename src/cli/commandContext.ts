@@ -1,8 +1,11 @@
 // What every CLI command receives and shares: the loaded config file, the flags, the streams,
 // exit codes and the common reporting of config problems.
 
+import type { ConfigProblem } from '../core/config/configProblem';
 import type { LoadedConfigFile } from '../core/config/loadConfigFile';
 import { assertModelFits, type MemoryCheckOptions } from '../core/config/memoryEstimate';
+import { locateProblems } from '../core/config/parseConfig';
+import { placeholderRefusal } from '../core/data/placeholderDataset';
 import type { ShapeReport } from '../core/config/shapeInference';
 import type { TrainConfig } from '../core/config/trainConfig';
 import { loadTensorflow, type BackendPreference, type TensorflowRuntime } from '../core/engine/tensorflowRuntime';
@@ -39,6 +42,23 @@ export function runnableConfig({ file, flags, stdout, stderr }: CommandContext, 
     stdout.write(JSON.stringify(body, null, jsonEnvelope ? undefined : 2) + '\n');
   }
   return undefined;
+}
+
+/**
+ * Training needs real data: a config that still has the placeholder `import` wrote is refused
+ * with a located problem (as JSON on stdout with --json). Returns true when refused.
+ */
+export function refusesPlaceholderData({ flags, stdout, stderr }: CommandContext, file: RunnableConfig, action: string, jsonEnvelope?: (problems: ConfigProblem[]) => object): boolean {
+  const refusal = placeholderRefusal(file.config.data, action);
+  if (!refusal) return false;
+  const [located] = locateProblems([refusal], file.tree, file.text);
+  if (flags.json === true) {
+    const body = jsonEnvelope ? jsonEnvelope([located]) : { file: file.filePath, problems: [located] };
+    stdout.write(JSON.stringify(body, null, jsonEnvelope ? undefined : 2) + '\n');
+  } else {
+    stderr.write(formatProblem(file.filePath, located) + '\n');
+  }
+  return true;
 }
 
 /**

@@ -5,6 +5,8 @@
 //   lr-find <file> [--json] [--steps N] [--out DIR]       learning-rate range test
 //   fix <file> --rule ID [--fix ID] [--layer N] [--dry-run]  apply a finding's fix to the config
 //   watch <logdir> [--once] [--json] [--map TAG=ROLE,...]  diagnose TensorBoard logs of any framework
+//   import <model.json|.keras> [--out F] [--data SPEC]     a Keras / TF.js model → *.train.json
+//   export <file> --to keras-json [--out F]               the config's model as Keras JSON
 //   every config command takes --allow-data-outside: read data beyond the config's repository and the cwd
 // Exit codes: 0 ok, 1 errors found / run failed, 2 usage or config error (incl. an --out that cannot be
 // written), 130 cancelled, 141 output closed (`| head`).
@@ -18,7 +20,9 @@ import { parseArguments, positiveInteger, UsageError, type FlagSpec } from './cl
 import { EXIT_OUTPUT_CLOSED, stopQuietlyWhenOutputCloses } from './closedOutput';
 import { backendFlag, EXIT, type CommandContext } from './commandContext';
 import { runLint } from './commands/lintCommand';
+import { runExport } from './commands/exportCommand';
 import { runFix } from './commands/fixCommand';
+import { runImport } from './commands/importCommand';
 import { runLrFind } from './commands/lrFindCommand';
 import { runProbe } from './commands/probeCommand';
 import { runTrain } from './commands/trainCommand';
@@ -38,10 +42,14 @@ Commands:
   watch  <logdir> [--once] [--json] [--map TAG=ROLE,...] [--mapping FILE]
                                                   diagnose runs logged as TensorBoard event files
                                                   (PyTorch, Keras, TF, ...), live unless --once
+  import <model.json | model.keras> [--out F.train.json] [--data SPEC] [--output LAYER] [--force]
+                                                  a Keras or TF.js model definition → a config
+  export <file> --to keras-json [--out F]         the config's model as Keras JSON (model.to_json())
 
 Options:
   --json           machine-readable output (train: one JSON event per line)
-  --batch N        probe: examples in the batch pushed through the model (default 256)
+  --batch N        probe: examples in the batch pushed through the model (default 256, fewer for
+                   models whose layer outputs would pass 300 MB: 2 for ResNet50 at 224×224)
   --overfit-batch  probe: also train a copy of the model on 32 examples and check it can memorize them
   --overfit-steps N  probe: steps of that check (default 100; implies --overfit-batch)
   --out DIR        train: folder that receives the run folder (default: ./.training-doctor/runs)
@@ -55,6 +63,9 @@ Options:
   --map T=R,...    watch: give tags their roles (loss, val_loss, lr, grad_norm, metric:NAME, val_metric:NAME,
                    weights:LAYER, gradients:LAYER, activations:LAYER, ignore); see README
   --mapping FILE   watch: a *.tb.json mapping file (default: the first *.tb.json in the run or log folder)
+  --data SPEC      import: mnist | synthetic | csv:<path> (target: --label COLUMN, else the last column);
+                   without it, placeholder N(0, 1) inputs: lint and probe work, train waits for real data
+  --output LAYER   import: the output layer to import from a model with several outputs
 `;
 
 const ALLOW_DATA_OUTSIDE = 'allow-data-outside';
@@ -65,6 +76,8 @@ const FLAGS: Record<string, Record<string, FlagSpec>> = {
   fix: { rule: { value: true }, fix: { value: true }, layer: { value: true }, 'dry-run': {}, backend: { value: true }, [ALLOW_DATA_OUTSIDE]: {} },
   'lr-find': { json: {}, out: { value: true }, steps: { value: true }, backend: { value: true }, [ALLOW_DATA_OUTSIDE]: {} },
   watch: { json: {}, once: {}, map: { value: true }, mapping: { value: true } },
+  import: { json: {}, out: { value: true }, data: { value: true }, label: { value: true }, output: { value: true }, force: {} },
+  export: { to: { value: true }, out: { value: true }, [ALLOW_DATA_OUTSIDE]: {} },
 };
 
 /**
@@ -93,7 +106,8 @@ export async function main(argv: string[], stdout = process.stdout, stderr = pro
       if (positionals.length !== 1) throw new UsageError('watch takes exactly one log folder (or event file).');
       return await runWatch({ logdir: positionals[0], flags, stdout, stderr });
     }
-    if (positionals.length !== 1) throw new UsageError(`${command} takes exactly one config file.`);
+    if (positionals.length !== 1) throw new UsageError(`${command} takes exactly one ${command === 'import' ? 'model file' : 'config file'}.`);
+    if (command === 'import') return await runImport({ modelPath: positionals[0], flags, stdout, stderr });
     positiveInteger(flags, 'batch');
     positiveInteger(flags, 'epochs');
     positiveInteger(flags, 'steps');
@@ -108,6 +122,7 @@ export async function main(argv: string[], stdout = process.stdout, stderr = pro
       case 'probe': return await runProbe(context);
       case 'lr-find': return await runLrFind(context);
       case 'fix': return await runFix(context);
+      case 'export': return await runExport(context);
       default: return await runTrain(context);
     }
   } catch (error) {

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { describeWriteError, makeWritableDirectory, writeFileAtomic } from '../../core/engine/diskWrites';
 import { findLearningRate } from '../../core/engine/learningRateFinder';
 import { positiveInteger } from '../cliArguments';
-import { EXIT, runnableConfig, runtimeFor, type CommandContext } from '../commandContext';
+import { EXIT, refusesPlaceholderData, runnableConfig, runtimeFor, type CommandContext } from '../commandContext';
 import { formatRangeTest } from '../../core/report/textFormat';
 import { relativeToCwd } from '../formatting';
 import { asciiCurve } from '../asciiCurve';
@@ -14,7 +14,7 @@ export async function runLrFind(context: CommandContext): Promise<number> {
   const { flags, stdout } = context;
   const json = flags.json === true;
   const file = runnableConfig(context);
-  if (!file) return EXIT.usage;
+  if (!file || refusesPlaceholderData(context, file, 'run a learning-rate range test')) return EXIT.usage;
   const config = file.config;
   const outDir = path.resolve(typeof flags.out === 'string' ? flags.out : path.join(process.cwd(), '.training-doctor', 'lr-find'));
   const outFile = path.join(outDir, `${config.name.replace(/[^A-Za-z0-9._-]+/g, '-')}.json`);

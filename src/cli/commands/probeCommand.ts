@@ -2,7 +2,7 @@
 // statistics as a table (or JSON), the seeds' "activation std by layer" pictures in numbers.
 
 import type { OverfitBatchResult } from '../../core/engine/overfitBatch';
-import { probeMemory, probeModel } from '../../core/engine/probe';
+import { defaultProbeBatch, ProbeOutOfMemoryError, probeMemory, probeModel } from '../../core/engine/probe';
 import { positiveInteger } from '../cliArguments';
 import { formatFinding, formatProbeTable, num } from '../../core/report/textFormat';
 import { location } from '../formatting';
@@ -22,11 +22,19 @@ export async function runProbe(context: CommandContext): Promise<number> {
   const file = runnableConfig(context);
   if (!file) return EXIT.usage;
   const config = file.config;
-  const batchSize = positiveInteger(flags, 'batch');
+  const batchSize = positiveInteger(flags, 'batch') ?? defaultProbeBatch(config);
   const runtime = await runtimeFor(context, file, probeMemory(batchSize));
   const overfitSteps = positiveInteger(flags, 'overfit-steps');
   const overfitBatch = flags['overfit-batch'] === true || overfitSteps !== undefined ? { steps: overfitSteps } : undefined;
-  const { report, stats, inputStats } = await probeModel(config, { runtime, baseDir: file.baseDir, dataAccess: file.dataAccess, batchSize, overfitBatch });
+  let probed: Awaited<ReturnType<typeof probeModel>>;
+  try {
+    probed = await probeModel(config, { runtime, baseDir: file.baseDir, dataAccess: file.dataAccess, batchSize, overfitBatch });
+  } catch (error) {
+    if (!(error instanceof ProbeOutOfMemoryError)) throw error;
+    context.stderr.write(`training-doctor: ${error.message}\n`);
+    return EXIT.failed;
+  }
+  const { report, stats, inputStats } = probed;
   report.findings = diagnoseProbe(config, file.shapes, { stats, loss: report.loss, inputStats, overfitBatch: report.overfitBatch }, file.tree);
   if (json) {
     stdout.write(JSON.stringify(report, null, 2) + '\n');

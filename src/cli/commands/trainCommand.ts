@@ -12,15 +12,16 @@ import { RunDiagnosis } from '../../core/diagnosis/runDiagnosis';
 import { positiveInteger } from '../cliArguments';
 import { isOpen } from '../../core/diagnosis/finding';
 import { formatFinding } from '../../core/report/textFormat';
-import { EXIT, runnableConfig, runtimeFor, type CommandContext } from '../commandContext';
+import { EXIT, refusesPlaceholderData, runnableConfig, runtimeFor, type CommandContext } from '../commandContext';
 import { TrainProgress } from '../trainProgress';
 
 export async function runTrain(context: CommandContext): Promise<number> {
   const { flags, stdout } = context;
   const json = flags.json === true;
   // With --json the output is one event per line, so a config error is an event too.
-  const file = runnableConfig(context, (problems) => ({ type: 'config-error', file: context.file.filePath, problems }));
-  if (!file) return EXIT.usage;
+  const envelope = (problems: object[]) => ({ type: 'config-error', file: context.file.filePath, problems });
+  const file = runnableConfig(context, envelope);
+  if (!file || refusesPlaceholderData(context, file, 'train', envelope)) return EXIT.usage;
   const config = file.config;
   const runsDir = typeof flags.out === 'string' ? path.resolve(flags.out) : runsRoot(process.cwd());
   try {

@@ -82,10 +82,16 @@ function keptPerExample(layer: LayerConfig, shape: LayerShape): number {
   const out = elements(shape.outputShape);
   switch (layer.type) {
     case 'dense':
-    case 'conv2d': return (layer.activation === 'linear' ? 2 : 3) * out;
-    case 'batchNormalization': return 4 * out;
+    case 'conv1d':
+    case 'conv2d':
+    case 'depthwiseConv2d': return (layer.activation === 'linear' ? 2 : 3) * out;
+    // A depthwise stage, then a pointwise one: the intermediate (input-sized times the multiplier) is kept too.
+    case 'separableConv2d': return (layer.activation === 'linear' ? 2 : 3) * out + elements(shape.inputShape) * layer.depthMultiplier;
+    case 'batchNormalization':
+    case 'layerNormalization': return 4 * out;
     case 'dropout': return 2 * out;
-    case 'flatten': return 0;
+    case 'flatten':
+    case 'reshape': return 0;
     default: return out;
   }
 }
@@ -105,6 +111,8 @@ function walk(layers: LayerConfig[], shapes: LayerShape[], into: Walk): void {
     if (layer.type === 'residual' && shape.branch) {
       const before = into.kept;
       walk(layer.layers, shape.branch, into);
+      // Layers on the skip path (an imported ResNet's 1×1 projection with BatchNorm) keep theirs too.
+      if (layer.shortcut && shape.shortcut) walk(layer.shortcut, shape.shortcut, into);
       // The sum, and the projection of the skip path when there is one.
       const out = elements(shape.outputShape);
       into.kept += shape.projection ? 2 * out : out;
@@ -152,6 +160,7 @@ export function datasetBytes(dataset: DatasetConfig): number {
   switch (dataset.kind) {
     case 'mnist': return examples(MNIST_EXAMPLES, 784);
     case 'csv': return 0;
+    case 'placeholder': return examples(dataset.samples, elements(dataset.shape));
     case 'spirals': return examples(dataset.samples, 2);
     case 'blobs': return examples(dataset.samples, dataset.features) + dataset.classes * dataset.features * DOUBLE;
     // Class scores of every example, to balance the classes.

@@ -5,7 +5,7 @@
 
 import type {
   ActivationName, DatasetConfig, InitializerConfig, LayerConfig, LossName, MetricName, RegularizerConfig,
-  Task, TrainConfig,
+  ResidualLayerConfig, Task, TrainConfig,
 } from './trainConfig';
 import { ownKeysOnly, ownValue } from './ownProperty';
 
@@ -46,41 +46,88 @@ function regularizer(raw: unknown): RegularizerConfig | undefined {
   return { l1: r.l1 ?? 0, l2: r.l2 ?? 0 };
 }
 
+function weightedOptions(raw: Raw) {
+  return {
+    activation: (raw.activation ?? 'linear') as ActivationName,
+    useBias: raw.useBias ?? true,
+    kernelInitializer: normalizeInitializer(raw.kernelInitializer, 'glorotUniform'),
+    biasInitializer: normalizeInitializer(raw.biasInitializer, 'zeros'),
+    kernelRegularizer: regularizer(raw.kernelRegularizer),
+    biasRegularizer: regularizer(raw.biasRegularizer),
+  };
+}
+
+/** An integer (all sides), [rows, columns] or [[top, bottom], [left, right]]. */
+function paddingPairs(value: unknown): [[number, number], [number, number]] {
+  const side = (v: unknown): [number, number] => (Array.isArray(v) ? [Number(v[0]), Number(v[1])] : [Number(v), Number(v)]);
+  if (Array.isArray(value)) return [side(value[0]), side(value[1])];
+  const n = typeof value === 'number' ? value : 1;
+  return [[n, n], [n, n]];
+}
+
 export function normalizeLayer(layer: Raw): LayerConfig {
+  // Own keys only: a "__proto__" key in a hostile config is data, never a prototype.
   const raw = ownKeysOnly(layer);
   switch (raw.type) {
-    case 'dense':
-    case 'conv2d': {
-      const weighted = {
-        activation: (raw.activation ?? 'linear') as ActivationName,
-        useBias: raw.useBias ?? true,
-        kernelInitializer: normalizeInitializer(raw.kernelInitializer, 'glorotUniform'),
-        biasInitializer: normalizeInitializer(raw.biasInitializer, 'zeros'),
-        kernelRegularizer: regularizer(raw.kernelRegularizer),
-        biasRegularizer: regularizer(raw.biasRegularizer),
-      };
-      if (raw.type === 'dense') return { type: 'dense', units: raw.units, ...weighted };
+    case 'dense': return { type: 'dense', units: raw.units, ...weightedOptions(raw) };
+    case 'conv2d':
       return {
         type: 'conv2d', filters: raw.filters, kernelSize: pair(raw.kernelSize, [3, 3]),
-        strides: pair(raw.strides, [1, 1]), padding: raw.padding ?? 'valid', ...weighted,
+        strides: pair(raw.strides, [1, 1]), padding: raw.padding ?? 'valid', ...weightedOptions(raw),
       };
-    }
+    case 'depthwiseConv2d':
+      return {
+        type: 'depthwiseConv2d', kernelSize: pair(raw.kernelSize, [3, 3]), strides: pair(raw.strides, [1, 1]),
+        padding: raw.padding ?? 'valid', depthMultiplier: raw.depthMultiplier ?? 1, ...weightedOptions(raw),
+      };
+    case 'separableConv2d':
+      return {
+        type: 'separableConv2d', filters: raw.filters, kernelSize: pair(raw.kernelSize, [3, 3]), strides: pair(raw.strides, [1, 1]),
+        padding: raw.padding ?? 'valid', depthMultiplier: raw.depthMultiplier ?? 1, ...weightedOptions(raw),
+        depthwiseInitializer: normalizeInitializer(raw.depthwiseInitializer, 'glorotUniform'),
+      };
+    case 'conv1d':
+      return {
+        type: 'conv1d', filters: raw.filters, kernelSize: raw.kernelSize, strides: raw.strides ?? 1,
+        padding: raw.padding ?? 'valid', ...weightedOptions(raw),
+      };
     case 'maxPooling2d':
     case 'averagePooling2d': {
       const poolSize = pair(raw.poolSize, [2, 2]);
       return { type: raw.type, poolSize, strides: pair(raw.strides, poolSize), padding: raw.padding ?? 'valid' };
     }
+    case 'maxPooling1d': {
+      const poolSize = raw.poolSize ?? 2;
+      return { type: 'maxPooling1d', poolSize, strides: raw.strides ?? poolSize, padding: raw.padding ?? 'valid' };
+    }
     case 'batchNormalization':
       return {
         type: 'batchNormalization', momentum: raw.momentum ?? 0.99, epsilon: raw.epsilon ?? 0.001,
+        center: raw.center ?? true, scale: raw.scale ?? true,
+        gammaInitializer: normalizeInitializer(raw.gammaInitializer, 'ones'),
+        betaInitializer: normalizeInitializer(raw.betaInitializer, 'zeros'),
+      };
+    case 'layerNormalization':
+      return {
+        type: 'layerNormalization', epsilon: raw.epsilon ?? 0.001, center: raw.center ?? true, scale: raw.scale ?? true,
         gammaInitializer: normalizeInitializer(raw.gammaInitializer, 'ones'),
         betaInitializer: normalizeInitializer(raw.betaInitializer, 'zeros'),
       };
     case 'dropout': return { type: 'dropout', rate: raw.rate };
-    case 'activation': return { type: 'activation', activation: raw.activation };
-    case 'residual': return { type: 'residual', layers: (raw.layers as Raw[]).map(normalizeLayer) };
+    case 'activation':
+      return raw.activation === 'leakyRelu' && typeof raw.alpha === 'number' && raw.alpha !== 0.3
+        ? { type: 'activation', activation: raw.activation, alpha: raw.alpha }
+        : { type: 'activation', activation: raw.activation };
+    case 'residual': {
+      const block: ResidualLayerConfig = { type: 'residual', layers: (raw.layers as Raw[]).map(normalizeLayer) };
+      if (Array.isArray(raw.shortcut)) block.shortcut = (raw.shortcut as Raw[]).map(normalizeLayer);
+      return block;
+    }
     case 'flatten': return { type: 'flatten' };
+    case 'reshape': return { type: 'reshape', targetShape: [...(raw.targetShape as number[])] };
+    case 'zeroPadding2d': return { type: 'zeroPadding2d', padding: paddingPairs(raw.padding) };
     case 'globalAveragePooling2d': return { type: 'globalAveragePooling2d' };
+    case 'globalMaxPooling2d': return { type: 'globalMaxPooling2d' };
     default: throw new Error(`normalizeLayer: unvalidated layer type ${String(raw.type)}`);
   }
 }
@@ -92,6 +139,8 @@ function normalizeDataset(raw: unknown, shape: 'flat' | 'image'): DatasetConfig 
     return { kind: 'csv', csv: d.csv, label: d.label, task: d.task ?? 'classification', delimiter: d.delimiter ?? ',' };
   }
   switch (d.synthetic) {
+    case 'placeholder':
+      return { kind: 'placeholder', shape: [...d.shape], task: d.task ?? 'classification', classes: d.classes ?? 2, samples: d.samples ?? 64 };
     case 'gaussian':
       return { kind: 'gaussian', features: d.features, samples: d.samples, classes: d.classes, mean: d.mean, std: d.std, labelNoise: d.labelNoise };
     case 'spirals':
@@ -102,7 +151,7 @@ function normalizeDataset(raw: unknown, shape: 'flat' | 'image'): DatasetConfig 
 }
 
 export function taskOf(dataset: DatasetConfig): Task {
-  return dataset.kind === 'csv' && dataset.task === 'regression' ? 'regression' : 'classification';
+  return (dataset.kind === 'csv' || dataset.kind === 'placeholder') && dataset.task === 'regression' ? 'regression' : 'classification';
 }
 
 export function defaultLoss(task: Task): LossName {

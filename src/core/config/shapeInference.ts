@@ -4,7 +4,7 @@
 // fan-in/fan-out of every weighted layer.
 
 import { problem, type ConfigProblem, type JsonPath } from './configProblem';
-import type { DatasetConfig, LayerConfig, TrainConfig } from './trainConfig';
+import { isWeightedLayer, type DatasetConfig, type LayerConfig, type TrainConfig } from './trainConfig';
 
 export type Shape = number[];
 
@@ -18,8 +18,18 @@ export interface LayerShape {
   fanIn: number;
   fanOut: number;
   params: number;
+  /**
+   * The fans the engine's initializer computes for `kernelInitializer` when they differ from the
+   * signal's: a depthwise kernel [kh, kw, c, m] gets fan_in kh·kw·c (Keras and tfjs) although one
+   * output sees kh·kw inputs.
+   */
+  initializerFans?: { fanIn: number; fanOut: number };
+  /** separableConv2d: its depthwise stage (fanIn/fanOut then describe the pointwise kernel). */
+  depthwiseStage?: { fanIn: number; initializerFans: { fanIn: number; fanOut: number } };
   /** Residual blocks: the branch's layers, and whether a projection is added on the skip path. */
   branch?: LayerShape[];
+  /** Residual blocks with explicit shortcut layers: their shapes (index paths continue after the branch's). */
+  shortcut?: LayerShape[];
   projection?: { kind: 'dense' | 'conv1x1'; strides: [number, number]; params: number };
 }
 
@@ -45,8 +55,7 @@ export function layerPath(index: number[]): JsonPath {
   return path;
 }
 
-function inferLayer(layer: LayerConfig, input: Shape, index: number[], problems: ConfigProblem[]): LayerShape | undefined {
-  const path = layerPath(index);
+function inferLayer(layer: LayerConfig, input: Shape, index: number[], problems: ConfigProblem[], path: JsonPath = layerPath(index)): LayerShape | undefined {
   const at = `Layer ${index.join('.')} (${layer.type})`;
   const base = { index, type: layer.type, inputShape: input, fanIn: 0, fanOut: 0, params: 0 };
   const needsImage = () => {
@@ -55,6 +64,17 @@ function inferLayer(layer: LayerConfig, input: Shape, index: number[], problems:
       `${at} needs an image input [height, width, channels] but gets ${fmt(input)}. ` +
       `Set model.input to an image shape (for MNIST: "shape": "image" and [28, 28, 1]) or use dense layers.`));
     return false;
+  };
+  const needsSequence = () => {
+    if (input.length === 2) return true;
+    problems.push(problem('shape.needs-sequence', [...path, 'type'],
+      `${at} needs a sequence input [steps, channels] but gets ${fmt(input)}. Set model.input to [steps, channels] or add a reshape before it.`));
+    return false;
+  };
+  const tooSmall = (kernel: string, size: string) => {
+    problems.push(problem('shape.too-small', [...path, 'kernelSize'],
+      `${at}: a ${kernel} kernel with "valid" padding does not fit its ${size} input. Use a smaller kernel or "padding": "same".`));
+    return undefined;
   };
   switch (layer.type) {
     case 'dense': {
@@ -74,15 +94,80 @@ function inferLayer(layer: LayerConfig, input: Shape, index: number[], problems:
       const [sh, sw] = layer.strides;
       const oh = convOutput(h, kh, sh, layer.padding);
       const ow = convOutput(w, kw, sw, layer.padding);
-      if (oh < 1 || ow < 1) {
-        problems.push(problem('shape.too-small', [...path, 'kernelSize'],
-          `${at}: a ${kh}×${kw} kernel with "valid" padding does not fit its ${h}×${w} input. Use a smaller kernel or "padding": "same".`));
-        return undefined;
-      }
+      if (oh < 1 || ow < 1) return tooSmall(`${kh}×${kw}`, `${h}×${w}`);
       return {
         ...base, outputShape: [oh, ow, layer.filters], fanIn: kh * kw * c, fanOut: kh * kw * layer.filters,
         params: kh * kw * c * layer.filters + (layer.useBias ? layer.filters : 0),
       };
+    }
+    case 'depthwiseConv2d':
+    case 'separableConv2d': {
+      if (!needsImage()) return undefined;
+      const [h, w, c] = input;
+      const [kh, kw] = layer.kernelSize;
+      const oh = convOutput(h, kh, layer.strides[0], layer.padding);
+      const ow = convOutput(w, kw, layer.strides[1], layer.padding);
+      if (oh < 1 || ow < 1) return tooSmall(`${kh}×${kw}`, `${h}×${w}`);
+      const m = layer.depthMultiplier;
+      // Keras/tfjs fans of a [kh, kw, c, m] depthwise kernel.
+      const depthwiseFans = { fanIn: kh * kw * c, fanOut: kh * kw * m };
+      if (layer.type === 'depthwiseConv2d') {
+        return {
+          ...base, outputShape: [oh, ow, c * m], fanIn: kh * kw, fanOut: kh * kw * m, initializerFans: depthwiseFans,
+          params: kh * kw * c * m + (layer.useBias ? c * m : 0),
+        };
+      }
+      return {
+        ...base, outputShape: [oh, ow, layer.filters], fanIn: c * m, fanOut: layer.filters,
+        depthwiseStage: { fanIn: kh * kw, initializerFans: depthwiseFans },
+        params: kh * kw * c * m + c * m * layer.filters + (layer.useBias ? layer.filters : 0),
+      };
+    }
+    case 'conv1d': {
+      if (!needsSequence()) return undefined;
+      const [steps, c] = input;
+      const out = convOutput(steps, layer.kernelSize, layer.strides, layer.padding);
+      if (out < 1) return tooSmall(`${layer.kernelSize}`, `${steps}-step`);
+      return {
+        ...base, outputShape: [out, layer.filters], fanIn: layer.kernelSize * c, fanOut: layer.kernelSize * layer.filters,
+        params: layer.kernelSize * c * layer.filters + (layer.useBias ? layer.filters : 0),
+      };
+    }
+    case 'maxPooling1d': {
+      if (!needsSequence()) return undefined;
+      const out = convOutput(input[0], layer.poolSize, layer.strides, layer.padding);
+      if (out < 1) {
+        problems.push(problem('shape.too-small', [...path, 'poolSize'],
+          `${at}: a pool of ${layer.poolSize} does not fit its ${input[0]}-step input. Remove a pooling layer or use "padding": "same".`));
+        return undefined;
+      }
+      return { ...base, outputShape: [out, input[1]] };
+    }
+    case 'zeroPadding2d': {
+      if (!needsImage()) return undefined;
+      const [[top, bottom], [left, right]] = layer.padding;
+      return { ...base, outputShape: [input[0] + top + bottom, input[1] + left + right, input[2]] };
+    }
+    case 'globalMaxPooling2d':
+      if (!needsImage()) return undefined;
+      return { ...base, outputShape: [input[2]] };
+    case 'reshape': {
+      const size = input.reduce((a, b) => a * b, 1);
+      const known = layer.targetShape.filter((d) => d !== -1);
+      const knownSize = known.reduce((a, b) => a * b, 1);
+      const unknown = layer.targetShape.length - known.length;
+      const inferred = unknown === 1 && knownSize > 0 && size % knownSize === 0 ? size / knownSize : undefined;
+      const target = layer.targetShape.map((d) => (d === -1 ? inferred ?? -1 : d));
+      if (unknown > 1 || known.some((d) => d < 1) || target.reduce((a, b) => a * b, 1) !== size) {
+        problems.push(problem('shape.reshape-mismatch', [...path, 'targetShape'],
+          `${at} cannot reshape ${fmt(input)} (${size} values) to ${fmt(layer.targetShape)}: the sizes must multiply to ${size}, with at most one -1.`));
+        return undefined;
+      }
+      return { ...base, outputShape: target };
+    }
+    case 'layerNormalization': {
+      const features = input[input.length - 1];
+      return { ...base, outputShape: input, params: ((layer.scale ? 1 : 0) + (layer.center ? 1 : 0)) * features };
     }
     case 'maxPooling2d':
     case 'averagePooling2d': {
@@ -103,31 +188,52 @@ function inferLayer(layer: LayerConfig, input: Shape, index: number[], problems:
     case 'flatten':
       return { ...base, outputShape: [input.reduce((a, b) => a * b, 1)] };
     case 'batchNormalization': {
+      // Keras counts the moving mean and variance as (non-trainable) parameters too.
       const channels = input[input.length - 1];
-      return { ...base, outputShape: input, params: 4 * channels };
+      return { ...base, outputShape: input, params: (2 + (layer.scale ? 1 : 0) + (layer.center ? 1 : 0)) * channels };
     }
     case 'dropout':
     case 'activation':
       return { ...base, outputShape: input };
     case 'residual':
-      return inferResidual(layer.layers, input, index, base, problems);
+      return inferResidual(layer, input, index, path, base, problems);
   }
 }
 
-function inferResidual(branchLayers: LayerConfig[], input: Shape, index: number[], base: Omit<LayerShape, 'outputShape'>, problems: ConfigProblem[]): LayerShape | undefined {
-  const branch: LayerShape[] = [];
+/** A residual branch or shortcut: its layers' shapes, or undefined at the first impossible one. */
+function inferChain(layers: LayerConfig[], input: Shape, index: number[], firstIndex: number, path: JsonPath, problems: ConfigProblem[]): LayerShape[] | undefined {
+  const chain: LayerShape[] = [];
   let shape = input;
-  for (let i = 0; i < branchLayers.length; i++) {
-    const inferred = inferLayer(branchLayers[i], shape, [...index, i], problems);
+  for (let i = 0; i < layers.length; i++) {
+    const inferred = inferLayer(layers[i], shape, [...index, firstIndex + i], problems, [...path, i]);
     if (!inferred) return undefined;
-    branch.push(inferred);
+    chain.push(inferred);
     shape = inferred.outputShape;
   }
+  return chain;
+}
+
+function inferResidual(block: Extract<LayerConfig, { type: 'residual' }>, input: Shape, index: number[], path: JsonPath, base: Omit<LayerShape, 'outputShape'>, problems: ConfigProblem[]): LayerShape | undefined {
+  const branch = inferChain(block.layers, input, index, 0, [...path, 'layers'], problems);
+  if (!branch) return undefined;
+  const shape = branch.length > 0 ? branch[branch.length - 1].outputShape : input;
   const params = branch.reduce((sum, l) => sum + l.params, 0);
   const result: LayerShape = { ...base, outputShape: shape, params, branch };
+  if (block.shortcut) {
+    const shortcut = inferChain(block.shortcut, input, index, block.layers.length, [...path, 'shortcut'], problems);
+    if (!shortcut) return undefined;
+    const skipShape = shortcut.length > 0 ? shortcut[shortcut.length - 1].outputShape : input;
+    if (fmt(skipShape) !== fmt(shape)) {
+      problems.push(problem('shape.residual-mismatch', [...path, 'shortcut'],
+        `Residual block ${index.join('.')}: the shortcut gives ${fmt(skipShape)} but the branch gives ${fmt(shape)}; both must have the same shape to be added.`));
+      return undefined;
+    }
+    result.shortcut = shortcut;
+    result.params += shortcut.reduce((sum, l) => sum + l.params, 0);
+    return result;
+  }
   if (fmt(shape) === fmt(input)) return result;
 
-  const path = layerPath(index);
   if (shape.length === 1 && input.length === 1) {
     result.projection = { kind: 'dense', strides: [1, 1], params: input[0] * shape[0] };
   } else if (shape.length === 3 && input.length === 3) {
@@ -182,6 +288,7 @@ export function datasetInputShape(dataset: DatasetConfig): Shape | undefined {
     case 'gaussian':
     case 'blobs': return [dataset.features];
     case 'spirals': return [2];
+    case 'placeholder': return dataset.shape;
     case 'csv': return undefined;
   }
 }
@@ -190,6 +297,7 @@ export function datasetClassCount(dataset: DatasetConfig): number | undefined {
   switch (dataset.kind) {
     case 'mnist': return 10;
     case 'csv': return undefined;
+    case 'placeholder': return dataset.task === 'regression' ? undefined : dataset.classes;
     default: return dataset.classes;
   }
 }
@@ -198,7 +306,7 @@ export function datasetClassCount(dataset: DatasetConfig): number | undefined {
 export function finalActivation(layers: LayerConfig[]): string {
   for (let i = layers.length - 1; i >= 0; i--) {
     const layer = layers[i];
-    if (layer.type === 'dense' || layer.type === 'conv2d' || layer.type === 'activation') return layer.activation;
+    if (isWeightedLayer(layer) || layer.type === 'activation') return layer.activation;
     if (layer.type === 'residual') return 'linear';
   }
   return 'linear';

@@ -39,20 +39,61 @@ export interface PoolingLayerConfig {
   type: 'maxPooling2d' | 'averagePooling2d';
   poolSize: [number, number]; strides: [number, number]; padding: 'valid' | 'same';
 }
+/**
+ * Depthwise convolution. Its `kernelInitializer` is Keras's depthwise_initializer; like Keras and
+ * tfjs, the initializer's fan_in is kernel area × input channels (not the kernel area one output sees).
+ */
+export interface DepthwiseConv2dLayerConfig extends WeightedLayerOptions {
+  type: 'depthwiseConv2d'; kernelSize: [number, number]; strides: [number, number];
+  padding: 'valid' | 'same'; depthMultiplier: number; activation: ActivationName;
+}
+/** Depthwise then pointwise convolution; `kernelInitializer`/`kernelRegularizer` are the pointwise kernel's. */
+export interface SeparableConv2dLayerConfig extends WeightedLayerOptions {
+  type: 'separableConv2d'; filters: number; kernelSize: [number, number]; strides: [number, number];
+  padding: 'valid' | 'same'; depthMultiplier: number; activation: ActivationName;
+  depthwiseInitializer: InitializerConfig;
+}
+export interface Conv1dLayerConfig extends WeightedLayerOptions {
+  type: 'conv1d'; filters: number; kernelSize: number; strides: number; padding: 'valid' | 'same'; activation: ActivationName;
+}
+export interface MaxPooling1dLayerConfig { type: 'maxPooling1d'; poolSize: number; strides: number; padding: 'valid' | 'same' }
 export interface GlobalAveragePoolingLayerConfig { type: 'globalAveragePooling2d' }
+export interface GlobalMaxPoolingLayerConfig { type: 'globalMaxPooling2d' }
+/** [[top, bottom], [left, right]] rows and columns of zeros. */
+export interface ZeroPadding2dLayerConfig { type: 'zeroPadding2d'; padding: [[number, number], [number, number]] }
 export interface FlattenLayerConfig { type: 'flatten' }
+/** `targetShape` as written: at most one -1, resolved by shape inference. */
+export interface ReshapeLayerConfig { type: 'reshape'; targetShape: number[] }
 export interface BatchNormalizationLayerConfig {
-  type: 'batchNormalization'; momentum: number; epsilon: number;
+  type: 'batchNormalization'; momentum: number; epsilon: number; center: boolean; scale: boolean;
+  gammaInitializer: InitializerConfig; betaInitializer: InitializerConfig;
+}
+export interface LayerNormalizationLayerConfig {
+  type: 'layerNormalization'; epsilon: number; center: boolean; scale: boolean;
   gammaInitializer: InitializerConfig; betaInitializer: InitializerConfig;
 }
 export interface DropoutLayerConfig { type: 'dropout'; rate: number }
-export interface ActivationLayerConfig { type: 'activation'; activation: ActivationName }
-export interface ResidualLayerConfig { type: 'residual'; layers: LayerConfig[] }
+/** `alpha`: leakyRelu's negative slope (0.3 by default). */
+export interface ActivationLayerConfig { type: 'activation'; activation: ActivationName; alpha?: number }
+/** x + F(x), or shortcut(x) + F(x) when `shortcut` (a projection such as conv 1×1 + BatchNorm) is given. */
+export interface ResidualLayerConfig { type: 'residual'; layers: LayerConfig[]; shortcut?: LayerConfig[] }
 
 export type LayerConfig =
-  | DenseLayerConfig | Conv2dLayerConfig | PoolingLayerConfig | GlobalAveragePoolingLayerConfig
-  | FlattenLayerConfig | BatchNormalizationLayerConfig | DropoutLayerConfig
+  | DenseLayerConfig | Conv2dLayerConfig | DepthwiseConv2dLayerConfig | SeparableConv2dLayerConfig
+  | Conv1dLayerConfig | PoolingLayerConfig | MaxPooling1dLayerConfig | GlobalAveragePoolingLayerConfig
+  | GlobalMaxPoolingLayerConfig | ZeroPadding2dLayerConfig | FlattenLayerConfig | ReshapeLayerConfig
+  | BatchNormalizationLayerConfig | LayerNormalizationLayerConfig | DropoutLayerConfig
   | ActivationLayerConfig | ResidualLayerConfig;
+
+/** Layers with a kernel drawn by an initializer, whose activation follows them. */
+export type WeightedLayerConfig =
+  | DenseLayerConfig | Conv2dLayerConfig | DepthwiseConv2dLayerConfig | SeparableConv2dLayerConfig | Conv1dLayerConfig;
+
+const WEIGHTED_TYPES: ReadonlySet<string> = new Set(['dense', 'conv2d', 'depthwiseConv2d', 'separableConv2d', 'conv1d']);
+
+export function isWeightedLayer(layer: LayerConfig | undefined): layer is WeightedLayerConfig {
+  return layer !== undefined && WEIGHTED_TYPES.has(layer.type);
+}
 
 export type LayerType = LayerConfig['type'];
 
@@ -67,7 +108,9 @@ export type DatasetConfig =
   | { kind: 'csv'; csv: string; label: string; task: 'classification' | 'regression'; delimiter: string }
   | { kind: 'gaussian'; features: number; samples: number; classes: number; mean: number; std: number; labelNoise: number }
   | { kind: 'spirals'; samples: number; classes: number; noise: number; turns: number; scale: number; offset: number }
-  | { kind: 'blobs'; features: number; samples: number; classes: number; spread: number; scale: number; offset: number };
+  | { kind: 'blobs'; features: number; samples: number; classes: number; spread: number; scale: number; offset: number }
+  /** The stand-in `training-doctor import` writes: N(0, 1) inputs, random labels; lint and probe only. */
+  | { kind: 'placeholder'; shape: number[]; task: Task; classes: number; samples: number };
 
 export interface DataConfig {
   dataset: DatasetConfig;

@@ -10,6 +10,7 @@ import type { DataAccess } from './dataAccessPolicy';
 import { copyRows, DatasetExamples, LoadedData, Split } from './dataset';
 import { loadMnistExamples } from './mnistDataset';
 import { applyNormalization, computeInputStatistics, computeNormalization, countLabels } from './preprocess';
+import { loadPlaceholderExamples } from './placeholderDataset';
 import { loadSyntheticExamples } from './syntheticDatasets';
 
 /** `access`: where a data file may be (see dataAccessPolicy); by default inside the config's project. */
@@ -58,6 +59,8 @@ function loadExamples(data: DataConfig, seed: number, baseDir: string, access: D
     case 'spirals':
     case 'blobs':
       return loadSyntheticExamples(dataset, seed);
+    case 'placeholder':
+      return loadPlaceholderExamples(dataset, seed);
   }
 }
 

@@ -10,7 +10,7 @@
 // measures with tf.moments over a whole activation tensor.
 
 import type { LayerShape, ShapeReport } from '../config/shapeInference';
-import type { ActivationName, InitializerConfig, LayerConfig, TrainConfig } from '../config/trainConfig';
+import type { ActivationName, InitializerConfig, LayerConfig, TrainConfig, WeightedLayerConfig } from '../config/trainConfig';
 import type { InputStatistics } from '../data/dataset';
 
 export interface Moments {
@@ -74,6 +74,19 @@ const WINDOW_CORRELATION = 0.3;
 /** The same for global average pooling, whose positions are mostly far apart. */
 const GLOBAL_CORRELATION = 0.1;
 
+/**
+ * What the propagation needs to know about the data. Placeholder data (N(0, 1) noise) has no
+ * spatial structure, and features of noise under random kernels are uncorrelated from position to
+ * position (overlapping receptive fields share inputs, but under weights of random sign), so the
+ * positions a pooling combines are independent: probes of the imported ResNet50 and MobileNetV1
+ * measure the max of 9 independent draws in ResNet's 3×3 stem pooling and 1/n of the variance
+ * kept by global pooling.
+ */
+interface PropagationContext {
+  windowCorrelation: number;
+  globalCorrelation: number;
+}
+
 /** tfjs's LeakyReLU layer default, which the model builder uses. */
 const LEAKY_RELU_ALPHA = 0.3;
 
@@ -99,6 +112,7 @@ export function estimateRawInputs(config: TrainConfig, inputStats?: InputStatist
     // Cluster centers ~ 3·N(0, 1), points spread around them.
     case 'blobs': return { mean: dataset.offset, std: Math.abs(dataset.scale) * Math.sqrt(9 + dataset.spread ** 2), source: 'config' };
     case 'csv': return { mean: 0, std: 1, source: 'unknown' };
+    case 'placeholder': return { mean: 0, std: 1, featureMeanAbsMax: 0, source: 'config' };
   }
 }
 
@@ -225,31 +239,45 @@ function activationMoments(activation: Exclude<ActivationName, 'softmax'>, mu: n
 }
 
 /**
- * Fixed standard-normal draws (a seeded LCG through Box–Muller), so softmax moments, which have
- * no closed form, are estimated the same way on every run.
+ * Fixed standard-normal draws, so softmax moments, which have no closed form, are estimated the
+ * same way on every run: the 4096 quantiles Φ⁻¹((j + ½)/4096), in an order shuffled by a seeded
+ * LCG. Stratified rather than random: independent draws put a 4.7σ outlier among them, and a
+ * softmax over 1000 classes, whose rows take a quarter of the draws, then overestimated E[y²]
+ * by half (its second moment grows like e^(2σz) in the tail).
  */
 const SOFTMAX_SAMPLES = 128;
 const STANDARD_NORMAL_DRAWS: number[] = (() => {
+  const count = 4096;
+  const draws = Array.from({ length: count }, (_, j) => normalQuantile((j + 0.5) / count));
   let state = 0x2545f491;
-  const uniform = () => {
+  for (let i = count - 1; i > 0; i--) {
     state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return (state + 0.5) / 4294967296;
-  };
-  const draws: number[] = [];
-  while (draws.length < 4096) {
-    const r = Math.sqrt(-2 * Math.log(uniform()));
-    const a = 2 * Math.PI * uniform();
-    draws.push(r * Math.cos(a), r * Math.sin(a));
+    const j = Math.floor(((state >>> 8) / 16777216) * (i + 1));
+    [draws[i], draws[j]] = [draws[j], draws[i]];
   }
   return draws;
 })();
+
+/** Φ⁻¹(p) by Acklam's rational approximation (relative error < 1.2e-9). */
+function normalQuantile(p: number): number {
+  const a = [-39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239];
+  const b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572];
+  const c = [-0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
+  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
+  const tail = (q: number) => (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+  if (p < 0.02425) return tail(Math.sqrt(-2 * Math.log(p)));
+  if (p > 1 - 0.02425) return -tail(Math.sqrt(-2 * Math.log(1 - p)));
+  const q = p - 0.5;
+  const r = q * q;
+  return ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
+}
 
 /**
  * Softmax over K logits, each N(0, v) and independent at initialization: the mean is exactly
  * 1/K; E[y²] = E[Σ y_i²]/K is averaged over fixed draws of the logits (it runs from 1/K² for
  * tiny logits to 1/K for one-hot outputs).
  */
-function softmaxMoments(classes: number, v: number): { mean: number; secondMoment: number } {
+export function softmaxMoments(classes: number, v: number): { mean: number; secondMoment: number } {
   const k = Math.max(1, classes);
   const s = Math.sqrt(Math.max(0, v));
   const samples = Math.max(8, Math.min(SOFTMAX_SAMPLES, Math.floor(200_000 / k)));
@@ -327,6 +355,12 @@ export function isConstantInitializer(init: InitializerConfig): boolean {
  */
 interface Signal extends Moments {
   gaussianSource?: { mean: number; variance: number; f: Scalar };
+  /**
+   * Right after a linear dense/conv layer: the variance of one unit over examples and positions
+   * (the input's mean moves all positions of a unit together, so only var(x) counts) and the
+   * number of weights that set it. BatchNorm normalizes per unit, so this is what it divides by.
+   */
+  unit?: { variance: number; weights: number };
 }
 
 const IDENTITY: Scalar = (x) => x;
@@ -359,29 +393,100 @@ function applyActivation(activation: ActivationName, x: Signal, classes: number)
   return signal(m.mean, m.secondMoment, { mean: x.mean, variance, f });
 }
 
-function weightedLayer(layer: Extract<LayerConfig, { type: 'dense' | 'conv2d' }>, shape: LayerShape, x: Signal): { out: Signal; pre: Moments; constant: boolean } {
-  const units = layer.type === 'dense' ? layer.units : layer.filters;
-  const w = initializerMoments(layer.kernelInitializer, shape.fanIn, shape.fanOut, units);
+/** A LeakyReLU with its own slope (an activation layer's alpha), like applyActivation's fixed 0.3 one. */
+function leakyRelu(alpha: number, x: Signal): Signal {
+  const f: Scalar = (z) => (z >= 0 ? z : alpha * z);
+  const source = x.gaussianSource;
+  if (source && source.f !== IDENTITY) {
+    const composed: Scalar = (z) => f(source.f(z));
+    const m = gridMoments(composed, source.mean, Math.sqrt(source.variance), NORMAL_WEIGHTS);
+    return signal(m.mean, m.secondMoment, { mean: source.mean, variance: source.variance, f: composed });
+  }
+  const variance = x.std * x.std;
+  const pos = reluMoments(x.mean, variance);
+  const neg = reluMoments(-x.mean, variance);
+  return signal(pos.mean - alpha * neg.mean, pos.secondMoment + alpha ** 2 * neg.secondMoment, { mean: x.mean, variance, f });
+}
+
+/**
+ * Σ_i w_i x_i over fan_in terms: zero-mean weights give fan_in·var(w)·E[x²]; a common weight
+ * mean adds fan_in·mean(w)²·var(x) (the shared part of x moves every unit together).
+ */
+function linearStage(w: WeightMoments, fanIn: number, x: Signal): { mean: number; variance: number } {
   const xVariance = x.std * x.std;
-  let mean = shape.fanIn * w.mean * x.mean;
-  // Σ_i w_i x_i over fan_in terms: zero-mean weights give fan_in·var(w)·E[x²]; a common
-  // weight mean adds fan_in·mean(w)²·var(x) (the shared part of x moves every unit together).
-  let variance = shape.fanIn * (w.variance * x.secondMoment + w.mean * w.mean * xVariance);
+  return { mean: fanIn * w.mean * x.mean, variance: fanIn * (w.variance * x.secondMoment + w.mean * w.mean * xVariance) };
+}
+
+function weightedLayer(layer: WeightedLayerConfig, shape: LayerShape, x: Signal): { out: Signal; pre: Moments; constant: boolean } {
+  const units = lastDimension(shape.outputShape);
+  let input = x;
+  let constant = false;
+  if (layer.type === 'separableConv2d' && shape.depthwiseStage) {
+    // The depthwise stage first: each of its outputs sees kernel area inputs of one channel.
+    const stage = shape.depthwiseStage;
+    const depthwise = initializerMoments(layer.depthwiseInitializer, stage.initializerFans.fanIn, stage.initializerFans.fanOut, layer.depthMultiplier);
+    const d = linearStage(depthwise, stage.fanIn, x);
+    input = signal(d.mean, d.mean * d.mean + Math.max(0, d.variance));
+    constant = depthwise.variance === 0;
+  }
+  // A depthwise kernel's initializer uses Keras's fans (kernel area × channels), its signal the true fan-in.
+  const fans = shape.initializerFans ?? shape;
+  const w = initializerMoments(layer.kernelInitializer, fans.fanIn, fans.fanOut, units);
+  let { mean, variance } = linearStage(w, shape.fanIn, input);
   if (layer.useBias) {
     const b = initializerMoments(layer.biasInitializer, 1, 1, 1);
     mean += b.mean;
     variance += b.variance;
   }
   const out = applyActivation(layer.activation, signal(mean, mean * mean + Math.max(0, variance)), units);
-  return { out, pre: moments(mean, variance), constant: w.variance === 0 };
+  if (layer.activation === 'linear' && layer.type !== 'separableConv2d') {
+    out.unit = { variance: shape.fanIn * w.variance * input.std * input.std, weights: shape.fanIn };
+  }
+  return { out, pre: moments(mean, variance), constant: constant || w.variance === 0 };
 }
 
-function batchNormalization(layer: Extract<LayerConfig, { type: 'batchNormalization' }>, x: Signal): Signal {
-  const gamma = initializerMoments(layer.gammaInitializer, 1, 1, 1);
-  const beta = initializerMoments(layer.betaInitializer, 1, 1, 1);
+/**
+ * E[v·c / (v·c + ε)] over the units of a layer, c ~ χ²_k/k: a unit's variance is v times the
+ * normalized sum of squares of its k weights. Matters where v is comparable to ε (a depthwise
+ * kernel has only kernel-area weights per unit, drawn with the channels in its fan-in); the
+ * chi-square draws come from the fixed normal draws, so the estimate is the same on every run.
+ */
+function normalizedUnitVariance(v: number, k: number, epsilon: number): number {
+  if (v <= 0) return 0;
+  const draws = chiSquareDraws(k);
+  if (!draws) return v / (v + epsilon);
+  let total = 0;
+  for (let m = 0; m < draws.length; m++) total += (v * draws[m]) / (v * draws[m] + epsilon);
+  return total / draws.length;
+}
+
+/** χ²_k/k draws from the fixed normal draws (undefined when k is so large that χ²_k/k ≈ 1). */
+const chiSquareCache = new Map<number, Float64Array | undefined>();
+function chiSquareDraws(k: number): Float64Array | undefined {
+  if (chiSquareCache.has(k)) return chiSquareCache.get(k);
+  const samples = Math.floor(STANDARD_NORMAL_DRAWS.length / Math.max(1, k));
+  let draws: Float64Array | undefined;
+  if (samples >= 32) {
+    draws = new Float64Array(samples);
+    for (let m = 0; m < samples; m++) {
+      let sum = 0;
+      for (let j = 0; j < k; j++) sum += STANDARD_NORMAL_DRAWS[m * k + j] ** 2;
+      draws[m] = sum / k;
+    }
+  }
+  chiSquareCache.set(k, draws);
+  return draws;
+}
+
+/** BatchNorm (over the batch) and LayerNorm (over each example's features) at initialization alike. */
+function normalization(layer: Extract<LayerConfig, { type: 'batchNormalization' | 'layerNormalization' }>, x: Signal): Signal {
+  const gamma = layer.scale ? initializerMoments(layer.gammaInitializer, 1, 1, 1) : { mean: 1, variance: 0 };
+  const beta = layer.center ? initializerMoments(layer.betaInitializer, 1, 1, 1) : { mean: 0, variance: 0 };
   const inVariance = x.std * x.std;
   // x̂ = (x − μ)/√(var + ε) has variance var/(var + ε): ~1, or ~0 when the input is constant.
-  const normalizedVariance = inVariance / (inVariance + layer.epsilon);
+  const normalizedVariance = layer.type === 'batchNormalization' && x.unit
+    ? normalizedUnitVariance(x.unit.variance, x.unit.weights, layer.epsilon)
+    : inVariance / (inVariance + layer.epsilon);
   const variance = (gamma.mean ** 2 + gamma.variance) * normalizedVariance + beta.variance;
   return signal(beta.mean, beta.mean ** 2 + variance);
 }
@@ -395,8 +500,8 @@ function averagePooled(x: Signal, positions: number, correlation: number): Signa
   return signal(x.mean, x.mean * x.mean + x.std * x.std * keep);
 }
 
-function maxPooled(x: Signal, positions: number): Signal {
-  const n = positions / (1 + (positions - 1) * WINDOW_CORRELATION);
+function maxPooled(x: Signal, positions: number, correlation: number): Signal {
+  const n = positions / (1 + (positions - 1) * correlation);
   const weights = maxOfNormalsWeights(n);
   // The max of act(z_i) is act(max z_i) for monotone activations (all but swish/mish/gelu, for
   // which it is close); without a Gaussian source, treat the signal itself as Gaussian.
@@ -412,39 +517,133 @@ function projected(x: Signal, inputShape: number[], outputShape: number[]): Sign
   return signal(0, fanIn * (2 / (fanIn + fanOut)) * x.secondMoment);
 }
 
+/**
+ * The skip path inside a sum, at 21 standard-normal points (−5 … 5, step ½) with normal weights:
+ * the Gaussian branch it is convolved with smooths away anything finer, and beyond 5σ the weights
+ * are negligible (this runs for every residual block on every keystroke).
+ */
+const COARSE_GRID = Array.from({ length: 21 }, (_, k) => -5 + k / 2);
+const COARSE_WEIGHTS = normalized(COARSE_GRID.map(pdf));
+
+/** Values of a signal at the coarse grid's standard-normal points: its quantiles when the signal is a monotone f(Gaussian). */
+function coarseValues(x: Signal): number[] {
+  const source = x.gaussianSource;
+  if (!source) return COARSE_GRID.map((t) => x.mean + x.std * t);
+  const sigma = Math.sqrt(source.variance);
+  return COARSE_GRID.map((t) => source.f(source.mean + sigma * t));
+}
+
+const SUM_VALUES = 65;
+
+/** Φ tabulated on [−9, 9] (step 1/32) for the mixture CDFs below, which need many values. */
+const CDF_STEP = 1 / 32;
+const CDF_TABLE = Float64Array.from({ length: 18 * 32 + 1 }, (_, i) => cdf(-9 + i * CDF_STEP));
+function tabulatedCdf(t: number): number {
+  const position = (t + 9) / CDF_STEP;
+  if (position <= 0) return 0;
+  if (position >= CDF_TABLE.length - 1) return 1;
+  const i = Math.floor(position);
+  return CDF_TABLE[i] + (position - i) * (CDF_TABLE[i + 1] - CDF_TABLE[i]);
+}
+const GRID_LEVELS = GRID.map(cdf);
+
+/**
+ * The distribution of x + g, x a signal and g an independent Gaussian (a residual sum: the skip
+ * path plus a branch that ends in BatchNorm), as a function of a standard normal: its quantiles
+ * on the grid, found from the mixture's CDF, Σ_k w_k Φ((y − x_k − μ)/σ). The activation after
+ * the sum (ReLU of a half-rectified skip plus a Gaussian) is then computed on the real shape of
+ * the sum instead of on a Gaussian with the same moments, whose error compounds block by block.
+ */
+function sumWithGaussian(x: Signal, mean: number, variance: number): Signal['gaussianSource'] {
+  const sigma = Math.sqrt(Math.max(0, variance));
+  if (sigma === 0) return undefined;
+  const points = coarseValues(x);
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const p of points) {
+    lo = Math.min(lo, p);
+    hi = Math.max(hi, p);
+  }
+  lo += mean - 6 * sigma;
+  hi += mean + 6 * sigma;
+  const step = (hi - lo) / (SUM_VALUES - 1);
+  const mixture = new Float64Array(SUM_VALUES);
+  for (let i = 0; i < SUM_VALUES; i++) {
+    const y = lo + i * step - mean;
+    let total = 0;
+    for (let k = 0; k < points.length; k++) total += COARSE_WEIGHTS[k] * tabulatedCdf((y - points[k]) / sigma);
+    mixture[i] = total;
+  }
+  const quantiles = new Float64Array(GRID.length);
+  let i = 0;
+  for (let k = 0; k < GRID.length; k++) {
+    const level = GRID_LEVELS[k];
+    while (i < SUM_VALUES - 2 && mixture[i + 1] < level) i++;
+    const span = mixture[i + 1] - mixture[i];
+    const fraction = span > 0 ? Math.min(1, Math.max(0, (level - mixture[i]) / span)) : 0.5;
+    quantiles[k] = lo + (i + fraction) * step;
+  }
+  const f: Scalar = (z) => {
+    const position = Math.min(GRID.length - 1, Math.max(0, (z - GRID[0]) / GRID_STEP));
+    const k = Math.min(GRID.length - 2, Math.floor(position));
+    return quantiles[k] + (position - k) * (quantiles[k + 1] - quantiles[k]);
+  };
+  return { mean: 0, variance: 1, f };
+}
+
 /** Returns the layer's output and its entry, whose moments and gain the caller fills in. */
-function propagate(layer: LayerConfig, shape: LayerShape, x: Signal, top: number): { out: Signal; entry: LayerVariance } {
+function propagate(layer: LayerConfig, shape: LayerShape, x: Signal, top: number, context: PropagationContext): { out: Signal; entry: LayerVariance } {
   // Every field is set at creation: objects that keep one shape stay fast (this runs per keystroke).
   const entry: LayerVariance = { index: top, indexPath: shape.index, type: layer.type, mean: 0, std: 0, secondMoment: 0, gain: 1 };
   switch (layer.type) {
     case 'dense':
-    case 'conv2d': {
+    case 'conv2d':
+    case 'conv1d':
+    case 'depthwiseConv2d':
+    case 'separableConv2d': {
       const { out, pre, constant } = weightedLayer(layer, shape, x);
       entry.preActivation = { mean: pre.mean, std: pre.std };
       if (constant) entry.flag = 'constant-kernel';
       return { out, entry };
     }
     case 'activation':
+      if (layer.activation === 'leakyRelu' && layer.alpha !== undefined) return { out: leakyRelu(layer.alpha, x), entry };
       return { out: applyActivation(layer.activation, x, lastDimension(shape.outputShape)), entry };
     case 'batchNormalization':
-      return { out: batchNormalization(layer, x), entry };
+    case 'layerNormalization':
+      return { out: normalization(layer, x), entry };
     case 'dropout': {
       // Inverted dropout in training: kept units are scaled by 1/(1 − rate), so E[y²] grows by that factor.
       const keep = 1 - layer.rate;
       return { out: signal(x.mean, keep > 0 ? x.secondMoment / keep : 0), entry };
     }
     case 'maxPooling2d':
-      return { out: maxPooled(x, poolSize(layer)), entry };
-    case 'averagePooling2d':
-      return { out: averagePooled(x, poolSize(layer), WINDOW_CORRELATION), entry };
+      return { out: maxPooled(x, poolSize(layer), context.windowCorrelation), entry };
+    case 'maxPooling1d':
+      return { out: maxPooled(x, layer.poolSize, context.windowCorrelation), entry };
+    case 'globalMaxPooling2d':
+      return { out: maxPooled(x, shape.inputShape[0] * shape.inputShape[1], context.globalCorrelation), entry };
+    case 'zeroPadding2d': {
+      // A probe's moments run over the whole tensor, the added zeros included.
+      const kept = (shape.inputShape[0] * shape.inputShape[1]) / (shape.outputShape[0] * shape.outputShape[1]);
+      return { out: signal(kept * x.mean, kept * x.secondMoment), entry };
+    }
+    case 'averagePooling2d': {
+      // A window as large as its input (ResNet's final 7×7 average) is a global pooling.
+      const global = shape.outputShape[0] === 1 && shape.outputShape[1] === 1;
+      return { out: averagePooled(x, poolSize(layer), global ? context.globalCorrelation : context.windowCorrelation), entry };
+    }
     case 'globalAveragePooling2d':
-      return { out: averagePooled(x, shape.inputShape[0] * shape.inputShape[1], GLOBAL_CORRELATION), entry };
+      return { out: averagePooled(x, shape.inputShape[0] * shape.inputShape[1], context.globalCorrelation), entry };
     case 'flatten':
+    case 'reshape':
       return { out: x, entry };
     case 'residual': {
-      const branch = propagateSequence(layer.layers, shape.branch ?? [], x, top);
+      const branch = propagateSequence(layer.layers, shape.branch ?? [], x, top, context);
       const f = branch.out;
-      const skip = shape.projection ? projected(x, shape.inputShape, shape.outputShape) : x;
+      const skip = layer.shortcut && shape.shortcut
+        ? propagateSequence(layer.shortcut, shape.shortcut, x, top, context).out
+        : shape.projection ? projected(x, shape.inputShape, shape.outputShape) : x;
       entry.branch = branch.layers;
       entry.skip = { mean: skip.mean, std: skip.std, secondMoment: skip.secondMoment };
       // A branch that starts silent (zero-initialized last layer) leaves the skip path as it is.
@@ -453,17 +652,17 @@ function propagate(layer: LayerConfig, shape: LayerShape, x: Signal, top: number
       // variances of x and F(x) add: Var(x + F(x)) = Var(x) + Var(F(x)).
       const mean = skip.mean + f.mean;
       const variance = skip.std ** 2 + f.std ** 2;
-      return { out: signal(mean, mean * mean + variance), entry };
+      return { out: signal(mean, mean * mean + variance, sumWithGaussian(skip, f.mean, f.std ** 2)), entry };
     }
   }
 }
 
-function propagateSequence(layers: LayerConfig[], shapes: LayerShape[], input: Signal, top: number | undefined): { out: Signal; layers: LayerVariance[] } {
+function propagateSequence(layers: LayerConfig[], shapes: LayerShape[], input: Signal, top: number | undefined, context: PropagationContext): { out: Signal; layers: LayerVariance[] } {
   const result: LayerVariance[] = [];
   let x = input;
   for (let i = 0; i < layers.length && i < shapes.length; i++) {
     const index = top ?? i;
-    const { out, entry } = propagate(layers[i], shapes[i], x, index);
+    const { out, entry } = propagate(layers[i], shapes[i], x, index, context);
     entry.mean = out.mean;
     entry.std = out.std;
     entry.secondMoment = out.secondMoment;
@@ -479,6 +678,8 @@ export function predictVariance(config: TrainConfig, shapes: ShapeReport, inputS
   // Shape inference stops at the first impossible layer; the model can only follow it that far.
   const known: LayerShape[] = [];
   for (let i = 0; i < shapes.layers.length && shapes.layers[i].index[0] === i; i++) known.push(shapes.layers[i]);
-  const { layers } = propagateSequence(config.model.layers, known, { ...input }, undefined);
+  const noise = config.data.dataset.kind === 'placeholder';
+  const context = { windowCorrelation: noise ? 0 : WINDOW_CORRELATION, globalCorrelation: noise ? 0 : GLOBAL_CORRELATION };
+  const { layers } = propagateSequence(config.model.layers, known, { ...input }, undefined, context);
   return { input, layers };
 }

@@ -4,8 +4,10 @@
 
 import type { TrainConfig } from '../config/trainConfig';
 import { suggestLearningRate, smoothLosses, type LearningRateSuggestion, type RangeTestPoint } from '../diagnosis/learningRateSuggestion';
+import { ConfigProblemError } from '../config/configProblem';
 import { epochOrder, gatherBatch } from '../data/loadDataset';
 import type { DataLocation } from '../data/dataAccessPolicy';
+import { placeholderRefusal } from '../data/placeholderDataset';
 import { deriveSeed, SeededRandom } from '../random';
 import { disposeOptimizer, makeOptimizer, setLearningRate } from './optimizerFactory';
 import type { TensorflowRuntime } from './tensorflowRuntime';
@@ -36,6 +38,8 @@ export async function findLearningRate(config: TrainConfig, options: RangeTestOp
   const steps = options.steps ?? 200;
   const divergenceFactor = options.divergenceFactor ?? 4;
   const { tf } = options.runtime;
+  const refusal = placeholderRefusal(config.data, 'run a learning-rate range test');
+  if (refusal) throw new ConfigProblemError([refusal]);
   const prepared = await prepareModel(config, options.runtime, options);
   const { data, built, steps: stepRunner } = prepared;
   const optimizer = makeOptimizer(tf, config.training.optimizer);

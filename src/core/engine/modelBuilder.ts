@@ -38,6 +38,14 @@ export interface BuiltModel {
 
 const LEAKY_RELU_ALPHA = 0.3; // Keras' and tfjs's LeakyReLU layer default.
 
+/** Frozen constants standing in for what a config leaves out (BatchNorm without scale or center): not the model's parameters. */
+const STAND_IN_PARAMS = new WeakMap<object, number>();
+
+/** A tfjs layer's parameters as Keras would count them for the config layer it implements. */
+export function configParamCount(layer: TfLayer): number {
+  return layer.countParams() - (STAND_IN_PARAMS.get(layer) ?? 0);
+}
+
 function regularizer(tf: Tf, config: RegularizerConfig | undefined) {
   return config && (config.l1 > 0 || config.l2 > 0) ? tf.regularizers.l1l2({ l1: config.l1, l2: config.l2 }) : undefined;
 }
@@ -67,24 +75,65 @@ class GraphBuilder {
     };
     switch (layer.type) {
       case 'dense':
-      case 'conv2d': {
+      case 'conv2d':
+      case 'conv1d':
+      case 'depthwiseConv2d':
+      case 'separableConv2d': {
         const leaky = layer.activation === 'leakyRelu';
+        const kernelInitializer = makeInitializer(tf, layer.kernelInitializer, this.seeds.seed());
         const common = {
           activation: (leaky ? 'linear' : layer.activation) as never,
           useBias: layer.useBias,
-          kernelInitializer: makeInitializer(tf, layer.kernelInitializer, this.seeds.seed()),
           biasInitializer: makeInitializer(tf, layer.biasInitializer, this.seeds.seed()),
-          kernelRegularizer: regularizer(tf, layer.kernelRegularizer),
           biasRegularizer: regularizer(tf, layer.biasRegularizer),
           name: this.uniqueName(prefix, layer.type),
         };
-        const main = layer.type === 'dense'
-          ? tf.layers.dense({ units: layer.units, ...common })
-          : tf.layers.conv2d({ filters: layer.filters, kernelSize: layer.kernelSize, strides: layer.strides, padding: layer.padding, ...common });
+        const kernel = { kernelInitializer, kernelRegularizer: regularizer(tf, layer.kernelRegularizer) };
+        let main: TfLayer;
+        switch (layer.type) {
+          case 'dense': main = tf.layers.dense({ units: layer.units, ...kernel, ...common }); break;
+          case 'conv2d':
+            main = tf.layers.conv2d({ filters: layer.filters, kernelSize: layer.kernelSize, strides: layer.strides, padding: layer.padding, ...kernel, ...common });
+            break;
+          case 'conv1d':
+            main = tf.layers.conv1d({ filters: layer.filters, kernelSize: layer.kernelSize, strides: layer.strides, padding: layer.padding, ...kernel, ...common });
+            break;
+          case 'depthwiseConv2d':
+            main = tf.layers.depthwiseConv2d({
+              kernelSize: layer.kernelSize, strides: layer.strides, padding: layer.padding, depthMultiplier: layer.depthMultiplier,
+              depthwiseInitializer: kernelInitializer, depthwiseRegularizer: kernel.kernelRegularizer, ...common,
+            });
+            break;
+          case 'separableConv2d':
+            main = tf.layers.separableConv2d({
+              filters: layer.filters, kernelSize: layer.kernelSize, strides: layer.strides, padding: layer.padding, depthMultiplier: layer.depthMultiplier,
+              depthwiseInitializer: makeInitializer(tf, layer.depthwiseInitializer, this.seeds.seed()),
+              pointwiseInitializer: kernelInitializer, pointwiseRegularizer: kernel.kernelRegularizer, ...common,
+            });
+            break;
+        }
         weightLayers.push(main);
         let out = add(main, input);
         if (leaky) out = add(tf.layers.leakyReLU({ alpha: LEAKY_RELU_ALPHA, name: this.uniqueName(prefix, 'leakyRelu') }), out);
         return { output: out, created, weightLayers };
+      }
+      case 'maxPooling1d':
+        return { output: add(tf.layers.maxPooling1d({ poolSize: layer.poolSize, strides: layer.strides, padding: layer.padding, name: this.uniqueName(prefix, layer.type) }), input), created, weightLayers };
+      case 'zeroPadding2d':
+        return { output: add(tf.layers.zeroPadding2d({ padding: layer.padding, name: this.uniqueName(prefix, layer.type) }), input), created, weightLayers };
+      case 'globalMaxPooling2d':
+        return { output: add(tf.layers.globalMaxPooling2d({ name: this.uniqueName(prefix, 'gmp') }), input), created, weightLayers };
+      case 'reshape':
+        return { output: add(tf.layers.reshape({ targetShape: layer.targetShape, name: this.uniqueName(prefix, layer.type) }), input), created, weightLayers };
+      case 'layerNormalization': {
+        const norm = tf.layers.layerNormalization({
+          epsilon: layer.epsilon, center: layer.center, scale: layer.scale,
+          gammaInitializer: makeInitializer(tf, layer.gammaInitializer, this.seeds.seed()),
+          betaInitializer: makeInitializer(tf, layer.betaInitializer, this.seeds.seed()),
+          name: this.uniqueName(prefix, 'layerNorm'),
+        });
+        weightLayers.push(norm);
+        return { output: add(norm, input), created, weightLayers };
       }
       case 'maxPooling2d':
       case 'averagePooling2d': {
@@ -103,14 +152,25 @@ class GraphBuilder {
         return { output: add(flatten, input), created, weightLayers };
       }
       case 'batchNormalization': {
+        // tfjs 4.22's BatchNormalization reads gamma and beta while training even when scale or
+        // center is false (and fails): it gets both, the one the config leaves out as a frozen
+        // constant (gamma 1, beta 0), which computes the same.
+        const gammaInitializer = makeInitializer(tf, layer.gammaInitializer, this.seeds.seed());
+        const betaInitializer = makeInitializer(tf, layer.betaInitializer, this.seeds.seed());
         const bn = tf.layers.batchNormalization({
           momentum: layer.momentum, epsilon: layer.epsilon,
-          gammaInitializer: makeInitializer(tf, layer.gammaInitializer, this.seeds.seed()),
-          betaInitializer: makeInitializer(tf, layer.betaInitializer, this.seeds.seed()),
+          gammaInitializer: layer.scale ? gammaInitializer : tf.initializers.ones(),
+          betaInitializer: layer.center ? betaInitializer : tf.initializers.zeros(),
           name: this.uniqueName(prefix, 'batchNorm'),
         });
         weightLayers.push(bn);
-        return { output: add(bn, input), created, weightLayers };
+        const output = add(bn, input);
+        const variables = bn as unknown as { gamma: { trainable: boolean }; beta: { trainable: boolean } };
+        const channels = (input.shape[input.shape.length - 1] as number) ?? 0;
+        if (!layer.scale) variables.gamma.trainable = false;
+        if (!layer.center) variables.beta.trainable = false;
+        if (!layer.scale || !layer.center) STAND_IN_PARAMS.set(bn, channels * ((layer.scale ? 0 : 1) + (layer.center ? 0 : 1)));
+        return { output, created, weightLayers };
       }
       case 'dropout': {
         const Dropout = seededDropoutClass(tf);
@@ -119,7 +179,7 @@ class GraphBuilder {
       }
       case 'activation': {
         const l = layer.activation === 'leakyRelu'
-          ? tf.layers.leakyReLU({ alpha: LEAKY_RELU_ALPHA, name: this.uniqueName(prefix, 'leakyRelu') })
+          ? tf.layers.leakyReLU({ alpha: layer.alpha ?? LEAKY_RELU_ALPHA, name: this.uniqueName(prefix, 'leakyRelu') })
           : tf.layers.activation({ activation: layer.activation as never, name: this.uniqueName(prefix, 'activation') });
         return { output: add(l, input), created, weightLayers };
       }
@@ -134,7 +194,14 @@ class GraphBuilder {
         let skip = input;
         const inShape = input.shape.slice(1) as number[];
         const outShape = branch.shape.slice(1) as number[];
-        if (inShape.join() !== outShape.join()) {
+        if (layer.shortcut) {
+          layer.shortcut.forEach((inner, i) => {
+            const result = this.apply(inner, skip, `${prefix}s${i}`);
+            created.push(...result.created);
+            weightLayers.push(...result.weightLayers);
+            skip = result.output;
+          });
+        } else if (inShape.join() !== outShape.join()) {
           const projectionName = this.uniqueName(prefix, 'projection');
           const init = makeInitializer(tf, { type: 'glorotUniform' }, this.seeds.seed());
           const projection = outShape.length === 1
@@ -156,6 +223,9 @@ function measuredActivation(layer: LayerConfig): TrackedLayer['activation'] {
   switch (layer.type) {
     case 'dense':
     case 'conv2d':
+    case 'conv1d':
+    case 'depthwiseConv2d':
+    case 'separableConv2d':
     case 'activation': return layer.activation;
     case 'batchNormalization': return 'batchNormalization';
     default: return 'none';

@@ -2,6 +2,7 @@
 // backward, no update. It shows what the first step of training will see: per-layer activation
 // statistics and gradient norms, the numbers behind "activations vanish with depth".
 
+import { inferShapes, type LayerShape } from '../config/shapeInference';
 import type { TrainConfig } from '../config/trainConfig';
 import type { Finding } from '../diagnosis/finding';
 import type { InputStatistics, LoadedData } from '../data/dataset';
@@ -42,6 +43,27 @@ export function probeMemory(batchSize = DEFAULT_PROBE_BATCH): { batchSize: numbe
   return { batchSize, purpose: `for a probe of ${batchSize} examples`, update: false };
 }
 
+/**
+ * The layer outputs a default probe batch may hold (every config layer's output is kept for the
+ * statistics, and the backward pass needs several times as much): ResNet50 at 224×224 keeps 142 MB
+ * per example, and at 4 examples the WebAssembly backend's 4 GB heap runs out and aborts.
+ */
+const DEFAULT_BATCH_OUTPUT_BYTES = 300e6;
+
+/** A probe batch too large for the backend's memory: said in words, not as the backend's abort. */
+export class ProbeOutOfMemoryError extends Error {
+  override readonly name = 'ProbeOutOfMemoryError';
+}
+
+/** The default probe batch: 256 examples, fewer for models whose layer outputs would not fit. */
+export function defaultProbeBatch(config: TrainConfig): number {
+  const shapes = inferShapes(config.model.layers, config.model.input);
+  const floats = (layers: LayerShape[]): number => layers.reduce((sum, l) =>
+    sum + l.outputShape.reduce((a, b) => a * b, 1) + (l.branch ? floats(l.branch) : 0) + (l.shortcut ? floats(l.shortcut) : 0), 0);
+  const perExample = 4 * floats(shapes.layers);
+  return Math.max(1, Math.min(DEFAULT_PROBE_BATCH, Math.floor(DEFAULT_BATCH_OUTPUT_BYTES / Math.max(1, perExample))));
+}
+
 export interface ProbeOptions extends DataLocation {
   runtime: TensorflowRuntime;
   batchSize?: number;
@@ -51,15 +73,30 @@ export interface ProbeOptions extends DataLocation {
 }
 
 export async function probeModel(config: TrainConfig, options: ProbeOptions): Promise<{ report: ProbeReport; stats: LayerStats[]; inputStats: InputStatistics }> {
-  const memory = probeMemory(options.batchSize);
+  const memory = probeMemory(options.batchSize ?? defaultProbeBatch(config));
   const prepared = await prepareModel(config, options.runtime, options, options.data, memory);
   const { data, built, steps } = prepared;
   let disposed = false;
+  // After an out-of-memory abort the backend's memory is unusable: disposing would only throw again.
+  let backendBroken = false;
   try {
     const count = Math.max(1, Math.min(memory.batchSize, data.train.count));
     // The first `count` training examples: the split is already in seeded random order.
     const batch = { x: data.train.x.subarray(0, count * data.featureSize), y: data.train.y.subarray(0, count), count };
-    const pending = await steps.forwardBackward(batch, true);
+    let pending: Awaited<ReturnType<typeof steps.forwardBackward>>;
+    try {
+      pending = await steps.forwardBackward(batch, true);
+    } catch (error) {
+      // The WebAssembly backend aborts (RuntimeError "Aborted()") when its heap, at most 4 GB, runs out,
+      // or traps ("memory access out of bounds") when a tensor's size overflows its 32-bit addresses.
+      if (error instanceof Error && /Aborted\(|memory access out of bounds/.test(error.message)) {
+        backendBroken = true;
+        throw new ProbeOutOfMemoryError(`The ${options.runtime.backend} backend ran out of memory probing ${count} examples ` +
+          `(every layer's output is kept for the statistics; its heap holds at most 4 GB). Use a smaller --batch ` +
+          `(the default for this model is ${defaultProbeBatch(config)}).`);
+      }
+      throw error;
+    }
     const loss = pending.loss;
     const stats = await steps.inspect(pending);
     const summaries = layerSummaries(built);
@@ -88,6 +125,6 @@ export async function probeModel(config: TrainConfig, options: ProbeOptions): Pr
     if (options.overfitBatch) report.overfitBatch = await overfitOneBatch(config, { runtime: options.runtime, baseDir: options.baseDir, dataAccess: options.dataAccess, data, ...options.overfitBatch });
     return { report, stats, inputStats: data.rawInputStats };
   } finally {
-    if (!disposed) built.model.dispose();
+    if (!disposed && !backendBroken) built.model.dispose();
   }
 }

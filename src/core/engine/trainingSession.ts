@@ -11,12 +11,13 @@ import type { LoadedData } from '../data/dataset';
 import type { DataLocation } from '../data/dataAccessPolicy';
 import { assertModelFits, type MemoryCheckOptions } from '../config/memoryEstimate';
 import { epochOrder, gatherBatch, loadDataset } from '../data/loadDataset';
+import { placeholderRefusal } from '../data/placeholderDataset';
 import { normalizedZero } from '../data/preprocess';
 import { deriveSeed, SeededRandom } from '../random';
 import { evaluateSplit, type Evaluation } from './evaluate';
 import { LearningRateSchedule, lowerIsBetter } from './learningRateSchedule';
 import type { TargetEncoding } from './lossAndMetrics';
-import { buildModel, type BuiltModel } from './modelBuilder';
+import { buildModel, configParamCount, type BuiltModel } from './modelBuilder';
 import { saveModel } from './modelSaver';
 import { disposeOptimizer, makeOptimizer, setLearningRate } from './optimizerFactory';
 import { faultPoint } from './faultPoints';
@@ -78,7 +79,7 @@ export async function prepareModel(config: TrainConfig, runtime: TensorflowRunti
 export function layerSummaries(built: BuiltModel): LayerSummary[] {
   return built.tracked.map((t) => ({
     index: t.index, name: t.name, type: t.type, activation: t.activation, outputShape: t.outputShape,
-    params: t.tfLayers.reduce((sum, l) => sum + l.countParams(), 0),
+    params: t.tfLayers.reduce((sum, l) => sum + configParamCount(l), 0),
   }));
 }
 
@@ -141,6 +142,8 @@ class TrainingSession {
     let bestEpoch: number | undefined;
     try {
       await faultPoint('before-run-started');
+      const refusal = placeholderRefusal(config.data, 'train');
+      if (refusal) throw new ConfigProblemError([refusal]);
       prepared = await prepareModel(config, options.runtime, options, options.data);
       ({ status, reason, bestEpoch } = await this.loop(prepared));
       if (this.folder && options.saveWeights !== false && status !== 'failed') {

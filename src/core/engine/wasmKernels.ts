@@ -1,6 +1,7 @@
 // The WebAssembly backend of tfjs 4.22 lacks some kernels training needs and gets others wrong
 // or slow; this registers replacements once the backend is up:
 // - Conv2D gradients (filter: missing; input: a slow loop): see wasmConvGradients.ts.
+// - Depthwise convolution gradients (both missing): see wasmDepthwiseGradients.ts.
 // - MaxPoolGrad starts its running max at FLT_MIN (the smallest positive float) instead of
 //   -inf, so a window whose values are all ≤ 0 gets no gradient at all (common after
 //   BatchNorm, tanh, leakyRelu or a linear conv). We replace it with the cpu backend's rule.
@@ -10,12 +11,14 @@
 
 import type { Tf } from './tensorflowRuntime';
 import { registerConvGradients, type KernelArgs, type KernelFunc, type TensorInfo } from './wasmConvGradients';
+import { registerDepthwiseGradients } from './wasmDepthwiseGradients';
 
 const patched = new WeakSet<object>();
 
 export function registerMissingWasmKernels(tf: Tf): void {
   if (patched.has(tf)) return;
   registerConvGradients(tf);
+  registerDepthwiseGradients(tf);
   replaceMaxPoolGrad(tf);
   for (const name of ['BatchMatMul', '_FusedMatMul']) wrapWithExplicitTranspose(tf, name);
   patched.add(tf);

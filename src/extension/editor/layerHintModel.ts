@@ -13,6 +13,7 @@ import { shapeAt } from '../../core/diagnosis/staticRules/layerSites';
 import { estimateRawInputs, initializerMoments, predictVariance, type LayerVariance, type Moments, type RawInputEstimate } from '../../core/diagnosis/varianceModel';
 import { layerScaleFlags, type LayerScaleFlag } from './layerScaleFlags';
 import type { TextPositions, TextPosition } from './textPositions';
+import { isWeightedLayer } from '../../core/config/trainConfig';
 
 export interface LayerHint {
   indexPath: number[];
@@ -94,11 +95,11 @@ function inputSource(raw: RawInputEstimate): string {
 /** How the layer turns its input's moments into its output's. */
 function explanation(layer: LayerConfig, prediction: LayerVariance, x: Moments, config: TrainConfig, parsed: ParsedConfig): string[] {
   const lines: string[] = [];
-  if (layer.type === 'dense' || layer.type === 'conv2d') {
+  if (isWeightedLayer(layer)) {
     const shape = parsed.shapes ? shapeAt(parsed.shapes, prediction.indexPath) : undefined;
-    const units = layer.type === 'dense' ? layer.units : layer.filters;
     if (shape) {
-      const w = initializerMoments(layer.kernelInitializer, shape.fanIn, shape.fanOut, units);
+      const fans = shape.initializerFans ?? shape;
+      const w = initializerMoments(layer.kernelInitializer, fans.fanIn, fans.fanOut, shape.outputShape[shape.outputShape.length - 1]);
       const main = shape.fanIn * w.variance * x.secondMoment;
       lines.push(`var(z) = fan_in·var(w)·E[x²] = ${shape.fanIn} · ${fmt(w.variance)} · ${fmt(x.secondMoment)} = ${fmt(main)}  ` +
         `(var(w) of ${describeInitializer(layer.kernelInitializer)}, E[x²] of the layer's input)`);

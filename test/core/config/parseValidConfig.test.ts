@@ -55,7 +55,7 @@ describe('parseTrainConfig: valid configs', () => {
     assert.equal(dense.kernelRegularizer, undefined);
 
     assert.deepEqual(config.model.layers[1], {
-      type: 'batchNormalization', momentum: 0.99, epsilon: 0.001,
+      type: 'batchNormalization', momentum: 0.99, epsilon: 0.001, center: true, scale: true,
       gammaInitializer: { type: 'ones' }, betaInitializer: { type: 'zeros' },
     });
   });

@@ -1,7 +1,7 @@
 // fix.he-init and fix.glorot-init: give dense/conv layers the kernel initializer that keeps their
 // activations at scale (He for ReLU-family activations, Glorot for tanh, sigmoid and linear).
 
-import type { TrainConfig } from '../../config/trainConfig';
+import { type TrainConfig, isWeightedLayer } from '../../config/trainConfig';
 import type { FixArgs, FixContext, FixDefinition } from './fixDefinition';
 import { layerPath } from '../../config/shapeInference';
 import { asIndexPaths, describeLayers, layerAt, targetLayers } from './layerTargets';
@@ -20,7 +20,7 @@ function initializerFix(id: string, defaultInitializer: string): FixDefinition {
       if (typeof targets === 'string') return targets;
       for (const target of targets) {
         const layer = layerAt(config, target);
-        if (layer?.type !== 'dense' && layer?.type !== 'conv2d') {
+        if (!isWeightedLayer(layer)) {
           return `${describeLayers([target])} is ${layer ? `a ${layer.type} layer` : 'missing'}; kernel initializers belong to dense and conv2d layers`;
         }
         editor.set([...layerPath(target), 'kernelInitializer'], initializerOf(args));

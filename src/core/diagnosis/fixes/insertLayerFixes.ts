@@ -6,7 +6,7 @@
 // between the two (the original paper's placement). Either way the user's layer stays untouched.
 // Dropout goes after the nonlinearity: after the layer, or after its separate activation layer.
 
-import type { LayerConfig, TrainConfig } from '../../config/trainConfig';
+import { type LayerConfig, type TrainConfig, isWeightedLayer } from '../../config/trainConfig';
 import type { FixArgs, FixContext, FixDefinition } from './fixDefinition';
 import { asIndexPaths, compareIndexPaths, containerOf, describeLayers, layerAt, targetLayers, type IndexPath } from './layerTargets';
 
@@ -20,7 +20,7 @@ function sequenceOf(config: TrainConfig, target: IndexPath): LayerConfig[] {
 function hiddenDenseLayers(config: TrainConfig): IndexPath[] {
   const layers = config.model.layers;
   let output = -1;
-  for (let i = layers.length - 1; i >= 0 && output < 0; i--) if (layers[i].type === 'dense' || layers[i].type === 'conv2d') output = i;
+  for (let i = layers.length - 1; i >= 0 && output < 0; i--) if (isWeightedLayer(layers[i])) output = i;
   const result: IndexPath[] = [];
   layers.forEach((layer, i) => {
     if (layer.type === 'dense' && i !== output) result.push([i]);

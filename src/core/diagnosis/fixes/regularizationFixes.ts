@@ -2,7 +2,7 @@
 // many connections that let a network memorize), not on the biases (one offset per unit, which
 // cannot overfit; penalizing it only pulls each unit's operating point toward zero).
 
-import type { TrainConfig } from '../../config/trainConfig';
+import { type TrainConfig, isWeightedLayer } from '../../config/trainConfig';
 import type { FixArgs, FixContext, FixDefinition } from './fixDefinition';
 import { layerPath } from '../../config/shapeInference';
 import { asIndexPaths, describeLayers, layerAt, targetLayers, type IndexPath } from './layerTargets';
@@ -11,9 +11,9 @@ import { asIndexPaths, describeLayers, layerAt, targetLayers, type IndexPath } f
 function weightedLayers(config: TrainConfig): IndexPath[] {
   const paths: IndexPath[] = [];
   config.model.layers.forEach((layer, i) => {
-    if (layer.type === 'dense' || layer.type === 'conv2d') paths.push([i]);
+    if (isWeightedLayer(layer)) paths.push([i]);
     if (layer.type === 'residual') layer.layers.forEach((inner, j) => {
-      if (inner.type === 'dense' || inner.type === 'conv2d') paths.push([i, j]);
+      if (isWeightedLayer(inner)) paths.push([i, j]);
     });
   });
   return paths;
@@ -34,7 +34,7 @@ export const weightDecayFix: FixDefinition = {
     if (!targets || targets.length === 0) return 'the fix needs "layers": the dense/conv layers to regularize';
     for (const target of targets) {
       const layer = layerAt(config, target);
-      if (layer?.type !== 'dense' && layer?.type !== 'conv2d') return `${describeLayers([target])} has no kernel to regularize`;
+      if (!isWeightedLayer(layer)) return `${describeLayers([target])} has no kernel to regularize`;
       const path = [...layerPath(target), 'kernelRegularizer'];
       // Keep an L1 penalty the user chose; only the L2 coefficient is set.
       if (editor.has(path)) editor.set([...path, 'l2'], l2Of(args));

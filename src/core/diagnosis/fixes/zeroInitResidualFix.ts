@@ -4,7 +4,7 @@
 // kernel. (Zeroing an earlier BatchNorm would also silence the block, but would block the gradient
 // of the layers before it at a ReLU's flat zero.)
 
-import type { LayerConfig, ResidualLayerConfig, TrainConfig } from '../../config/trainConfig';
+import { type LayerConfig, type ResidualLayerConfig, type TrainConfig, isWeightedLayer } from '../../config/trainConfig';
 import type { FixArgs, FixContext, FixDefinition } from './fixDefinition';
 import { layerPath } from '../../config/shapeInference';
 import { asIndexPaths, describeIndices } from './layerTargets';
@@ -18,7 +18,7 @@ export interface ZeroInitTarget {
 /** Where zero-initialization goes in the residual block at `block`, if it has a weighted layer. */
 export function zeroInitTarget(branch: LayerConfig[], block: number): ZeroInitTarget | undefined {
   let lastWeighted = -1;
-  for (let j = branch.length - 1; j >= 0 && lastWeighted < 0; j--) if (branch[j].type === 'dense' || branch[j].type === 'conv2d') lastWeighted = j;
+  for (let j = branch.length - 1; j >= 0 && lastWeighted < 0; j--) if (isWeightedLayer(branch[j])) lastWeighted = j;
   if (lastWeighted < 0) return undefined;
   for (let j = branch.length - 1; j > lastWeighted; j--) {
     if (branch[j].type === 'batchNormalization') return { layer: [block, j], property: 'gammaInitializer' };

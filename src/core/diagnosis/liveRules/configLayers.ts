@@ -4,7 +4,7 @@
 
 import type { JsonPath } from '../../config/configProblem';
 import type { ShapeReport } from '../../config/shapeInference';
-import type { ActivationName, InitializerConfig, LayerConfig, TrainConfig } from '../../config/trainConfig';
+import { type ActivationName, type InitializerConfig, type LayerConfig, type TrainConfig, isWeightedLayer } from '../../config/trainConfig';
 import type { InputStatistics } from '../../data/dataset';
 import { measuresSaturation } from '../../engine/layerStatistics';
 
@@ -21,7 +21,7 @@ export function layerAt(config: TrainConfig, index: number): LayerConfig | undef
 /** The activation a top-level layer applies itself (dense, conv2d, activation); undefined otherwise. */
 export function activationOf(layer: LayerConfig | undefined): ActivationName | undefined {
   if (!layer) return undefined;
-  if (layer.type === 'dense' || layer.type === 'conv2d' || layer.type === 'activation') return layer.activation;
+  if (isWeightedLayer(layer) || layer.type === 'activation') return layer.activation;
   return undefined;
 }
 
@@ -83,10 +83,11 @@ export interface InitCandidate {
 export function layersWithUnsuitedInit(config: TrainConfig, shapes: ShapeReport): InitCandidate[] {
   const found: InitCandidate[] = [];
   config.model.layers.forEach((layer, index) => {
-    if (layer.type !== 'dense' && layer.type !== 'conv2d') return;
+    if (!isWeightedLayer(layer)) return;
     const shape = shapes.layers.find((s) => s.index.length === 1 && s.index[0] === index);
     const family = initFamilyFor(effectiveActivation(config, index));
-    if (!initializerSuits(layer.kernelInitializer, family, shape?.fanIn ?? 0, shape?.fanOut ?? 0)) found.push({ index, family });
+    const fans = shape?.initializerFans ?? shape;
+    if (!initializerSuits(layer.kernelInitializer, family, fans?.fanIn ?? 0, fans?.fanOut ?? 0)) found.push({ index, family });
   });
   return found;
 }
@@ -141,7 +142,7 @@ export function inputsLookUnscaled(config: TrainConfig, inputStats: InputStatist
 /** Top-level dense/conv2d layers other than the output: where batch normalization or dropout would go. */
 export function hiddenWeightedLayers(config: TrainConfig): number[] {
   const last = config.model.layers.length - 1;
-  return config.model.layers.flatMap((layer, index) => ((layer.type === 'dense' || layer.type === 'conv2d') && index !== last ? [index] : []));
+  return config.model.layers.flatMap((layer, index) => (isWeightedLayer(layer) && index !== last ? [index] : []));
 }
 
 

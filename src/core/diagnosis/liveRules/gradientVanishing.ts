@@ -11,6 +11,7 @@ import { LossHistory } from './lossHistory';
 import { num } from './numberText';
 import { ReportLedger } from './reportLedger';
 import { SampleGate } from './sampleGate';
+import { isWeightedLayer } from '../../config/trainConfig';
 
 /** A loss this many times its initial value has diverged; lr.too-high explains the zero gradients then. */
 const DIVERGED_FACTOR = 2;
@@ -47,7 +48,7 @@ export const gradientVanishing: LiveRule = {
       const candidates = layersWithUnsuitedInit(config, shapes);
       const saturating = usesSaturatingActivations(config);
       const layer = layerAt(config, first.index);
-      const weighted = layer?.type === 'dense' || layer?.type === 'conv2d';
+      const weighted = isWeightedLayer(layer);
       return {
         message:
           (ratio === 0

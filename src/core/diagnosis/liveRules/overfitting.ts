@@ -11,6 +11,7 @@ import { hasImageInputs, hiddenWeightedLayers } from './configLayers';
 import { addDropout, augmentData, earlyStopping, fixList, weightDecay } from './liveFixes';
 import { epochText, num, percent } from './numberText';
 import { ReportLedger } from './reportLedger';
+import { isWeightedLayer } from '../../config/trainConfig';
 
 interface EpochLosses {
   epoch: number;
@@ -52,7 +53,7 @@ export const overfitting: LiveRule = {
       const undropped = hiddenWeightedLayers(config).filter((i) => layers[i + 1]?.type !== 'dropout');
       const unregularized = hiddenWeightedLayers(config).filter((i) => {
         const layer = layers[i];
-        return (layer.type === 'dense' || layer.type === 'conv2d') && !layer.kernelRegularizer;
+        return isWeightedLayer(layer) && !layer.kernelRegularizer;
       });
       const augment = config.data.augment;
       const augmenting = augment.noise > 0 || augment.translate > 0 || augment.flipHorizontal;

@@ -2,7 +2,7 @@
 // predicted scale crosses its threshold, the per-layer predictions as evidence, and the fixes
 // (re-initialize the layers that push the scale the wrong way, or add BatchNorm).
 
-import type { TrainConfig } from '../../config/trainConfig';
+import { type TrainConfig, isWeightedLayer } from '../../config/trainConfig';
 import type { FixReference } from '../finding';
 import { fixReference } from '../fixes/fixReference';
 import { asLayerArgument, describeLayers, layerAt } from '../fixes/layerTargets';
@@ -59,12 +59,23 @@ export function activationScaleFinding(context: StaticContext, violation: ScaleV
     ? ` Re-initialize ${describeLayers(reinit.map((l) => l.indexPath))} so that var(w) suits the activation (He, 2/fan_in, for ReLU-family; Glorot, about 1/fan_in, for tanh, sigmoid and linear), or add BatchNorm after them.`
     : ' Their initializers already suit their activations; BatchNorm after the layers keeps the scale in check.';
   const layer = layerAt(config, at.indexPath);
-  const layerIsWeighted = layer?.type === 'dense' || layer?.type === 'conv2d';
+  const layerIsWeighted = isWeightedLayer(layer);
+  // Keras and tfjs count a depthwise kernel's input channels in its fan-in although each output
+  // sees only the kernel area: He or Glorot then draw weights about `channels` times too small.
+  const depthwise = violation.chain.filter((l) => {
+    const type = layerAt(config, l.indexPath)?.type;
+    return type === 'depthwiseConv2d' || type === 'separableConv2d';
+  });
+  const depthwiseNote = vanishing && depthwise.length > 0
+    ? ` ${describeLayers(depthwise.map((l) => l.indexPath))[0].toUpperCase()}${describeLayers(depthwise.map((l) => l.indexPath)).slice(1)} ${depthwise.length === 1 ? 'is a depthwise convolution' : 'are depthwise convolutions'}: ` +
+      'Keras and TF.js compute the initializer\'s fan_in of a depthwise kernel as kernel area × input channels, although each output sums only kernel-area inputs, ' +
+      'so He or Glorot weights come out about as many times too small as there are channels; BatchNorm after them (as in MobileNet) restores the scale.'
+    : '';
   return {
     message:
       `Predicted at initialization: the activations ${vanishing ? 'vanish' : 'explode'} with depth. Std after ${span}: ` +
       `${chainStds(variance, violation)}. At layer ${at.indexPath.join('.')} the scale is ${num(violation.value)}× that of ${compared} ` +
-      `(threshold ${num(violation.threshold)}).${perLayer}${why}${todo}`,
+      `(threshold ${num(violation.threshold)}).${perLayer}${why}${todo}${depthwiseNote}`,
     layer: at.index,
     path: layerPropertyPath(context, at.indexPath, layerIsWeighted ? 'kernelInitializer' : 'type'),
     evidence: {

@@ -3,7 +3,7 @@
 // neighbours ("is this dense layer followed by BatchNorm?", "is it the last layer of a branch?").
 
 import type { LayerShape, ShapeReport } from '../../config/shapeInference';
-import type { ActivationName, Conv2dLayerConfig, DenseLayerConfig, LayerConfig, TrainConfig } from '../../config/trainConfig';
+import { isWeightedLayer, type ActivationName, type LayerConfig, type TrainConfig, type WeightedLayerConfig } from '../../config/trainConfig';
 
 export interface LayerSite {
   layer: LayerConfig;
@@ -17,18 +17,23 @@ export interface LayerSite {
   inBranch: boolean;
 }
 
-export type WeightedLayer = DenseLayerConfig | Conv2dLayerConfig;
+export type WeightedLayer = WeightedLayerConfig;
 
 export interface WeightedSite extends LayerSite {
   layer: WeightedLayer;
 }
 
 export function isWeighted(layer: LayerConfig): layer is WeightedLayer {
-  return layer.type === 'dense' || layer.type === 'conv2d';
+  return isWeightedLayer(layer);
 }
 
+/** Output units per layer; a depthwise layer's per input channel (its depth multiplier). */
 export function unitCount(layer: WeightedLayer): number {
-  return layer.type === 'dense' ? layer.units : layer.filters;
+  switch (layer.type) {
+    case 'dense': return layer.units;
+    case 'depthwiseConv2d': return layer.depthMultiplier;
+    default: return layer.filters;
+  }
 }
 
 /** Every layer, top-level and inside residual branches, in the order they appear in the file. */
@@ -97,7 +102,7 @@ export function describeLayer(site: LayerSite): string {
   const where = site.inBranch ? `Layer ${site.indexPath.join('.')} (in the residual block at ${site.top})` : `Layer ${site.top}`;
   const layer = site.layer;
   if (layer.type === 'dense') return `${where} (dense, ${layer.units} units)`;
-  if (layer.type === 'conv2d') return `${where} (conv2d, ${layer.filters} filters)`;
+  if (layer.type === 'conv2d' || layer.type === 'conv1d' || layer.type === 'separableConv2d') return `${where} (${layer.type}, ${layer.filters} filters)`;
   return `${where} (${layer.type})`;
 }
 

@@ -4,7 +4,7 @@
 // the branch at zero (its last layer, or the gamma of its final BatchNorm) makes each block the
 // identity at first; the block then learns how much to add.
 
-import type { InitializerConfig, LayerConfig, ResidualLayerConfig } from '../../config/trainConfig';
+import { type InitializerConfig, type LayerConfig, type ResidualLayerConfig, isWeightedLayer } from '../../config/trainConfig';
 import { fixReference } from '../fixes/fixReference';
 import { zeroInitTarget } from '../fixes/zeroInitResidualFix';
 import type { FindingDraft, RuleSettings, StaticContext, StaticRule } from '../rule';
@@ -22,7 +22,7 @@ function startsSilent(branch: LayerConfig[]): boolean {
   for (let j = branch.length - 1; j >= 0; j--) {
     const layer = branch[j];
     if (layer.type === 'batchNormalization' && isZero(layer.gammaInitializer) && isZero(layer.betaInitializer)) sawZeroGamma = true;
-    if (layer.type === 'dense' || layer.type === 'conv2d') return sawZeroGamma || isZero(layer.kernelInitializer);
+    if (isWeightedLayer(layer)) return sawZeroGamma || isZero(layer.kernelInitializer);
   }
   return true;
 }
