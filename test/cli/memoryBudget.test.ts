@@ -36,7 +36,7 @@ describe('training-doctor and the memory budget', () => {
     assert.match(fs.readFileSync(file, 'utf8').split('\n')[Number(m[2]) - 1], /"samples": 1000000000/);
   });
 
-  /** An MNIST CNN with 1,024 filters per conv layer: fine natively at batch 32, too big for wasm. */
+  /** An MNIST CNN with 1,024 filters per conv layer: fine natively at batch 128, too big for wasm. */
   const wideConv = () => writeConfig(dir, 'wide-conv.train.json', {
     data: { dataset: 'mnist', shape: 'image' },
     model: { input: [28, 28, 1], layers: [
@@ -44,14 +44,14 @@ describe('training-doctor and the memory budget', () => {
       { type: 'conv2d', filters: 1024, kernelSize: 3, activation: 'relu' },
       { type: 'flatten' }, { type: 'dense', units: 10, activation: 'softmax' },
     ] },
-    training: { epochs: 1, batchSize: 32, optimizer: { type: 'adam' } },
+    training: { epochs: 1, batchSize: 128, optimizer: { type: 'adam' } },
   });
 
   it('probe --backend wasm: 1,024-filter convolutions are refused before allocating (exit 2, located, no stack trace)', async () => {
     const file = wideConv();
     const lint = await runCli(['lint', file], { cwd: dir });
     assert.doesNotMatch(lint.stdout, /memory\./, 'the config passes lint: its own backend ("auto") may be native');
-    const result = await runCli(['probe', file, '--backend', 'wasm'], { cwd: dir, timeoutMs: 60_000 });
+    const result = await runCli(['probe', file, '--backend', 'wasm', '--batch', '256'], { cwd: dir, timeoutMs: 60_000 });
     assert.equal(result.code, 2, show(result));
     const m = LOCATED.exec(result.stderr);
     assert.ok(m, show(result));
@@ -69,7 +69,7 @@ describe('training-doctor and the memory budget', () => {
     const m = LOCATED.exec(result.stderr);
     assert.ok(m, show(result));
     assert.equal(m[4], 'memory.model-over-budget');
-    assert.match(m[5], /to train at batch size 32/);
+    assert.match(m[5], /to train at batch size 128/);
     assert.ok(!fs.existsSync(out) || fs.readdirSync(out).length === 0, 'no run folder');
   });
 });

@@ -22,6 +22,9 @@ describe('training-doctor probe: out of memory', () => {
         { type: 'conv2d', filters: 256, kernelSize: 3, padding: 'same' }, { type: 'globalAveragePooling2d' }, { type: 'dense', units: 2, activation: 'softmax' },
       ] },
       training: { epochs: 1, optimizer: { type: 'adam' } },
+      // Raised past what wasm can hold, so that the probe gets as far as the backend's own limit
+      // (without it the memory estimate refuses first: see memoryBudget.test.ts).
+      memoryBudget: { modelGiB: 1000 },
     }));
     const result = await runCli(['probe', 'huge.train.json', '--batch', '5', '--backend', 'wasm'], { cwd: dir, timeoutMs: 120_000 });
     assert.equal(result.code, 1, show(result));

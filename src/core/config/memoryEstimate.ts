@@ -18,8 +18,10 @@ export const DEFAULT_MODEL_BUDGET_GIB = 8;
 export const WASM_MODEL_BUDGET_GIB = 3;
 /** Data sets are generated or loaded whole, in every process that looks at them. */
 export const DEFAULT_DATA_BUDGET_GIB = 1;
-/** Evaluation runs forward passes in batches of at least this many examples (see engine/evaluate). */
+/** Evaluation runs forward passes in batches of at least this many examples (see engine/evaluate)... */
 export const EVALUATION_BATCH = 256;
+/** ...unless a batch's layer outputs would pass this: every layer's output is kept (ResNet50 at 224×224 keeps 142 MB an example). */
+const EVALUATION_OUTPUT_BYTES = 512 * 1024 ** 2;
 /** The mnist package ships this many digits. */
 const MNIST_EXAMPLES = 10_000;
 const FLOAT = 4;
@@ -139,7 +141,8 @@ export function estimateMemory(config: TrainConfig, shapes?: ShapeReport, batchS
   const input = elements(config.model.input);
   // Training keeps the forward tensors and makes a gradient of each; evaluation only goes forward, in bigger batches.
   const training = batchSize * FLOAT * (input + 2 * walked.kept + walked.scratch);
-  const evaluation = Math.max(EVALUATION_BATCH, batchSize) * FLOAT * (input + walked.kept);
+  // A probe evaluates nothing: only its own batch goes forward and back.
+  const evaluation = update ? evaluationBatchFor(input + walked.kept, config.training.batchSize) * FLOAT * (input + walked.kept) : 0;
   const activationBytes = Math.max(training, evaluation);
   const parameterBytes = params * copies * FLOAT;
   const perElement = activationBytes / (input + walked.kept);
@@ -152,6 +155,24 @@ export function estimateMemory(config: TrainConfig, shapes?: ShapeReport, batchS
     dataBytes: datasetBytes(config.data.dataset),
     layers: walked.layers.map((l) => ({ path: l.path, type: l.type, params: l.params, bytes: l.params * FLOAT * copies + l.kept * perElement })),
   };
+}
+
+/**
+ * The evaluation batch: 256 examples, or the training batch when larger, fewer when the layer
+ * outputs of 256 would pass EVALUATION_OUTPUT_BYTES (never fewer than the training batch, whose
+ * step holds more than a forward pass anyway).
+ */
+function evaluationBatchFor(elementsPerExample: number, trainingBatch: number): number {
+  const fitting = Math.floor(EVALUATION_OUTPUT_BYTES / (FLOAT * Math.max(1, elementsPerExample)));
+  return Math.max(trainingBatch, Math.min(EVALUATION_BATCH, fitting));
+}
+
+/** The batch the engine evaluates a split in, for this config's model (what estimateMemory assumes). */
+export function evaluationBatchSize(config: TrainConfig, shapes?: ShapeReport): number {
+  const report = shapes ?? inferShapes(config.model.layers, config.model.input);
+  const walked: Walk = { kept: 0, scratch: 0, layers: [] };
+  walk(config.model.layers, report.layers, walked);
+  return evaluationBatchFor(elements(config.model.input) + walked.kept, config.training.batchSize);
 }
 
 /** Bytes the loader holds for a data set: the examples, a second copy while they are split, and the generator's scratch. */

@@ -9,7 +9,7 @@ import type { Finding } from '../diagnosis/finding';
 import { augmentBatch, isAugmentationActive } from '../data/augment';
 import type { LoadedData } from '../data/dataset';
 import type { DataLocation } from '../data/dataAccessPolicy';
-import { assertModelFits, type MemoryCheckOptions } from '../config/memoryEstimate';
+import { assertModelFits, evaluationBatchSize, type MemoryCheckOptions } from '../config/memoryEstimate';
 import { epochOrder, gatherBatch, loadDataset } from '../data/loadDataset';
 import { placeholderRefusal } from '../data/placeholderDataset';
 import { normalizedZero } from '../data/preprocess';
@@ -187,6 +187,8 @@ class TrainingSession {
     const epochs = options.epochs ?? training.epochs;
     const batchSize = Math.min(training.batchSize, data.train.count);
     const stepsPerEpoch = Math.ceil(data.train.count / batchSize);
+    // Every layer's output is kept: big models evaluate in smaller batches (as the memory estimate assumes).
+    const evaluationBatch = Math.max(batchSize, evaluationBatchSize(config));
     const every = config.diagnostics.every;
     const optimizer = makeOptimizer(tf, training.optimizer);
     const schedule = new LearningRateSchedule(training.lrSchedule, training.optimizer.learningRate);
@@ -253,7 +255,7 @@ class TrainingSession {
           await new Promise((resolve) => setImmediate(resolve));
         }
         const validation = await evaluateSplit(tf, built, data.validation, data.featureSize, config.model.input,
-          prepared.encoding, training.metrics, Math.max(256, batchSize));
+          prepared.encoding, training.metrics, evaluationBatch);
         const epochEvent = this.epochEvent(epoch, lossSum / Math.max(1, seen), metricSums, seen, validation, learningRate, Date.now() - epochStart);
         this.lastEpoch = epochEvent;
         this.epochsCompleted = epoch + 1;

@@ -89,9 +89,10 @@ export function importKerasModel(bytes: Uint8Array, fileName: string, options: I
   const axes = takeAxisMarks(layers);
   const provisional = parseTrainConfig(writeImportedConfig({
     header: [], name: 'provisional', seed: 1, data: { dataset: { synthetic: 'placeholder', shape: plan.inputShape, task: 'regression' } }, dataComment: [],
-    input: plan.inputShape, layers, training: { epochs: 1, optimizer: { type: 'sgd' }, loss: 'meanSquaredError' }, trainingComment: [],
+    input: plan.inputShape, layers, training: { epochs: 1, batchSize: 1, optimizer: { type: 'sgd' }, loss: 'meanSquaredError' }, trainingComment: [],
   }), 'imported.train.json');
-  const layerProblems = provisional.problems.filter((p) => p.severity === 'error' && p.path[0] === 'model');
+  // Memory depends on the batch size, chosen below: not a problem of the layers.
+  const layerProblems = provisional.problems.filter((p) => p.severity === 'error' && p.path[0] === 'model' && !p.code.startsWith('memory.'));
   const shapes = provisional.shapes;
   if (layerProblems.length > 0 || !provisional.config || !shapes?.outputShape) {
     const mapped = layerProblems.map((p) => kerasProblemFor(p.path, p.code.startsWith('shape.') ? p.message : `The imported layer would be invalid (${p.code}: ${p.message}).`, layers));
@@ -128,7 +129,7 @@ export function importKerasModel(bytes: Uint8Array, fileName: string, options: I
     ...notes.map((n) => `Note: ${n}.`),
     'Weights are not imported: the model starts from its initializers, which is what lint and probe diagnose.',
   ];
-  const text = writeImportedConfig({
+  const write = (extraTrainingComment: string[]) => writeImportedConfig({
     header,
     name: options.name ?? modelName(source, fileName),
     seed: 1,
@@ -137,11 +138,23 @@ export function importKerasModel(bytes: Uint8Array, fileName: string, options: I
     input: plan.inputShape,
     layers,
     training,
-    trainingComment: source.training ? [`From the file's ${source.trainingPath?.join('.') ?? 'training settings'}.`] : ['The file has no training settings: Training Doctor\'s defaults.'],
+    trainingComment: [
+      ...(source.training ? [`From the file's ${source.trainingPath?.join('.') ?? 'training settings'}.`] : ['The file has no training settings: Training Doctor\'s defaults.']),
+      ...extraTrainingComment,
+    ],
   });
+  let text = write([]);
+  let parsed = parseTrainConfig(text, 'imported.train.json');
+  // A big model (ResNet50 at 224×224) may not fit the memory budget at the default batch of 32:
+  // halve the batch until it does, and say so (lint would otherwise refuse the imported config).
+  const firstBatch = Number(training.batchSize);
+  while (parsed.problems.some((p) => p.code === 'memory.model-over-budget') && Number(training.batchSize) > 1) {
+    training.batchSize = Math.max(1, Math.floor(Number(training.batchSize) / 2));
+    text = write([`batchSize ${training.batchSize}: at ${firstBatch} the model would need more memory to train than the default budget (see "memoryBudget").`]);
+    parsed = parseTrainConfig(text, 'imported.train.json');
+  }
 
   // The written text must be a valid config; anything else is the importer's bug, reported as such.
-  const parsed = parseTrainConfig(text, 'imported.train.json');
   const errors = parsed.problems.filter((p) => p.severity === 'error');
   if (errors.length > 0) {
     return fail(errors.map((p) => kerasProblemFor(p.path, `The imported config would be invalid (${p.code}: ${p.message}).`, layers)));
