@@ -67,7 +67,7 @@ function readStep(r: PayloadReader, o: Record<string, unknown>, at: string): Ste
     step: r.count(field(o, 'step'), `${at}.step`),
     epoch: r.count(field(o, 'epoch'), `${at}.epoch`),
     loss: r.measured(field(o, 'loss'), `${at}.loss`),
-    gradNorm: r.measured(field(o, 'gradNorm'), `${at}.gradNorm`),
+    gradNorm: r.measuredIfLogged(field(o, 'gradNorm'), `${at}.gradNorm`),
     learningRate: r.measured(field(o, 'learningRate'), `${at}.learningRate`),
     metrics: r.metrics(field(o, 'metrics'), `${at}.metrics`),
   };
@@ -75,7 +75,8 @@ function readStep(r: PayloadReader, o: Record<string, unknown>, at: string): Ste
 
 function readActivationStats(r: PayloadReader, v: unknown, at: string): ActivationStats {
   const o = r.record(v, at);
-  const stats: ActivationStats = { mean: r.measured(field(o, 'mean'), `${at}.mean`), std: r.measured(field(o, 'std'), `${at}.std`) };
+  // A layer logged without an activation histogram has weights (or gradients) but no activation statistics.
+  const stats: ActivationStats = { mean: r.measuredIfLogged(field(o, 'mean'), `${at}.mean`), std: r.measuredIfLogged(field(o, 'std'), `${at}.std`) };
   for (const key of ['zeroFraction', 'deadFraction', 'saturatedFraction'] as const) r.copyOptional(stats, o, key, at, r.measured);
   return stats;
 }
@@ -101,7 +102,7 @@ function readLayerStatsEvent(r: PayloadReader, o: Record<string, unknown>, at: s
     step: r.count(field(o, 'step'), `${at}.step`),
     epoch: r.count(field(o, 'epoch'), `${at}.epoch`),
     layers: r.list(field(o, 'layers'), `${at}.layers`, PAYLOAD_LIMITS.layers, readLayerStats),
-    gradNorm: r.measured(field(o, 'gradNorm'), `${at}.gradNorm`),
+    gradNorm: r.measuredIfLogged(field(o, 'gradNorm'), `${at}.gradNorm`),
   };
 }
 
