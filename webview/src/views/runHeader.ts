@@ -65,6 +65,8 @@ export class RunHeader {
     setText(this.note, notes);
     this.note.hidden = notes === '';
     this.stop.disabled = !this.model.isLive;
+    // A run read from TensorBoard logs has no config of ours to train again.
+    this.rerun.hidden = !started?.configPath;
   }
 }
 
