@@ -15,6 +15,8 @@ import { loadOverrides, TensorboardWatcher } from '../../core/interop/tensorboar
 const RUN_ID_PREFIX = 'tensorboard:';
 /** Run ids are at most 300 characters (the dashboard protocol's bound); deeper folders are left out. */
 const MAX_RUN_ID_LENGTH = 300;
+/** Runs asked for before the search found them, remembered at most. */
+const MAX_WANTED = 100;
 /** A record written reaches the dashboard within a poll and the store's batching (~1 s). */
 export const TENSORBOARD_POLL_MS = 500;
 
@@ -129,7 +131,8 @@ export class TensorboardRuns {
     if (!isTensorboardRunId(runId)) return false;
     const run = this.known.get(runId);
     if (!run) {
-      this.wanted.add(runId);
+      // Bounded: the ids come from messages and restored panels, not from the file system.
+      if (this.wanted.size < MAX_WANTED) this.wanted.add(runId);
       return true;
     }
     this.wanted.delete(runId);
