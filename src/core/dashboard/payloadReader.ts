@@ -133,14 +133,6 @@ export class PayloadReader {
     return isMeasured(v) ? v : invalid(at, 'a number');
   }
 
-  /**
-   * A value that a run may not have measured at all (a TensorBoard run that logged no gradients
-   * or no activations): absent reads as NaN, which the dashboards already show as "no value".
-   */
-  measuredIfLogged(v: unknown, at: string): number {
-    return v === undefined ? Number.NaN : this.measured(v, at);
-  }
-
   boolean(v: unknown, at: string): boolean {
     return typeof v === 'boolean' ? v : invalid(at, 'true or false');
   }
