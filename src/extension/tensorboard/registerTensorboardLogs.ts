@@ -28,7 +28,8 @@ export function registerTensorboardLogs(
       if (files.length >= MAX_EVENT_FILES) log(`TensorBoard logs: the first ${MAX_EVENT_FILES} event files of the workspace are listed; open other log folders with "Training Doctor: Open TensorBoard Logs".`);
       return files.map((uri) => uri.fsPath);
     },
-    displayName: (dir) => vscode.workspace.asRelativePath(dir, true),
+    // Outside the workspace (a folder opened with the command): the full path.
+    displayName: (dir) => vscode.workspace.asRelativePath(dir),
     log,
   });
   store.addExternalRuns(runs);
