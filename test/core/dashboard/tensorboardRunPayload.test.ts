@@ -76,3 +76,12 @@ test('a step without its loss is still refused: only what a framework may leave 
   assert.equal(message.events.length, 0);
   assert.match(issues.notes.join(' '), /append\.events\[0\]\.loss/);
 });
+
+test('a history line with the status "unknown" (a TensorBoard run found, not read yet) passes without a note', () => {
+  const issues = new PayloadIssues();
+  const entry = { runId: 'tensorboard:/logs/exp1', configName: 'logs/exp1', status: 'unknown', startedAt: '2023-11-14T22:13:20.000Z', epochsCompleted: 0, findingCount: 0 };
+  const message = readHostMessage({ type: 'history', history: [entry] }, issues);
+  assert.deepEqual(issues.notes, []);
+  assert.ok(message?.type === 'history');
+  assert.equal(message.history[0].status, 'unknown');
+});
