@@ -13,6 +13,7 @@ import { registerEditorFeatures } from './editor/registerEditorFeatures';
 import { registerImportModel } from './importing/registerImportModel';
 import { RunStore } from './runs/runStore';
 import { TrainingController } from './runs/trainingController';
+import { registerTensorboardLogs } from './tensorboard/registerTensorboardLogs';
 
 const CONFIG_GLOB = '**/*.train.json';
 
@@ -34,6 +35,8 @@ export function activate(context: vscode.ExtensionContext): void {
     revealConfig: (runId, findingIndex) => controller.revealConfig(runId, findingIndex),
   }, { docsUrl: RULE_DOCS_LINK, log: (line) => controller.log(line) });
   context.subscriptions.push(store, controller, controller.onDidStartRun((runId) => dashboards.openPanel(runId)));
+  // Runs of other frameworks, from their TensorBoard event files (found after activation, read on demand).
+  registerTensorboardLogs(context, store, (runId) => dashboards.openPanel(runId), (line) => controller.log(line));
 
   // Runs written by another window or the CLI show up in the history.
   const watcher = vscode.workspace.createFileSystemWatcher('**/.training-doctor/runs/*/run.json');

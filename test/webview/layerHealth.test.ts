@@ -38,3 +38,13 @@ test('the tooltip lines carry the numbers', () => {
   const [health] = layerHealth([layer(0, { mean: 0.5, std: 0.8, zeroFraction: 0.51, deadFraction: 0 }, { weights: { mean: 0, std: 0.05 }, gradNorm: 6.2 }), layer(1, { mean: 0.1, std: 0.2 })]);
   assert.deepEqual(health.details, ['0:dense (dense)', 'activation mean 0.5, std 0.8', 'dead units 0%', 'zeros 51%', 'weight std 0.05', 'gradient norm 6.2']);
 });
+
+test('a layer logged without activation statistics (a TensorBoard run) is "not logged", not non-finite; a blown-up one stays non-finite', () => {
+  const health = layerHealth([
+    layer(0, {} as LayerStats['activation'], { weights: { mean: 0, std: 0.1 } }),
+    layer(1, { mean: null as unknown as number, std: null as unknown as number }),
+    layer(2, {} as LayerStats['activation'], { weights: { mean: 0, std: 0.2 } }),
+  ]);
+  assert.deepEqual(health.map((l) => l.state), ['unmeasured', 'nonfinite', 'unmeasured']);
+  assert.ok(health[0].details.includes('weight std 0.1'));
+});

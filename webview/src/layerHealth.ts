@@ -5,7 +5,7 @@
 import type { LayerStats } from '../../src/core/engine/layerStatistics';
 import { formatNumber } from './numberFormat';
 
-export type LayerHealthState = 'healthy' | 'vanishing' | 'exploding' | 'dead' | 'saturated' | 'nonfinite' | 'output';
+export type LayerHealthState = 'healthy' | 'vanishing' | 'exploding' | 'dead' | 'saturated' | 'nonfinite' | 'unmeasured' | 'output';
 
 export interface LayerHealth {
   index: number;
@@ -33,6 +33,7 @@ export const HEALTH_LABELS: Record<LayerHealthState, string> = {
   dead: 'dead units',
   saturated: 'saturated',
   nonfinite: 'non-finite values',
+  unmeasured: 'activations not logged',
   output: 'output layer',
 };
 
@@ -54,6 +55,8 @@ export function layerHealth(layers: LayerStats[]): LayerHealth[] {
 
 function stateOf(layer: LayerStats, isOutput: boolean): LayerHealthState {
   const a = layer.activation;
+  // A TensorBoard run may log a layer's weights but no activation histogram: nothing to judge.
+  if (a.mean === undefined && a.std === undefined) return 'unmeasured';
   if (!isFiniteNumber(a.mean) || !isFiniteNumber(a.std)) return 'nonfinite';
   if (isOutput) return 'output';
   if ((a.deadFraction ?? 0) >= HEALTH_BOUNDS.dead) return 'dead';

@@ -10,10 +10,11 @@ import type {
 import {
   field, finiteOrNull, invalid, isCount, isMeasured, oneOf, PAYLOAD_LIMITS, PayloadIssues, PayloadReader,
 } from './payloadReader';
-import type { RunData, RunStatusLabel, StepSeries } from './runData';
+import type { RunData, StepSeries } from './runData';
 import { eventOf, readEvent, readFinding, RUN_STATUSES } from './trainingEventValidation';
 
-const STATUS_LABELS: Record<RunStatusLabel, true> = { ...RUN_STATUSES, running: true, interrupted: true };
+// "unknown" is a status the host says itself (a TensorBoard run listed before it is read).
+const STATUS_LABELS: Record<RunListStatus, true> = { ...RUN_STATUSES, running: true, interrupted: true, unknown: true };
 const KINDS: Record<DashboardKind, true> = { panel: true, sidebar: true };
 
 // ---- a run's data, the run history ---------------------------------------------------------------

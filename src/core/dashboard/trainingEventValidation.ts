@@ -73,15 +73,26 @@ function readStep(r: PayloadReader, o: Record<string, unknown>, at: string): Ste
     step: r.count(field(o, 'step'), `${at}.step`),
     epoch: r.count(field(o, 'epoch'), `${at}.epoch`),
     loss: r.measured(field(o, 'loss'), `${at}.loss`),
-    gradNorm: r.measured(field(o, 'gradNorm'), `${at}.gradNorm`),
     learningRate: r.measured(field(o, 'learningRate'), `${at}.learningRate`),
     metrics: r.metrics(field(o, 'metrics'), `${at}.metrics`),
+    ...notLogged(r, o, 'gradNorm', at),
   };
+}
+
+/**
+ * A value a run may not have measured at all (a TensorBoard run without gradient or activation
+ * histograms): absent stays absent, as the translation leaves it, which the dashboards show as
+ * "no value". Not NaN: NaN (null in JSON) says that the run blew up.
+ */
+function notLogged<K extends string>(r: PayloadReader, o: Record<string, unknown>, key: K, at: string): Record<K, number> {
+  const value = r.optional(field(o, key), `${at}.${key}`, r.measured);
+  return (value === undefined ? {} : { [key]: value }) as Record<K, number>;
 }
 
 function readActivationStats(r: PayloadReader, v: unknown, at: string): ActivationStats {
   const o = r.record(v, at);
-  const stats: ActivationStats = { mean: r.measured(field(o, 'mean'), `${at}.mean`), std: r.measured(field(o, 'std'), `${at}.std`) };
+  // A layer logged without an activation histogram has weights (or gradients) but no activation statistics.
+  const stats: ActivationStats = { ...notLogged(r, o, 'mean', at), ...notLogged(r, o, 'std', at) };
   for (const key of ['zeroFraction', 'deadFraction', 'saturatedFraction'] as const) r.copyOptional(stats, o, key, at, r.measured);
   return stats;
 }
@@ -107,7 +118,7 @@ function readLayerStatsEvent(r: PayloadReader, o: Record<string, unknown>, at: s
     step: r.count(field(o, 'step'), `${at}.step`),
     epoch: r.count(field(o, 'epoch'), `${at}.epoch`),
     layers: r.list(field(o, 'layers'), `${at}.layers`, PAYLOAD_LIMITS.layers, readLayerStats),
-    gradNorm: r.measured(field(o, 'gradNorm'), `${at}.gradNorm`),
+    ...notLogged(r, o, 'gradNorm', at),
   };
 }
 

@@ -22,6 +22,14 @@ export interface AppendBatch {
   events: TrainingEvent[];
 }
 
+/** Runs the store lists and serves that are not in run folders (TensorBoard logs). */
+export interface ExternalRuns {
+  /** History lines of the runs whose data the store does not hold yet. */
+  entries(): RunListEntry[];
+  /** The run's data is wanted: start reading it (its events come through record()). Whether the id is this source's. */
+  request(runId: string): boolean;
+}
+
 export class RunStore implements vscode.Disposable {
   private readonly live = new Map<string, RunData>();
   private readonly cache = new Map<string, RunData>();
@@ -38,6 +46,8 @@ export class RunStore implements vscode.Disposable {
   readonly onDidChangeHistory = this.historyEmitter.event;
   activeRunId: string | undefined;
 
+  private readonly externalSources: ExternalRuns[] = [];
+
   constructor(
     private readonly workspaceDirs: () => string[],
     private readonly onIssue: (message: string) => void = () => undefined,
@@ -48,17 +58,26 @@ export class RunStore implements vscode.Disposable {
     for (const note of issues.notes) this.report(`skipped bad data: ${note}`);
   }
 
-  /** A live run's events, in order, as the trainer sends them. */
-  record(runId: string, event: TrainingEvent): void {
+  addExternalRuns(source: ExternalRuns): void {
+    this.externalSources.push(source);
+    this.historyEmitter.fire();
+  }
+
+  /**
+   * A live run's events, in order, as the trainer sends them. `follow: false` for runs this
+   * window does not train (TensorBoard logs): they never become the active run.
+   */
+  record(runId: string, event: TrainingEvent, options: { follow: boolean } = { follow: true }): void {
     let data = this.live.get(runId);
     if (!data) {
       data = emptyRunData(runId);
       this.live.set(runId, data);
     }
     applyEvent(data, event);
-    if (event.type === 'run-started') this.activeRunId = runId;
-    // The history shows each run's epoch count and status: refresh it when those change.
-    if (event.type === 'run-started' || event.type === 'epoch-end') this.historyEmitter.fire();
+    if (event.type === 'run-started' && options.follow) this.activeRunId = runId;
+    // The history shows each run's epoch count and status: refresh it when those change. A run
+    // read from logs brings many epochs at once: its source refreshes the history once per read.
+    if (event.type === 'run-started' || (event.type === 'epoch-end' && options.follow)) this.historyEmitter.fire();
     if (this.pending && this.pending.runId !== runId) this.flush();
     (this.pending ??= { runId, events: [] }).events.push(event);
     if (event.type === 'run-ended') {
@@ -107,6 +126,13 @@ export class RunStore implements vscode.Disposable {
       }, RUNNING_RECHECK_MS);
     }
     this.logIssues(issues);
+    for (const source of this.externalSources) {
+      for (const entry of source.entries()) {
+        if (seen.has(entry.runId)) continue;
+        entries.push(entry);
+        seen.add(entry.runId);
+      }
+    }
     return entries.sort(compareRunsNewestFirst);
   }
 
@@ -120,6 +146,8 @@ export class RunStore implements vscode.Disposable {
   getRunData(runId: string): RunData | undefined {
     const live = this.live.get(runId) ?? this.cache.get(runId);
     if (live) return live;
+    // Its data arrives as events; until the first, the dashboard waits for them.
+    if (this.externalSources.some((source) => source.request(runId))) return undefined;
     const folder = this.runFolders().find((f) => f.id === runId);
     if (!folder) return undefined;
     const data = storedRunData(folder, (issue) => this.report(issue));

@@ -4,33 +4,14 @@
 
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import Module from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
 import type { RunStore as RunStoreType } from '../../../src/extension/runs/runStore';
+import { withVscodeStandIn } from './vscodeStandIn';
 
 // RunStore needs only vscode's EventEmitter: a stand-in, so this runs without VS Code.
-class EventEmitter<T> {
-  private listeners: ((value: T) => void)[] = [];
-  readonly event = (listener: (value: T) => void) => {
-    this.listeners.push(listener);
-    return { dispose: () => void (this.listeners = this.listeners.filter((l) => l !== listener)) };
-  };
-  fire(value: T): void {
-    for (const listener of this.listeners) listener(value);
-  }
-  dispose(): void {
-    this.listeners = [];
-  }
-}
-const loader = Module as unknown as { _load(request: string, ...rest: unknown[]): unknown };
-const load = loader._load;
-loader._load = function (request: string, ...rest: unknown[]) {
-  return request === 'vscode' ? { EventEmitter } : load.call(this, request, ...rest);
-};
-const { RunStore } = require('../../../src/extension/runs/runStore') as { RunStore: typeof RunStoreType };
-loader._load = load;
+const { RunStore } = withVscodeStandIn(() => require('../../../src/extension/runs/runStore') as { RunStore: typeof RunStoreType });
 
 const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'td-bad-runs-'));
 after(() => fs.rmSync(workspace, { recursive: true, force: true }));

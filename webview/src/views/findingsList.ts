@@ -30,7 +30,7 @@ export class FindingsList {
     const run = model.run;
     const findings = run?.findings ?? [];
     const signature = [
-      run?.runId ?? '', run?.ended ? 'ended' : 'live', findings.length,
+      run?.runId ?? '', run?.ended ? 'ended' : 'live', run?.started?.configPath ? 'config' : 'no config', findings.length,
       findings.map((f) => `${f.id ?? f.rule}@${f.step ?? ''}:${f.state ?? 'open'}:${f.layers?.length ?? 1}`).join(','),
       [...model.pendingFixes].join(','), [...model.fixResults.values()].map((r) => `${r.fixId}:${r.ok}:${r.message}`).join('|'),
     ].join('#');
@@ -99,7 +99,8 @@ export class FindingsList {
       h('div', { class: 'fixes' },
         // A withdrawn finding has nothing left to fix.
         ...(resolved ? [] : fixes.map((fix) => this.fixRow(runId, index, fix, model))),
-        h('button', {
+        // A run read from TensorBoard logs has no config to show; its findings give advice instead.
+        !model.run?.started?.configPath ? undefined : h('button', {
           class: 'link-button reveal',
           text: 'Show in config',
           attrs: { type: 'button' },

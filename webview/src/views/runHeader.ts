@@ -52,11 +52,13 @@ export class RunHeader {
       this.status.title = statusText;
     }
     const lastStep = run.steps.step[run.steps.step.length - 1];
-    const totalEpochs = started?.epochs;
+    // A run read from logs may not know its planned length (0): no "/0".
+    const totalEpochs = started?.epochs || undefined;
+    const totalSteps = started ? started.epochs * started.stepsPerEpoch : 0;
     setText(this.meta, [
       started ? `${started.backend} (${started.backendDetail})` : undefined,
       `epoch ${run.epochs.length}/${totalEpochs ?? '?'}`,
-      lastStep !== undefined ? `step ${lastStep + 1}${started ? `/${started.epochs * started.stepsPerEpoch}` : ''}` : undefined,
+      lastStep !== undefined ? `step ${lastStep + 1}${totalSteps > 0 ? `/${totalSteps}` : ''}` : undefined,
       started ? started.dataset : undefined,
     ].filter(Boolean).join(' · '));
     const notes = [
@@ -66,6 +68,8 @@ export class RunHeader {
     setText(this.note, notes);
     this.note.hidden = notes === '';
     this.stop.disabled = !this.model.isLive;
+    // A run read from TensorBoard logs has no config of ours to train again.
+    this.rerun.hidden = !started?.configPath;
   }
 }
 

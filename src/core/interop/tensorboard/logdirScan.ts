@@ -36,8 +36,19 @@ export function isEventFile(name: string): boolean {
 
 /** Orders event files by the start time in their names (`events.out.tfevents.<seconds>.…`), then by name. */
 export function compareEventFiles(a: string, b: string): number {
-  const time = (file: string) => Number(/^events\.out\.tfevents\.(\d+)/.exec(path.basename(file))?.[1] ?? 0);
-  return time(a) - time(b) || a.localeCompare(b);
+  return eventFileStartSeconds(a) - eventFileStartSeconds(b) || a.localeCompare(b);
+}
+
+/** The run a folder of event files belongs to: its parent for a split folder (`train/`, `validation/`, ...), else itself. */
+export function runOfEventFolder(dir: string): { runDir: string; split: Split } {
+  const base = path.basename(dir);
+  if (!TRAIN_FOLDER.test(base) && !VALIDATION_FOLDER.test(base)) return { runDir: dir, split: 'train' };
+  return { runDir: path.dirname(dir), split: VALIDATION_FOLDER.test(base) ? 'validation' : 'train' };
+}
+
+/** The start time (seconds) in an event file's name, 0 when it has none. */
+export function eventFileStartSeconds(file: string): number {
+  return Number(/^events\.out\.tfevents\.(\d+)/.exec(path.basename(file))?.[1] ?? 0);
 }
 
 export async function discoverRuns(logdir: string): Promise<DiscoveredRun[]> {
@@ -45,10 +56,7 @@ export async function discoverRuns(logdir: string): Promise<DiscoveredRun[]> {
   await walk(logdir, 0, folders);
   const runs = new Map<string, DiscoveredRun>();
   for (const [dir, files] of [...folders.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-    const base = path.basename(dir);
-    const isSplit = dir !== logdir && (TRAIN_FOLDER.test(base) || VALIDATION_FOLDER.test(base));
-    const runDir = isSplit ? path.dirname(dir) : dir;
-    const split: Split = isSplit && VALIDATION_FOLDER.test(base) ? 'validation' : 'train';
+    const { runDir, split } = dir === logdir ? { runDir: dir, split: 'train' as Split } : runOfEventFolder(dir);
     let run = runs.get(runDir);
     if (!run) {
       run = { name: path.relative(logdir, runDir) || path.basename(path.resolve(logdir)), dir: runDir, sources: [] };
