@@ -76,10 +76,15 @@ export const s7TensorboardLogs: Scenario = {
     await input.waitFor({ state: 'visible', timeout: 15_000 });
     const folder = path.dirname(outside);
     await input.fill(folder);
-    await s.page.keyboard.press('Enter');
-    // The simple dialog may first navigate into the folder typed; a second Enter accepts it.
-    const accepted = await s.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 3_000 }).then(() => true, () => false);
-    if (!accepted) await s.page.keyboard.press('Enter');
+    // The dialog's own accept button, not Enter: Enter may pick the highlighted entry of the listing
+    // the simple dialog shows for the typed folder (one CI run stayed in the dialog that way).
+    const accept = s.page.locator('.quick-input-widget .monaco-button', { hasText: 'Watch TensorBoard Logs' }).first();
+    for (let attempt = 0; attempt < 3; attempt++) {
+      if (!(await s.page.locator('.quick-input-widget').isVisible())) break;
+      if ((await input.inputValue()).replace(/\/+$/, '') !== folder) await input.fill(folder);
+      await accept.click({ timeout: 5_000 }).catch(() => undefined);
+      await s.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 3_000 }).catch(() => undefined);
+    }
     const opened = await dashboardFrame(s, 'panel', { runId: `tensorboard:${outside}`, timeout: 30_000 });
     const drawn = await waitDashboard(s, () => opened, 'the opened folder\'s run drawn', (d) => (d.summary?.steps ?? 0) >= 7, { timeout: 30_000 });
     t.note(`Open TensorBoard Logs on ${folder}: ${describe(drawn)}`);
