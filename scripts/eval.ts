@@ -13,7 +13,7 @@ import { performance } from 'node:perf_hooks';
 import { loadConfigFile } from '../src/core/config/loadConfigFile';
 import { loadDataset } from '../src/core/data/loadDataset';
 import { ruleCatalog, runStaticRules } from '../src/core/diagnosis/diagnosisRegistry';
-import type { Finding, FixReference } from '../src/core/diagnosis/finding';
+import { isAlarm, type Finding, type FixReference } from '../src/core/diagnosis/finding';
 import { applyFix } from '../src/core/diagnosis/fixes/applyFix';
 import { diagnoseProbe, RunDiagnosis } from '../src/core/diagnosis/runDiagnosis';
 import { probeModel } from '../src/core/engine/probe';
@@ -53,8 +53,6 @@ interface StageResult {
   diagnosisErrors: string[];
 }
 
-/** Warnings and errors that still stand at the end (a withdrawn finding is no alarm). */
-const isAlarm = (f: Finding): boolean => (f.severity === 'warning' || f.severity === 'error') && f.state !== 'resolved';
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /** Keeps a run going when a rule throws, and records the exception instead. */

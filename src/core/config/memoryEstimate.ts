@@ -106,6 +106,14 @@ interface Walk {
   layers: { path: JsonPath; type: LayerConfig['type']; params: number; kept: number }[];
 }
 
+/** What every layer of the model keeps, from its shapes (inferred when not given). */
+function walkModel(config: TrainConfig, shapes?: ShapeReport): Walk {
+  const report = shapes ?? inferShapes(config.model.layers, config.model.input);
+  const walked: Walk = { kept: 0, scratch: 0, layers: [] };
+  walk(config.model.layers, report.layers, walked);
+  return walked;
+}
+
 function walk(layers: LayerConfig[], shapes: LayerShape[], into: Walk): void {
   shapes.forEach((shape, i) => {
     const layer = layers[i];
@@ -133,9 +141,7 @@ function walk(layers: LayerConfig[], shapes: LayerShape[], into: Walk): void {
  * training step (the default) or a probe's forward and backward pass, which updates nothing.
  */
 export function estimateMemory(config: TrainConfig, shapes?: ShapeReport, batchSize = config.training.batchSize, update = true): MemoryEstimate {
-  const report = shapes ?? inferShapes(config.model.layers, config.model.input);
-  const walked: Walk = { kept: 0, scratch: 0, layers: [] };
-  walk(config.model.layers, report.layers, walked);
+  const walked = walkModel(config, shapes);
   const copies = update ? parameterCopies(config) : PROBE_PARAMETER_COPIES;
   const params = walked.layers.reduce((sum, l) => sum + l.params, 0);
   const input = elements(config.model.input);
@@ -169,9 +175,7 @@ function evaluationBatchFor(elementsPerExample: number, trainingBatch: number): 
 
 /** The batch the engine evaluates a split in, for this config's model (what estimateMemory assumes). */
 export function evaluationBatchSize(config: TrainConfig, shapes?: ShapeReport): number {
-  const report = shapes ?? inferShapes(config.model.layers, config.model.input);
-  const walked: Walk = { kept: 0, scratch: 0, layers: [] };
-  walk(config.model.layers, report.layers, walked);
+  const walked = walkModel(config, shapes);
   return evaluationBatchFor(elements(config.model.input) + walked.kept, config.training.batchSize);
 }
 

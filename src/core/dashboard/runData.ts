@@ -2,7 +2,7 @@
 // Shared by the extension host (which owns the data and sends it) and the webview (which keeps a
 // copy up to date from the deltas), so both sides agree on what an event means.
 
-import type { Finding } from '../diagnosis/finding';
+import { isOpen, upsertFinding, type Finding } from '../diagnosis/finding';
 import type { RunListEntry } from './dashboardProtocol';
 import type {
   EpochEndEvent, LayerStatsEvent, LogEvent, RunEndedEvent, RunStartedEvent, TrainingEvent,
@@ -63,14 +63,10 @@ export function applyEvent(data: RunData, event: TrainingEvent): void {
     case 'epoch-end':
       data.epochs.push(event);
       break;
-    case 'finding': {
+    case 'finding':
       // A grown or withdrawn finding replaces its earlier version (same id).
-      const id = event.finding.id;
-      const earlier = id === undefined ? -1 : data.findings.findIndex((f) => f.id === id);
-      if (earlier >= 0) data.findings[earlier] = event.finding;
-      else data.findings.push(event.finding);
+      upsertFinding(data.findings, event.finding);
       break;
-    }
     case 'log':
       data.logs.push(event);
       break;
@@ -107,6 +103,6 @@ export function runListEntry(data: RunData, startedAt: string): RunListEntry {
     epochsCompleted: data.epochs.length,
     backend: data.started?.backend,
     final: last ? { loss: last.loss, valLoss: last.valLoss } : undefined,
-    findingCount: data.findings.filter((f) => f.state !== 'resolved').length,
+    findingCount: data.findings.filter(isOpen).length,
   };
 }

@@ -53,6 +53,24 @@ export function isOpen(finding: Finding): boolean {
   return finding.state !== 'resolved';
 }
 
+/** A warning or an error that still stands (a withdrawn finding is no alarm; info never is). */
+export function isAlarm(finding: Finding): boolean {
+  return finding.severity !== 'info' && isOpen(finding);
+}
+
+/** Adds a finding to a run's list in place: a later version (same id) replaces the earlier one. */
+export function upsertFinding(findings: Finding[], finding: Finding): void {
+  const earlier = finding.id === undefined ? -1 : findings.findIndex((f) => f.id === finding.id);
+  if (earlier >= 0) findings[earlier] = finding;
+  else findings.push(finding);
+}
+
+/** "1, 2, 3": at most `named` layer numbers, the rest counted ("… and 15 more"). */
+export function layerListText(layers: number[], named = 8): string {
+  const listed = layers.slice(0, named).join(', ');
+  return layers.length > named ? `${listed} and ${layers.length - named} more` : listed;
+}
+
 /**
  * The findings as they stand: each id's latest version, in the order the ids first appeared.
  * Findings without an id (older run folders) are kept as they are.

@@ -3,21 +3,13 @@
 // stay available as related information (the editor marks every layer through it).
 
 import type { TrainConfig } from '../config/trainConfig';
-import type { Finding, FixReference } from './finding';
+import { layerListText, type Finding, type FixReference } from './finding';
 import { fixReference } from './fixes/fixReference';
 
 /** Findings of one rule with the same severity and the same preferred remedy share a cause. */
 export function causeKey(finding: Finding): string {
   const remedy = finding.fixes.find((f) => f.preferred)?.id ?? finding.fixes[0]?.id ?? 'none';
   return `${finding.rule}|${finding.severity}|${remedy}`;
-}
-
-/** How many layers a message names before it says "and N more". */
-const NAMED_LAYERS = 8;
-
-function layerListText(layers: number[]): string {
-  const named = layers.slice(0, NAMED_LAYERS).join(', ');
-  return layers.length > NAMED_LAYERS ? `${named} and ${layers.length - NAMED_LAYERS} more` : named;
 }
 
 /** The union of the members' `layers` arguments (indices or index paths), in the order they appear. */

@@ -10,7 +10,7 @@
 
 import type { TrainConfig } from '../config/trainConfig';
 import type { TrainingEvent } from '../engine/trainingEvents';
-import type { Finding } from './finding';
+import { isAlarm, type Finding } from './finding';
 import { depthProfile } from './liveRules/activationDepthProfile';
 import { num } from './liveRules/numberText';
 import { ProgressTracker } from './liveRules/trainingProgress';
@@ -19,8 +19,6 @@ const MEASURED_BY_FIRST_SAMPLE = ['init.vanishing-activations', 'init.exploding-
 /** The loss must have fallen by at least this much (relative) by `CLEAR_AFTER_EPOCHS`. */
 const MIN_DROP_TO_CLEAR = 0.5;
 const CLEAR_AFTER_EPOCHS = 2;
-
-const isAlarm = (f: Finding) => f.severity !== 'info' && f.state !== 'resolved';
 
 export class StaticPredictionCheck {
   private readonly open = new Map<string, Finding[]>();

@@ -5,7 +5,7 @@
 import { finalActivation } from '../config/shapeInference';
 import type { TrainConfig } from '../config/trainConfig';
 import { ConfigProblemError } from '../config/configProblem';
-import type { Finding } from '../diagnosis/finding';
+import { upsertFinding, type Finding } from '../diagnosis/finding';
 import { augmentBatch, isAugmentationActive } from '../data/augment';
 import type { LoadedData } from '../data/dataset';
 import type { DataLocation } from '../data/dataAccessPolicy';
@@ -120,9 +120,7 @@ class TrainingSession {
       if (!verdict) continue;
       for (const finding of verdict.findings ?? []) {
         // A finding that grew or was withdrawn replaces its earlier version (same id).
-        const earlier = finding.id === undefined ? -1 : this.findings.findIndex((f) => f.id === finding.id);
-        if (earlier >= 0) this.findings[earlier] = finding;
-        else this.findings.push(finding);
+        upsertFinding(this.findings, finding);
         const findingEvent: TrainingEvent = { type: 'finding', finding };
         this.folder?.append(findingEvent);
         this.options.onEvent?.(findingEvent);
@@ -187,8 +185,9 @@ class TrainingSession {
     const epochs = options.epochs ?? training.epochs;
     const batchSize = Math.min(training.batchSize, data.train.count);
     const stepsPerEpoch = Math.ceil(data.train.count / batchSize);
-    // Every layer's output is kept: big models evaluate in smaller batches (as the memory estimate assumes).
-    const evaluationBatch = Math.max(batchSize, evaluationBatchSize(config));
+    // Every layer's output is kept: big models evaluate in smaller batches (as the memory estimate
+    // assumes; never below the training batch).
+    const evaluationBatch = evaluationBatchSize(config);
     const every = config.diagnostics.every;
     const optimizer = makeOptimizer(tf, training.optimizer);
     const schedule = new LearningRateSchedule(training.lrSchedule, training.optimizer.learningRate);
