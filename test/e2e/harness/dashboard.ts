@@ -38,6 +38,8 @@ export interface DashboardSnapshot {
   fixStatus: string;
   history: { runId: string; name: string; status: string; text: string }[];
   emptyText: string;
+  /** No redraw pending: what the page shows is drawn from all the data it has. */
+  settled: boolean;
 }
 
 // Runs inside the webview's page (a string: the suite type-checks without the DOM library).
@@ -77,6 +79,7 @@ const READ_DASHBOARD = `(() => {
     fixStatus: text(q('.fix-status')),
     history,
     emptyText: empty && !empty.hidden ? text(empty) : '',
+    settled: hook ? !hook.drawStats().redrawPending : false,
   };
 })()`;
 

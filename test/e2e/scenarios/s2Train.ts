@@ -25,7 +25,9 @@ export const s2Train: Scenario = {
     const done = await waitDashboard(s, () => panel, 'the panel to show the run completed', (d) => {
       const line = describe(d);
       if (seen[seen.length - 1] !== line) seen.push(line);
-      return d.status === 'completed';
+      // Settled: the header can show "completed" one redraw before the layer charts catch up
+      // (one fresh-clone run read an empty activations chart that way).
+      return d.status === 'completed' && d.settled;
     }, { timeout: 90_000, interval: 150 });
     t.note(`panel states seen: ${seen.join(' → ')}`);
     t.note(`run completed ${((Date.now() - t0) / 1000).toFixed(1)} s after the command: ${done.meta}`);
