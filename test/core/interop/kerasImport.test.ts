@@ -160,6 +160,17 @@ describe('import: what cannot be imported', () => {
     assert.equal(byLayer.get('h2')!.range?.line, lineOf(text, '"exponential"'));
   });
 
+  it('reports an Embedding of variable-length input once, as unsupported, not also for its unknown size (which only matters for a layer that imports)', () => {
+    const model = { class_name: 'Sequential', keras_version: '2.0.6', backend: 'tensorflow', config: [
+      { class_name: 'Embedding', config: { name: 'tokens', batch_input_shape: [null, null], input_dim: 100, output_dim: 8 } },
+      { class_name: 'Flatten', config: { name: 'flat' } },
+      { class_name: 'Dense', config: { name: 'out', units: 2, activation: 'softmax' } },
+    ] };
+    const result = importKerasModel(strToU8(JSON.stringify(model, null, 2)), 'variable-length.json');
+    assert.ok(!result.ok);
+    assert.deepEqual(result.problems.map((p) => `${p.code} ${p.layer?.className}`), ['import.unsupported-layer Embedding']);
+  });
+
   it('names a TF.js graph model, a Keras 1 file and a file that is no model at all', () => {
     const graph = importKerasModel(strToU8(JSON.stringify({ format: 'graph-model', modelTopology: { node: [] } })), 'g.json');
     assert.ok(!graph.ok && graph.problems[0].code === 'import.graph-model');

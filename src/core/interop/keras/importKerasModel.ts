@@ -54,6 +54,9 @@ interface MappedLayer extends WrittenLayer {
   shortcut?: MappedLayer[];
 }
 
+/** Problems that rule a layer out entirely, whatever its options. */
+const UNIMPORTABLE_LAYER = new Set(['import.unsupported-layer', 'import.unknown-layer']);
+
 export function importKerasModel(bytes: Uint8Array, fileName: string, options: ImportOptions = {}): ImportResult {
   let source: KerasSource;
   try {
@@ -73,7 +76,10 @@ export function importKerasModel(bytes: Uint8Array, fileName: string, options: I
       const mapped = mapKerasLayer(layer);
       return mapped.kind === 'failed' ? mapped.problems.filter((p) => !reported.has(`${layer.name} ${p.code}`)) : [];
     });
-    return fail(groupByCause([...planProblems, ...layerProblems]));
+    // A layer that cannot be imported at all needs no word on the size of its input.
+    const unimportable = new Set(layerProblems.filter((p) => UNIMPORTABLE_LAYER.has(p.code)).map((p) => p.layer?.name));
+    const graphProblems = planProblems.filter((p) => !(p.code === 'import.unknown-input-size' && unimportable.has(p.layer?.name)));
+    return fail(groupByCause([...graphProblems, ...layerProblems]));
   }
   const problems: ImportProblem[] = [];
   const notes = [...plan.notes];
