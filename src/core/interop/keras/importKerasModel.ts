@@ -11,6 +11,7 @@ import { finalActivation, type LayerShape } from '../../config/shapeInference';
 import { listModelLayers, planModel, type PlanItem } from './kerasGraph';
 import { AXIS_MARK, mapKerasLayer, type KerasLayer } from './kerasLayerMapping';
 import { mapTraining } from './kerasTraining';
+import { tfjsNormalInitializerNote } from './tfjsNormalInitializers';
 import { readKerasSource, type KerasSource } from './kerasSource';
 import { writeImportedConfig, type WrittenLayer } from './importedConfigText';
 import { groupByCause, ImportFailure, importProblem, isObject, own, type ImportProblem, type RawObject } from './importProblem';
@@ -87,6 +88,8 @@ export function importKerasModel(bytes: Uint8Array, fileName: string, options: I
   for (const layer of plan.layers) {
     if (own(layer.config, 'trainable') === false) notes.push(`layer "${layer.name}" is frozen in Keras (trainable false); Training Doctor trains every layer`);
   }
+  const tfjsNormals = tfjsNormalInitializerNote(source, plan.layers);
+  if (tfjsNormals) notes.push(tfjsNormals);
   if (problems.length > 0) return fail(groupByCause(problems));
   if (layers.length === 0) return fail([importProblem('import.empty-model', source.modelPath, 'The model has no layers besides its input.')]);
 
