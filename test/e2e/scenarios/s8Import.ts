@@ -8,11 +8,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Scenario } from '../harness/scenario';
+import { dataPickShown, importFromLensWithPlaceholderData, importLensText } from './importSteps';
 
 const TFJS_MODEL = 'imports/tanh-mlp/model.json';
 const IMPORTED = 'imports/tanh-mlp/model.train.json';
 const KERAS_LSTM = 'imports/sentiment-lstm.json';
-const DATA_PICK_TITLE = 'Data for the imported model';
 
 export const s8Import: Scenario = {
   id: 's8-import',
@@ -21,27 +21,12 @@ export const s8Import: Scenario = {
   async run(s, t) {
     // --- the offer on an open model.json -------------------------------------------------------
     await s.openFile(TFJS_MODEL);
-    const editor = s.activeEditor();
-    const lens = await s.codeLensText('the "Import into Training Doctor…" CodeLens above model.json', (text) => text.includes('Import into Training Doctor'), { timeout: 30_000 });
+    const lens = await importLensText(s, 'the "Import into Training Doctor…" CodeLens above model.json');
     t.note(`CodeLens on ${TFJS_MODEL}: ${lens}`);
     await s.screenshot('s8-import-01-codelens');
+
     // --- the data question, answered with placeholder data ---------------------------------------
-    const quickInput = s.page.locator('.quick-input-widget');
-    const dataPickShown = async () => (await quickInput.isVisible()) && (await quickInput.innerText()).includes(DATA_PICK_TITLE);
-    // VS Code re-renders the lens while the file's lenses are refreshed, so a click aimed at an
-    // element can find another copy in its place (Playwright then retries and scrolls the editor
-    // away): click where the lens is now, as a user would, until the quick pick opens.
-    await s.waitFor(`the "${DATA_PICK_TITLE}" quick pick after clicking the lens`, async () => {
-      if (await dataPickShown()) return true;
-      const box = await editor.locator('.codelens-decoration a', { hasText: 'Import into Training Doctor' }).first().boundingBox();
-      if (box) await s.page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
-      return s.waitFor('the quick pick', dataPickShown, { timeout: 3000, quiet: true }).catch(() => false);
-    }, { timeout: 20_000 });
-    const placeholderRow = s.page.locator('.quick-input-widget .quick-input-list .monaco-list-row[aria-label^="Placeholder data"]').first();
-    await placeholderRow.waitFor({ state: 'visible' });
-    await s.screenshot('s8-import-02-data-pick');
-    await placeholderRow.click();
-    await quickInput.waitFor({ state: 'hidden', timeout: 10_000 });
+    await importFromLensWithPlaceholderData(s, 's8-import-02-data-pick');
 
     // --- the config: written beside the model, opened, as the model is -----------------------------
     await s.page.locator('.tabs-container .tab.active[aria-label*="model.train.json"]').waitFor({ state: 'visible', timeout: 20_000 });
@@ -76,7 +61,7 @@ export const s8Import: Scenario = {
     await s.runCommand('Training Doctor: Import Model…');
     const refusal = await s.waitFor('the "cannot import sentiment-lstm.json" notification', async () => (await s.notifications()).find((n) => n.includes('cannot import sentiment-lstm.json')), { timeout: 15_000 });
     await t.ok(refusal.includes('2 problems') && refusal.includes('no config was written'), `the refusal counts the problems and says nothing was written: "${refusal}"`);
-    await t.ok(!((await quickInput.isVisible()) && (await quickInput.innerText()).includes(DATA_PICK_TITLE)), 'no data question for a model that cannot be imported');
+    await t.ok(!(await dataPickShown(s)), 'no data question for a model that cannot be imported');
     const refused = await s.waitFor('two import.unsupported-layer rows for sentiment-lstm.json', async () => {
       const rows = (await s.problems()).filter((r) => r.file.includes('sentiment-lstm.json') && r.text.includes('import.unsupported-layer'));
       return rows.length === 2 ? rows : undefined;
