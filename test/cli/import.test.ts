@@ -42,6 +42,20 @@ describe('training-doctor import / export', () => {
     assert.match(lrFind.stderr, /data\.placeholder: Cannot run a learning-rate range test on placeholder data/);
   });
 
+  it('probe judges the model, not the placeholder\'s random labels: no data findings', async () => {
+    // 1000 classes drawn at random for a few dozen examples: most classes have none, some two.
+    const model = { class_name: 'Sequential', keras_version: '2.2.4', backend: 'tensorflow', config: { name: 'wide', layers: [
+      { class_name: 'Dense', config: { name: 'hidden', units: 16, activation: 'relu', batch_input_shape: [null, 8], kernel_initializer: { class_name: 'VarianceScaling', config: { scale: 2, mode: 'fan_in', distribution: 'normal' } } } },
+      { class_name: 'Dense', config: { name: 'scores', units: 1000, activation: 'softmax' } },
+    ] } };
+    fs.writeFileSync(path.join(dir, 'wide.json'), JSON.stringify(model));
+    assert.equal((await runCli(['import', 'wide.json'], { cwd: dir })).code, 0);
+    const probe = await runCli(['probe', 'wide.train.json', '--json', '--backend', 'wasm'], { cwd: dir });
+    assert.equal(probe.code, 0, show(probe));
+    const rules = (JSON.parse(probe.stdout).findings as { rule: string }[]).map((f) => f.rule);
+    assert.deepEqual(rules.filter((r) => r.startsWith('data.')), []);
+  });
+
   it('uses the data given with --data (mnist; a CSV with its label column)', async (t) => {
     const mnist = await runCli(['import', CNN, '--out', 'mnist.train.json', '--data', 'mnist'], { cwd: dir });
     assert.equal(mnist.code, 0, show(mnist));

@@ -3,6 +3,7 @@
 
 import type { OverfitBatchResult } from '../../core/engine/overfitBatch';
 import { defaultProbeBatch, ProbeOutOfMemoryError, probeMemory, probeModel } from '../../core/engine/probe';
+import { probeBatchCaveat } from '../../core/engine/probeBatchCaveat';
 import { positiveInteger } from '../cliArguments';
 import { formatFinding, formatProbeTable, num } from '../../core/report/textFormat';
 import { location } from '../formatting';
@@ -41,7 +42,9 @@ export async function runProbe(context: CommandContext): Promise<number> {
     return EXIT.ok;
   }
   stdout.write(`Probe of "${report.config}" at initialization on ${report.backend} (${report.backendDetail})\n`);
-  stdout.write(`  batch: ${report.batchSize} training examples of ${report.dataset}; loss ${num(report.loss)}\n\n`);
+  stdout.write(`  batch: ${report.batchSize} training examples of ${report.dataset}; loss ${num(report.loss)}\n`);
+  const caveat = probeBatchCaveat(config, report.batchSize);
+  stdout.write(caveat ? `  note: ${caveat}\n\n` : '\n');
   stdout.write(formatProbeTable(report) + '\n');
   if (report.overfitBatch) stdout.write(`\n${overfitBatchText(report.overfitBatch)}\n`);
   stdout.write(report.findings.length === 0 ? '\nFindings: none.\n' : `\nFindings (${report.findings.length}):\n`);

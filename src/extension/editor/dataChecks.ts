@@ -102,12 +102,15 @@ export class DataCheckCache {
 
   /**
    * The cache keys of a config's data, or undefined when there is nothing to load: no valid config,
-   * or a CSV path relative to a document that has no folder (an untitled file).
+   * a CSV path relative to a document that has no folder (an untitled file), or placeholder data.
    */
   private keys(parsed: ParsedConfig, baseDir: string | undefined, access: DataAccess | undefined): { stats: string; checks?: string; baseDir: string } | undefined {
     const config = parsed.config;
     if (!config) return undefined;
     const dataset = config.data.dataset;
+    // Placeholder data (written by import) is N(0, 1) with random labels by definition: measuring
+    // it tells the rules nothing (its labels would read as imbalanced), as in `lint`.
+    if (dataset.kind === 'placeholder') return undefined;
     let file: string | undefined;
     if (dataset.kind === 'csv') {
       if (baseDir === undefined) return undefined;

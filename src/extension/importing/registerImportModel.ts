@@ -6,6 +6,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { importKerasModel, type ImportDataSpec } from '../../core/interop/keras/importKerasModel';
+import type { ImportProblem } from '../../core/interop/keras/importProblem';
 import { looksLikeKerasModel } from './kerasModelDetection';
 
 const COMMAND = 'trainingDoctor.importModel';
@@ -64,6 +65,10 @@ async function dataToUse(outDir: string): Promise<ImportDataSpec | undefined> {
 async function importModel(target: vscode.Uri | undefined, problems: vscode.DiagnosticCollection): Promise<void> {
   const uri = await modelToImport(target);
   if (!uri) return;
+  const bytes = await vscode.workspace.fs.readFile(uri);
+  // What cannot be imported is said before the user is asked which data to use for it.
+  const trial = importKerasModel(bytes, uri.fsPath, { data: { kind: 'placeholder' } });
+  if (!trial.ok) return reportProblems(uri, trial.problems, problems);
   const outDir = path.dirname(uri.fsPath);
   const data = await dataToUse(outDir);
   if (!data) return;
@@ -74,20 +79,8 @@ async function importModel(target: vscode.Uri | undefined, problems: vscode.Diag
     if (!saved) return;
     out = saved;
   }
-  const result = importKerasModel(await vscode.workspace.fs.readFile(uri), uri.fsPath, { data, name: path.basename(out.fsPath).replace(/\.train\.json$/, '') });
-  if (!result.ok) {
-    problems.set(uri, result.problems.map((p) => {
-      const start = p.range ? new vscode.Position(p.range.line - 1, p.range.column - 1) : new vscode.Position(0, 0);
-      const diagnostic = new vscode.Diagnostic(new vscode.Range(start, start.translate(0, Math.max(1, p.range?.length ?? 1))), p.message, vscode.DiagnosticSeverity.Error);
-      diagnostic.source = 'Training Doctor';
-      diagnostic.code = p.code;
-      return diagnostic;
-    }));
-    const action = await vscode.window.showErrorMessage(
-      `Training Doctor cannot import ${path.basename(uri.fsPath)}: ${result.problems.length} problem${result.problems.length === 1 ? '' : 's'} (no config was written).`, 'Show Problems');
-    if (action) await vscode.commands.executeCommand('workbench.actions.view.problems');
-    return;
-  }
+  const result = importKerasModel(bytes, uri.fsPath, { data, name: path.basename(out.fsPath).replace(/\.train\.json$/, '') });
+  if (!result.ok) return reportProblems(uri, result.problems, problems);
   problems.delete(uri);
   await vscode.workspace.fs.writeFile(out, new TextEncoder().encode(result.text));
   await vscode.window.showTextDocument(out);
@@ -95,4 +88,17 @@ async function importModel(target: vscode.Uri | undefined, problems: vscode.Diag
   void vscode.window.showInformationMessage(
     `Imported ${s.kerasLayers} Keras layers → ${s.configLayers} config layers, ${s.params.toLocaleString('en-US')} parameters.` +
     (data.kind === 'placeholder' ? ' Placeholder data: lint and probe now; set real data before training.' : ''));
+}
+
+async function reportProblems(uri: vscode.Uri, found: ImportProblem[], problems: vscode.DiagnosticCollection): Promise<void> {
+  problems.set(uri, found.map((p) => {
+    const start = p.range ? new vscode.Position(p.range.line - 1, p.range.column - 1) : new vscode.Position(0, 0);
+    const diagnostic = new vscode.Diagnostic(new vscode.Range(start, start.translate(0, Math.max(1, p.range?.length ?? 1))), p.message, vscode.DiagnosticSeverity.Error);
+    diagnostic.source = 'Training Doctor';
+    diagnostic.code = p.code;
+    return diagnostic;
+  }));
+  const action = await vscode.window.showErrorMessage(
+    `Training Doctor cannot import ${path.basename(uri.fsPath)}: ${found.length} problem${found.length === 1 ? '' : 's'} (no config was written).`, 'Show Problems');
+  if (action) await vscode.commands.executeCommand('workbench.actions.view.problems');
 }

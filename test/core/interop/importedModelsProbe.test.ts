@@ -1,6 +1,7 @@
 // The imported real models run: each probes (one small batch forward and backward, wasm backend)
 // with finite statistics for every layer, and on ResNet50 and MobileNetV1 the variance model's
-// predicted per-layer std agrees with the probe's measurement. Also: lint time of both.
+// predicted per-layer std agrees with the probe's measurement (ResNet50's last three layers with a
+// forward pass over 16 examples: see why below). Also: lint time of both.
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -10,10 +11,11 @@ import { loadConfigFile } from '../../../src/core/config/loadConfigFile';
 import { parseTrainConfig } from '../../../src/core/config/parseConfig';
 import { lintFindings } from '../../../src/core/diagnosis/lintConfig';
 import { predictVariance } from '../../../src/core/diagnosis/varianceModel';
+import { buildModel } from '../../../src/core/engine/modelBuilder';
 import { defaultProbeBatch, probeModel, type ProbeReport } from '../../../src/core/engine/probe';
 import type { TensorflowRuntime } from '../../../src/core/engine/tensorflowRuntime';
 import { importKerasModel } from '../../../src/core/interop/keras/importKerasModel';
-import { wasmRuntime } from '../engine/engineFixtures';
+import { wasmRuntime, type Tensor } from '../engine/engineFixtures';
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..');
 const modelsDir = path.resolve(repoRoot, '..', 'shared', 'data', 'keras-models');
@@ -94,12 +96,57 @@ describe('imported real models: probe on wasm, variance model against the probe'
     const all = deviations(RESNET50);
     const pooling = all.findIndex((d) => d.name.endsWith(':averagePooling2d'));
     assert.equal(pooling, all.length - 3);
-    // From the 7×7 average on, a batch of 2 measures less than the model predicts: BatchNorm's
-    // statistics over only 2 examples make each channel sum to zero across them, so the two
-    // examples' spatial averages are anti-correlated (the test below shows the gap closing with
-    // the batch size on a small residual net), and wasm runs out of memory at 4 examples.
     const off = all.slice(0, pooling).filter((d) => Math.abs(d.deviation) > 0.1);
     assert.deepEqual(off, []);
+    // From the 7×7 average on, the probe's 2 examples measure less than the model predicts (the
+    // prediction is 42% above at the pooling): BatchNorm normalizes each channel over those 2
+    // examples only, which removes most of the example-to-example spread that the global average
+    // keeps. The test below measures the same weights without that artifact.
+    console.log(`ResNet50 probe, batch 2, at the pooling: ${JSON.stringify(all[pooling])}`);
+    assert.ok(all[pooling].deviation > 0.1, `the batch-of-2 artifact at the pooling: ${JSON.stringify(all[pooling])}`);
+  });
+
+  it('ResNet50\'s last three layers, with BatchNorm over 16 examples (forward only): the pooling within 10%, the classifier\'s logits within 10%', async (t) => {
+    // The probe is limited to 2 examples by its backward pass on wasm's 4 GB heap; a forward pass
+    // alone holds 16 (BatchNorm still in training mode, on the batch's statistics, as the probe
+    // and the variance model have it). With the same weights, the prediction's excess at the
+    // pooling shrinks with the batch: +33% at 2, +14% at 4, +10% at 8, +6% at 16, so the probe is
+    // what is off there, not the model (docs/rules.md, The variance model).
+    if (!present) return t.skip(skipReason);
+    const parsed = parseTrainConfig(importedText(RESNET50), 'imported.train.json');
+    const config = parsed.config!;
+    const prediction = predictVariance(config, parsed.shapes!).layers;
+    const { tf } = runtime;
+    const built = buildModel(tf, config.model.layers, config.model.input, config.seed);
+    try {
+      const last = config.model.layers.length - 1;
+      const classifier = built.tracked[last];
+      assert.equal(classifier.type, 'dense');
+      const [kernel, bias] = classifier.tfLayers[0].getWeights();
+      const measured = tf.tidy(() => {
+        const x = tf.randomNormal([16, ...config.model.input], 0, 1, 'float32', 7);
+        const outputs = built.model.apply(x, { training: true }) as Tensor[];
+        const std = (tensor: Tensor) => Math.sqrt(tf.moments(tensor).variance.dataSync()[0]);
+        const logits = tf.add(tf.matMul(outputs[last - 1], kernel), bias);
+        return { pooled: std(outputs[last - 2]), flattened: std(outputs[last - 1]), logits: std(logits) };
+      });
+      const deviation = (predicted: number, value: number) => predicted / value - 1;
+      const found = {
+        pooled: deviation(prediction[last - 2].std, measured.pooled),
+        flattened: deviation(prediction[last - 1].std, measured.flattened),
+        logits: deviation(prediction[last].preActivation!.std, measured.logits),
+      };
+      console.log(`ResNet50, batch 16, forward only: ${JSON.stringify(measured)}; deviations ${JSON.stringify(found)}`);
+      for (const [what, d] of Object.entries(found)) assert.ok(Math.abs(d) <= 0.1, `${what}: predicted/measured − 1 = ${d}`);
+      // The softmax's output is not compared: its std over 1000 classes hangs on a few large
+      // logits of one weight draw. The pooled features are nearly the same for every example
+      // (mean 1.03, std 0.15), so every example gets nearly the same logits, and the measurement
+      // is a sample of about 1000 heavy-tailed values, not 16 000. Three weight seeds at a batch
+      // of 4 measured 0.00155, 0.00168 and 0.00221 (mean 0.00181) where the model predicts
+      // 0.00179, with their logits' std within 3% of the prediction each time.
+    } finally {
+      built.model.dispose();
+    }
   });
 
   it('global average pooling after BatchNorm: the probe approaches the prediction as the batch grows (small residual net, noise inputs)', async (t) => {

@@ -143,6 +143,28 @@ describe('import: TF.js layers-model (format "layers-model")', () => {
   });
 });
 
+describe('import: tfjs-layers\' narrower normal initializers', () => {
+  const dense = (name: string, distribution: string, extra: object = {}) => ({ class_name: 'Dense', config: {
+    name, units: 4, activation: 'relu', kernel_initializer: { class_name: 'VarianceScaling', config: { scale: 2, mode: 'fan_in', distribution, seed: null } }, ...extra,
+  } });
+  const layers = [dense('h1', 'normal', { batch_input_shape: [null, 3] }), dense('h2', 'uniform'), dense('out', 'normal', { activation: 'softmax' })];
+
+  it('notes the layers a model written by tfjs-layers initialized from its unwidened truncated normal', () => {
+    const tfjs = { format: 'layers-model', generatedBy: 'TensorFlow.js tfjs-layers v4.22.0', convertedBy: null,
+      modelTopology: { class_name: 'Sequential', keras_version: 'tfjs-layers 4.22.0', backend: 'tensor_flow.js', config: { name: 'm', layers } } };
+    const { result } = imported(strToU8(JSON.stringify(tfjs)), 'model.json');
+    const note = result.notes.find((n) => n.includes('without widening'));
+    assert.ok(note?.startsWith('layers "h1", "out" were initialized by tfjs-layers 4.22.0 from a normal truncated at ±2σ'), JSON.stringify(result.notes));
+    assert.match(result.text, /Note: layers "h1", "out" were initialized by tfjs-layers 4\.22\.0/);
+  });
+
+  it('says nothing for the same initializers written by Keras (its truncated normal has the exact variance)', () => {
+    const keras = { class_name: 'Sequential', keras_version: '2.2.4', backend: 'tensorflow', config: { name: 'm', layers } };
+    const { result } = imported(strToU8(JSON.stringify(keras)), 'keras.json');
+    assert.deepEqual(result.notes.filter((n) => n.includes('without widening')), []);
+  });
+});
+
 describe('import: what cannot be imported', () => {
   it('reports one located problem per cause (Lambda bytecode, an unknown initializer, an unknown activation) and writes nothing', () => {
     const bytes = read('keras2-unsupported.json');
@@ -158,6 +180,17 @@ describe('import: what cannot be imported', () => {
     assert.match(byLayer.get('h1')!.message, /the initializer Identity has no equivalent/);
     assert.match(byLayer.get('h2')!.message, /the activation "exponential" has no equivalent/);
     assert.equal(byLayer.get('h2')!.range?.line, lineOf(text, '"exponential"'));
+  });
+
+  it('reports an Embedding of variable-length input once, as unsupported, not also for its unknown size (which only matters for a layer that imports)', () => {
+    const model = { class_name: 'Sequential', keras_version: '2.0.6', backend: 'tensorflow', config: [
+      { class_name: 'Embedding', config: { name: 'tokens', batch_input_shape: [null, null], input_dim: 100, output_dim: 8 } },
+      { class_name: 'Flatten', config: { name: 'flat' } },
+      { class_name: 'Dense', config: { name: 'out', units: 2, activation: 'softmax' } },
+    ] };
+    const result = importKerasModel(strToU8(JSON.stringify(model, null, 2)), 'variable-length.json');
+    assert.ok(!result.ok);
+    assert.deepEqual(result.problems.map((p) => `${p.code} ${p.layer?.className}`), ['import.unsupported-layer Embedding']);
   });
 
   it('names a TF.js graph model, a Keras 1 file and a file that is no model at all', () => {

@@ -35,7 +35,7 @@ const SUPPORTED: Record<string, { output?: string }> = {
 /** Unsupported files: the problems expected, as "code layer-class" (or just the code for whole-model causes). */
 const UNSUPPORTED: Record<string, string[]> = {
   'dl4j-test-resources/configs/keras1/mlp_config.json': ['import.keras1'],
-  'dl4j-test-resources/configs/keras2/imdb_lstm_tf_keras_2_config.json': ['import.unknown-input-size Embedding', 'import.unsupported-layer Embedding', 'import.unsupported-layer LSTM'],
+  'dl4j-test-resources/configs/keras2/imdb_lstm_tf_keras_2_config.json': ['import.unsupported-layer Embedding', 'import.unsupported-layer LSTM'],
   'dl4j-test-resources/configs/keras2/bidirectional_lstm_tf_keras_2_config.json': ['import.unsupported-layer Bidirectional', 'import.unsupported-layer Embedding'],
   'dl4j-test-resources/configs/keras2/simple_add_tf_keras_2.json': ['import.multi-input'],
   'dl4j-test-resources/configs/keras2/yolo9000_tf_keras_2.json': ['import.unsupported-layer Concatenate', 'import.unsupported-layer Lambda'],

@@ -8,5 +8,7 @@ import { s4Stop } from './s4Stop';
 import { s5Reload } from './s5Reload';
 import { s6Untrusted } from './s6Untrusted';
 import { s7TensorboardLogs } from './s7TensorboardLogs';
+import { s8Import } from './s8Import';
+import { s9ImportKerasWorkspace } from './s9ImportKerasWorkspace';
 
-export const allScenarios: Scenario[] = [s1QuickFix, s2Train, s3FixFinding, s4Stop, s5Reload, s6Untrusted, s7TensorboardLogs];
+export const allScenarios: Scenario[] = [s1QuickFix, s2Train, s3FixFinding, s4Stop, s5Reload, s6Untrusted, s7TensorboardLogs, s8Import, s9ImportKerasWorkspace];

@@ -51,6 +51,20 @@ function countingLoaders(mtimes: Record<string, number> = {}) {
 }
 
 describe('data checks cache', () => {
+  it('loads nothing for placeholder data (N(0, 1) by definition, random labels: as in lint, no statistics for the rules)', async () => {
+    const { loaders, calls } = countingLoaders();
+    const cache = new DataCheckCache(loaders);
+    const parsed = parseTrainConfig(JSON.stringify({
+      data: { dataset: { synthetic: 'placeholder', shape: [28, 28, 1], classes: 10 } },
+      model: { input: [28, 28, 1], layers: [{ type: 'flatten' }, { type: 'dense', units: 10, activation: 'softmax' }] },
+      training: { epochs: 1, optimizer: { type: 'adam' } },
+    }), 'imported.train.json');
+    assert.ok(parsed.config, JSON.stringify(parsed.problems));
+    assert.deepEqual(cache.peek(parsed, '/work'), { problems: [] });
+    assert.deepEqual(await cache.compute(parsed, '/work'), { problems: [] });
+    assert.equal(calls.stats, 0);
+  });
+
   it('loads a data config once, shares a load in flight, and serves it from the cache afterwards', async () => {
     const { loaders, calls } = countingLoaders();
     const cache = new DataCheckCache(loaders);

@@ -30,3 +30,10 @@ describe('the Import CodeLens: which JSON files are model definitions', () => {
     assert.equal(looksLikeKerasModel('x.json', '[{"class_name": "Sequential"}]'), false);
   });
 });
+
+describe('the Import CodeLens: when VS Code starts the extension for it', () => {
+  it('on opening any JSON file, since a Keras model.to_json() file can have any name (and the workspace no config yet)', () => {
+    const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { activationEvents: string[] };
+    assert.ok(manifest.activationEvents.includes('onLanguage:json'), `activationEvents: ${JSON.stringify(manifest.activationEvents)}`);
+  });
+});

@@ -11,6 +11,7 @@ import { finalActivation, type LayerShape } from '../../config/shapeInference';
 import { listModelLayers, planModel, type PlanItem } from './kerasGraph';
 import { AXIS_MARK, mapKerasLayer, type KerasLayer } from './kerasLayerMapping';
 import { mapTraining } from './kerasTraining';
+import { tfjsNormalInitializerNote } from './tfjsNormalInitializers';
 import { readKerasSource, type KerasSource } from './kerasSource';
 import { writeImportedConfig, type WrittenLayer } from './importedConfigText';
 import { groupByCause, ImportFailure, importProblem, isObject, own, type ImportProblem, type RawObject } from './importProblem';
@@ -54,6 +55,9 @@ interface MappedLayer extends WrittenLayer {
   shortcut?: MappedLayer[];
 }
 
+/** Problems that rule a layer out entirely, whatever its options. */
+const UNIMPORTABLE_LAYER = new Set(['import.unsupported-layer', 'import.unknown-layer']);
+
 export function importKerasModel(bytes: Uint8Array, fileName: string, options: ImportOptions = {}): ImportResult {
   let source: KerasSource;
   try {
@@ -73,7 +77,10 @@ export function importKerasModel(bytes: Uint8Array, fileName: string, options: I
       const mapped = mapKerasLayer(layer);
       return mapped.kind === 'failed' ? mapped.problems.filter((p) => !reported.has(`${layer.name} ${p.code}`)) : [];
     });
-    return fail(groupByCause([...planProblems, ...layerProblems]));
+    // A layer that cannot be imported at all needs no word on the size of its input.
+    const unimportable = new Set(layerProblems.filter((p) => UNIMPORTABLE_LAYER.has(p.code)).map((p) => p.layer?.name));
+    const graphProblems = planProblems.filter((p) => !(p.code === 'import.unknown-input-size' && unimportable.has(p.layer?.name)));
+    return fail(groupByCause([...graphProblems, ...layerProblems]));
   }
   const problems: ImportProblem[] = [];
   const notes = [...plan.notes];
@@ -81,6 +88,8 @@ export function importKerasModel(bytes: Uint8Array, fileName: string, options: I
   for (const layer of plan.layers) {
     if (own(layer.config, 'trainable') === false) notes.push(`layer "${layer.name}" is frozen in Keras (trainable false); Training Doctor trains every layer`);
   }
+  const tfjsNormals = tfjsNormalInitializerNote(source, plan.layers);
+  if (tfjsNormals) notes.push(tfjsNormals);
   if (problems.length > 0) return fail(groupByCause(problems));
   if (layers.length === 0) return fail([importProblem('import.empty-model', source.modelPath, 'The model has no layers besides its input.')]);
 
