@@ -10,6 +10,7 @@ import { RunDiagnosis, diagnoseProbe } from '../core/diagnosis/runDiagnosis';
 import { findLearningRate } from '../core/engine/learningRateFinder';
 import { probeModel } from '../core/engine/probe';
 import { loadTensorflow } from '../core/engine/tensorflowRuntime';
+import { tfjsPreference } from '../core/engine/backendChoice';
 import { describeError, runTraining } from '../core/engine/trainingSession';
 import { parseHostMessage, type StartMessage, type TrainerMessage } from '../core/trainerProcess/trainerProtocol';
 import * as path from 'node:path';
@@ -39,7 +40,7 @@ async function runJob(start: StartMessage): Promise<void> {
     return;
   }
   const config = file.config;
-  const runtime = await loadTensorflow({ preference: start.backend ?? config.backend, searchDirs: [path.dirname(file.filePath), start.workspaceDir] });
+  const runtime = await loadTensorflow({ preference: tfjsPreference(start.backend ?? config.backend), searchDirs: [path.dirname(file.filePath), start.workspaceDir] });
   if (start.job === 'probe') {
     const { report, stats, inputStats } = await probeModel(config, { runtime, baseDir: file.baseDir, dataAccess: file.dataAccess });
     report.findings = diagnoseProbe(config, file.shapes, { stats, loss: report.loss, inputStats }, file.tree);

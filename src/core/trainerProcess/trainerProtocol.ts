@@ -10,7 +10,7 @@ import type { ConfigProblem } from '../config/configProblem';
 import type { Finding } from '../diagnosis/finding';
 import type { RangeTestResult } from '../engine/learningRateFinder';
 import type { ProbeReport } from '../engine/probe';
-import type { BackendPreference } from '../engine/tensorflowRuntime';
+import { isBackendChoice, type BackendChoice } from '../engine/backendChoice';
 import type { TrainingEvent } from '../engine/trainingEvents';
 
 export type TrainerJob = 'train' | 'probe' | 'lr-find';
@@ -26,7 +26,7 @@ export interface StartMessage {
   /** Read data files wherever the config says (a trusted workspace); else only inside workspaceDir and the config's project. */
   allowDataOutside?: boolean;
   epochs?: number;
-  backend?: BackendPreference;
+  backend?: BackendChoice;
 }
 
 export interface StopMessage {
@@ -78,7 +78,6 @@ const isObject = (value: unknown): value is Record<string, unknown> => typeof va
 const isString = (value: unknown): value is string => typeof value === 'string';
 const isOptional = <T>(value: unknown, check: (v: unknown) => v is T) => value === undefined || check(value);
 const isPositiveInteger = (value: unknown): value is number => typeof value === 'number' && Number.isInteger(value) && value > 0;
-const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'];
 const JOBS = ['train', 'probe', 'lr-find'];
 const EVENT_TYPES = ['run-started', 'step', 'layer-stats', 'epoch-end', 'finding', 'log', 'run-ended'];
 
@@ -90,10 +89,10 @@ export function parseHostMessage(value: unknown): HostMessage | undefined {
   if (!isString(value.configPath) || !isString(value.workspaceDir)) return undefined;
   if (!isOptional(value.configText, isString) || !isOptional(value.epochs, isPositiveInteger)) return undefined;
   if (value.allowDataOutside !== undefined && typeof value.allowDataOutside !== 'boolean') return undefined;
-  if (value.backend !== undefined && !(isString(value.backend) && BACKENDS.includes(value.backend))) return undefined;
+  if (value.backend !== undefined && !isBackendChoice(value.backend)) return undefined;
   return {
     type: 'start', job: value.job as TrainerJob, configPath: value.configPath, configText: value.configText as string | undefined,
-    workspaceDir: value.workspaceDir, epochs: value.epochs as number | undefined, backend: value.backend as BackendPreference | undefined,
+    workspaceDir: value.workspaceDir, epochs: value.epochs as number | undefined, backend: value.backend as BackendChoice | undefined,
     ...(value.allowDataOutside === undefined ? {} : { allowDataOutside: value.allowDataOutside as boolean }),
   };
 }
