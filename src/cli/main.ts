@@ -55,7 +55,11 @@ Options:
   --out DIR        train: folder that receives the run folder (default: ./.training-doctor/runs)
   --epochs N       train: override training.epochs
   --steps N        lr-find: steps of the sweep from 1e-7 to 10 (default 200)
-  --backend NAME   auto | tensorflow | wasm | cpu (default: the config's "backend", else auto)
+  --backend NAME   auto | tensorflow | wasm | cpu | pytorch (default: the config's "backend", else auto);
+                   pytorch: train runs the exported PyTorch script under a Python with torch (probe,
+                   lr-find and fix stay on TensorFlow.js)
+  --python PATH    train --backend pytorch: the Python to run it (default: $TRAINING_DOCTOR_PYTHON, else
+                   the first of python3, python, /usr/bin/python3 that can import torch)
   --allow-data-outside
                    read data files anywhere; by default a config's data must lie inside its
                    repository (the nearest folder with .git) or the current directory
@@ -72,7 +76,7 @@ const ALLOW_DATA_OUTSIDE = 'allow-data-outside';
 const FLAGS: Record<string, Record<string, FlagSpec>> = {
   lint: { json: {}, [ALLOW_DATA_OUTSIDE]: {} },
   probe: { json: {}, batch: { value: true }, backend: { value: true }, 'overfit-batch': {}, 'overfit-steps': { value: true }, [ALLOW_DATA_OUTSIDE]: {} },
-  train: { json: {}, out: { value: true }, epochs: { value: true }, backend: { value: true }, [ALLOW_DATA_OUTSIDE]: {} },
+  train: { json: {}, out: { value: true }, epochs: { value: true }, backend: { value: true }, python: { value: true }, [ALLOW_DATA_OUTSIDE]: {} },
   fix: { rule: { value: true }, fix: { value: true }, layer: { value: true }, 'dry-run': {}, backend: { value: true }, [ALLOW_DATA_OUTSIDE]: {} },
   'lr-find': { json: {}, out: { value: true }, steps: { value: true }, backend: { value: true }, [ALLOW_DATA_OUTSIDE]: {} },
   watch: { json: {}, once: {}, map: { value: true }, mapping: { value: true } },

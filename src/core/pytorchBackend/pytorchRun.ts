@@ -30,6 +30,8 @@ export interface PytorchRunOptions extends Pick<TrainingOptions, 'workspaceDir' 
   script: { text: string; fileName: string };
   /** The script's working folder: where the config's relative data paths start. */
   cwd: string;
+  /** Recorded before the script's own (a note on which Python was chosen). */
+  initialEvents?: TrainingEvent[];
   /** After the first SIGINT, how long the script may take to exit before SIGTERM (SIGKILL at 3×). */
   stopGraceMs?: number;
 }
@@ -62,6 +64,7 @@ class PytorchRun {
     // Throws a DiskWriteError (for the caller to report) when there is nowhere to record the run.
     const folder = createRunFolder(this.config, options);
     this.recorder = new RunRecorder(folder, options.onEvent, options.monitors);
+    for (const event of options.initialEvents ?? []) this.recorder.emit(event);
     let scriptPath: string;
     try {
       const dir = folder?.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'training-doctor-pytorch-'));
@@ -205,7 +208,8 @@ class PytorchRun {
     if (!said) {
       return { status: 'failed', reason: exit.code === 0 ? `The PyTorch script ended without reporting the end of its run.${this.stderrTail.trim() ? ` ${crash()}` : ''}` : crash() };
     }
-    if (exit.code !== 0 && said.status !== 'failed') return { status: 'failed', reason: crash() };
+    // 130: the script's answer to a SIGINT it got from elsewhere (a terminal's Ctrl+C) is a cancelled run.
+    if (exit.code !== 0 && said.status !== 'failed' && !(said.status === 'cancelled' && exit.code === 130)) return { status: 'failed', reason: crash() };
     return { status: said.status, reason: said.reason };
   }
 

@@ -12,6 +12,7 @@ import type { RangeTestResult } from '../engine/learningRateFinder';
 import type { ProbeReport } from '../engine/probe';
 import { isBackendChoice, type BackendChoice } from '../engine/backendChoice';
 import type { TrainingEvent } from '../engine/trainingEvents';
+import type { PythonCandidate } from '../pytorchBackend/torchPython';
 
 export type TrainerJob = 'train' | 'probe' | 'lr-find';
 
@@ -27,6 +28,8 @@ export interface StartMessage {
   allowDataOutside?: boolean;
   epochs?: number;
   backend?: BackendChoice;
+  /** For the pytorch backend: the Python the user named (the setting), or the editor's interpreter to try first. */
+  python?: { named?: PythonCandidate; preferred?: PythonCandidate[] };
 }
 
 export interface StopMessage {
@@ -90,10 +93,26 @@ export function parseHostMessage(value: unknown): HostMessage | undefined {
   if (!isOptional(value.configText, isString) || !isOptional(value.epochs, isPositiveInteger)) return undefined;
   if (value.allowDataOutside !== undefined && typeof value.allowDataOutside !== 'boolean') return undefined;
   if (value.backend !== undefined && !isBackendChoice(value.backend)) return undefined;
+  const python = value.python === undefined ? undefined : parsePythonChoice(value.python);
+  if (value.python !== undefined && !python) return undefined;
   return {
     type: 'start', job: value.job as TrainerJob, configPath: value.configPath, configText: value.configText as string | undefined,
     workspaceDir: value.workspaceDir, epochs: value.epochs as number | undefined, backend: value.backend as BackendChoice | undefined,
     ...(value.allowDataOutside === undefined ? {} : { allowDataOutside: value.allowDataOutside as boolean }),
+    ...(python ? { python } : {}),
+  };
+}
+
+const isCandidate = (value: unknown): value is PythonCandidate => isObject(value) && isString(value.command) && value.command.length > 0 && isString(value.source);
+
+function parsePythonChoice(value: unknown): StartMessage['python'] | undefined {
+  if (!isObject(value)) return undefined;
+  if (value.named !== undefined && !isCandidate(value.named)) return undefined;
+  if (value.preferred !== undefined && !(Array.isArray(value.preferred) && value.preferred.every(isCandidate))) return undefined;
+  const pick = (c: PythonCandidate): PythonCandidate => ({ command: c.command, source: c.source });
+  return {
+    ...(value.named ? { named: pick(value.named as PythonCandidate) } : {}),
+    ...(value.preferred ? { preferred: (value.preferred as PythonCandidate[]).map(pick) } : {}),
   };
 }
 
