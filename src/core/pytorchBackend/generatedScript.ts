@@ -1,30 +1,20 @@
-// The script the pytorch backend runs: the config exported by `training-doctor export --to
-// pytorch` (src/core/interop/pytorch/), with the data where this machine has it.
+// The script the pytorch backend runs: the config as `training-doctor export --to pytorch` writes
+// it (src/core/interop/pytorch/), reading MNIST where our own engine reads it on this machine.
 
 import * as path from 'node:path';
 import type { ShapeReport } from '../config/shapeInference';
 import type { TrainConfig } from '../config/trainConfig';
 import { mnistDigitFile } from '../data/mnistDataset';
+import { exportPytorchScript, trainingScriptName } from '../interop/pytorch/exportPytorchScript';
 
 export interface ScriptSource {
   configText?: string;
   configPath?: string;
+  /** The config's folder: relative data paths start there. */
   baseDir: string;
 }
 
 export function generatedScript(config: TrainConfig, shapes: ShapeReport, source: ScriptSource): { text: string; fileName: string } {
-  void shapes;
-  void source;
-  void mnistFolder;
-  throw new Error('The PyTorch export is not part of this build yet.');
-}
-
-/** The MNIST digit files as our own engine reads them (next to the bundle, else the `mnist` package). */
-function mnistFolder(): string {
-  return path.dirname(mnistDigitFile(0));
-}
-
-/** train_<config name>.py, as `export` names it. */
-export function scriptFileName(config: TrainConfig): string {
-  return `train_${config.name.replace(/[^A-Za-z0-9_]+/g, '_').replace(/^_+|_+$/g, '') || 'model'}.py`;
+  const mnistDir = config.data.dataset.kind === 'mnist' ? path.dirname(mnistDigitFile(0)) : undefined;
+  return { text: exportPytorchScript(config, shapes, { ...source, mnistDir }), fileName: trainingScriptName(config.name) };
 }

@@ -47,14 +47,16 @@ export interface FoundPython extends PythonWithTorch {
 
 export function findTorchPython(candidates: PythonCandidate[], probe = probePython): FoundPython {
   const passedOver: string[] = [];
+  const reasons: string[] = [];
   for (const candidate of candidates) {
     const result = probe(candidate.command);
     if (result.ok) return { ...result.python, source: candidate.source, passedOver };
+    reasons.push(result.reason);
     passedOver.push(`${result.reason} (${candidate.source})`);
   }
   const [only] = candidates;
   if (candidates.length === 1 && only.source !== 'PATH') {
-    throw new TorchPythonMissingError(`The pytorch backend needs a Python that can import torch; the one named by ${only.source} cannot: ${passedOver[0]}. ` +
+    throw new TorchPythonMissingError(`The pytorch backend needs a Python that can import torch; the one named by ${only.source} cannot: ${reasons[0]}. ` +
       `Install PyTorch for it (\`${only.command} -m pip install torch\`) or name another Python: ${HOW_TO_NAME}. The TensorFlow.js backends ("backend": "auto") need no Python.`);
   }
   throw new TorchPythonMissingError(`The pytorch backend needs a Python that can import torch, and none was found. Tried: ${passedOver.join('; ')}. ` +
