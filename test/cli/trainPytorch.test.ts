@@ -7,18 +7,9 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { readRun } from '../../src/core/engine/runFolderReader';
 import type { RunEndedEvent, RunStartedEvent } from '../../src/core/engine/trainingEvents';
-import { findTorchPython, pythonCandidates, TorchPythonMissingError } from '../../src/core/pytorchBackend/torchPython';
+import { noTorchReason } from '../core/pytorchBackend/torchAvailability';
 import { assertBuilt, EXAMPLES, jsonLines, removeDir, runCli, runFolders, show, tempDir } from './cliTestHelpers';
 
-function noTorchReason(): string | false {
-  try {
-    findTorchPython(pythonCandidates({}));
-    return false;
-  } catch (error) {
-    if (error instanceof TorchPythonMissingError) return `no Python with torch here: ${error.message}`;
-    throw error;
-  }
-}
 const skipWithoutTorch = noTorchReason();
 
 describe('training-doctor train --backend pytorch', () => {
