@@ -22,7 +22,7 @@ export async function trainWithPytorch(config: TrainConfig, shapes: ShapeReport,
   const { baseDir, python, ...rest } = options;
   void python;
   const passedOver = found.passedOver.length > 0
-    ? [{ type: 'log' as const, level: 'warning' as const, message: `PyTorch runs under ${found.command} (${found.source}; torch ${found.torchVersion}); passed over: ${found.passedOver.join('; ')}.` }]
+    ? [{ type: 'log' as const, level: 'info' as const, message: `PyTorch runs under ${found.command} (${found.source}; torch ${found.torchVersion}); passed over: ${found.passedOver.join('; ')}.` }]
     : [];
   return runPytorchTraining(config, {
     ...rest, cwd: baseDir, script, python: { command: found.command, torchVersion: found.torchVersion }, initialEvents: passedOver,

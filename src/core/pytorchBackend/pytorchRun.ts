@@ -39,6 +39,9 @@ export interface PytorchRunOptions extends Pick<TrainingOptions, 'workspaceDir' 
 /** Warnings about bad stdout lines are reported one by one up to this many, then counted. */
 const REPORTED_BAD_LINES = 20;
 const STDERR_TAIL = 8000;
+/** The script's stderr (its progress lines, warnings, a traceback) is kept in the run folder up to this size. */
+const STDERR_LOG_BYTES = 1024 * 1024;
+export const STDERR_LOG = 'script-stderr.log';
 
 export function runPytorchTraining(config: TrainConfig, options: PytorchRunOptions): Promise<RunEndedEvent> {
   return new PytorchRun(config, options).run();
@@ -95,8 +98,10 @@ class PytorchRun {
         overlong: (n, length, start) => this.badLine(`stdout line ${n}: ${length} characters without a newline, skipped: ${start}…`),
       });
       child.stdout.on('data', (chunk: Buffer) => lines.push(chunk));
+      const stderrLog = new BoundedLog(path.join(path.dirname(scriptPath), STDERR_LOG), STDERR_LOG_BYTES);
       child.stderr.on('data', (chunk: Buffer) => {
         this.stderrTail = (this.stderrTail + chunk.toString()).slice(-STDERR_TAIL);
+        stderrLog.write(chunk);
       });
       const requestStop = (who: 'user' | 'recorder') => {
         if (this.stopping || child.exitCode !== null || child.signalCode !== null) return;
@@ -123,6 +128,7 @@ class PytorchRun {
         if (done) return;
         done = true;
         lines.end();
+        stderrLog.close();
         options.signal?.removeEventListener('abort', onAbort);
         for (const timer of this.timers) clearTimeout(timer);
         resolve({ code, signal, spawnError });
@@ -221,5 +227,40 @@ class PytorchRun {
       epochsCompleted: said?.epochsCompleted ?? this.epochsCompleted, steps: said?.steps ?? this.steps,
       bestEpoch: said?.bestEpoch, final: said?.final ?? finalValues(this.lastEpoch),
     });
+  }
+}
+
+/** Appends to a file up to a size, then notes the cut once; a file that cannot be written is given up quietly (the tail is kept in memory anyway). */
+class BoundedLog {
+  private fd?: number;
+  private written = 0;
+
+  constructor(file: string, private readonly limit: number) {
+    try {
+      this.fd = fs.openSync(file, 'a');
+    } catch {
+      this.fd = undefined;
+    }
+  }
+
+  write(chunk: Buffer): void {
+    if (this.fd === undefined || this.written >= this.limit) return;
+    try {
+      const room = this.limit - this.written;
+      fs.writeSync(this.fd, chunk.length <= room ? chunk : Buffer.concat([chunk.subarray(0, room), Buffer.from(`\n[… cut at ${this.limit} bytes]\n`)]));
+      this.written += chunk.length;
+    } catch {
+      this.close();
+    }
+  }
+
+  close(): void {
+    if (this.fd === undefined) return;
+    try {
+      fs.closeSync(this.fd);
+    } catch {
+      // Nothing to keep.
+    }
+    this.fd = undefined;
   }
 }

@@ -115,6 +115,7 @@ describe('runPytorchTraining with a stand-in script', () => {
     assert.match(run.ended.reason ?? '', /^The PyTorch script exited with code 1:/);
     assert.match(run.ended.reason ?? '', /RuntimeError: mat1 and mat2 shapes cannot be multiplied/);
     assert.equal(run.ended.steps, 2);
+    assert.match(fs.readFileSync(path.join(run.runDir, 'script-stderr.log'), 'utf8'), /fake emitter: starting\nTraceback .*\n[^]*RuntimeError: mat1/, 'the whole stderr is kept in the run folder');
     const stored = readRun(run.runDir);
     assert.equal(stored.record?.status, 'failed');
     assert.equal(stored.events.filter((e) => e.type === 'step').length, 2);
