@@ -4,26 +4,16 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { readRun } from '../../src/core/engine/runFolderReader';
 import type { RunEndedEvent, RunStartedEvent } from '../../src/core/engine/trainingEvents';
 import { noTorchReason } from '../core/pytorchBackend/torchAvailability';
-import { assertBuilt, EXAMPLES, jsonLines, removeDir, runCli, runFolders, show, tempDir } from './cliTestHelpers';
+import { EXAMPLES, jsonLines, runCli, runFolders, show, suiteWorkspaces } from './cliTestHelpers';
 
 const skipWithoutTorch = noTorchReason();
 
 describe('training-doctor train --backend pytorch', () => {
-  let dir: string;
-  const workspace = (name: string) => {
-    const cwd = path.join(dir, name);
-    fs.mkdirSync(cwd);
-    return cwd;
-  };
-  before(() => {
-    assertBuilt();
-    dir = tempDir('train-pytorch');
-  });
-  after(() => removeDir(dir));
+  const workspace = suiteWorkspaces('train-pytorch');
 
   it('a Python that cannot import torch: exit 1, one message naming it and the fixes, no stack trace, no run', async () => {
     const cwd = workspace('no-python');
