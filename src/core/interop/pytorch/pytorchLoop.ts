@@ -408,7 +408,17 @@ def init_report():
             var, mean = torch.var_mean(flat, unbiased=False)
             entry["weights"] = {"mean": mean.item(), "std": var.sqrt().item()}
         layers.append(entry)
-    print(json.dumps({"config": CONFIG_NAME, "layers": layers}))
+    # One forward pass of a small zero batch: every layer's output shape, as the config's (channels-last) shapes.
+    shapes, x = [], torch.zeros(2, *INPUT_SHAPE)
+    model.eval()
+    with torch.no_grad():
+        x = channels_first(x)
+        for layer in model.layers:
+            x = layer(x)
+            shapes.append(list(channels_last(x).shape[1:]))
+    for entry, shape in zip(layers, shapes):
+        entry["outputShape"] = shape
+    return {"config": CONFIG_NAME, "layers": layers}
 
 
 def main():
@@ -416,7 +426,7 @@ def main():
     if args.threads:
         torch.set_num_threads(args.threads)
     if args.init_report:
-        init_report()
+        print(json.dumps(init_report()))
         return 0
     started = time.time()
     cluster = Cluster(args)
