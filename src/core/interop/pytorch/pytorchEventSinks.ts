@@ -113,7 +113,9 @@ class RunFolder:
     def close(self, ended=None):
         self.beating.set()
         if ended is not None:
-            self.update(status=ended["status"], reason=ended.get("reason"), endedAt=iso_now(), durationMs=ended["durationMs"],
+            if "reason" in ended:
+                self.record["reason"] = ended["reason"]
+            self.update(status=ended["status"], endedAt=iso_now(), durationMs=ended["durationMs"],
                         epochsCompleted=ended["epochsCompleted"], steps=ended["steps"], final=ended["final"], findingCount=0)
 
     def checkpoint_path(self):
