@@ -113,7 +113,9 @@ class RunFolder:
     def close(self, ended=None):
         self.beating.set()
         if ended is not None:
-            self.update(status=ended["status"], reason=ended.get("reason"), endedAt=iso_now(), durationMs=ended["durationMs"],
+            if "reason" in ended:
+                self.record["reason"] = ended["reason"]
+            self.update(status=ended["status"], endedAt=iso_now(), durationMs=ended["durationMs"],
                         epochsCompleted=ended["epochsCompleted"], steps=ended["steps"], final=ended["final"], findingCount=0)
 
     def checkpoint_path(self):
@@ -165,6 +167,17 @@ class TensorBoardEvents:
                 w.add_scalar("epoch/val_" + name, value, event["epoch"])
             w.flush()
 
+    wants_histograms = True
+
+    def histograms(self, step, layers):
+        """Per-layer histograms on statistics steps, named as Training Doctor's TensorBoard reader maps
+        them (<layer>/activations, <layer>/weight, <layer>/weight.grad), and TensorBoard shows them."""
+        for index, name, values in layers:
+            group = layer_group(index, name)
+            for kind, tensor in values.items():
+                if tensor is not None and tensor.numel() > 0:
+                    self.writer.add_histogram(group + "/" + kind, tensor.detach().float().cpu(), step)
+
     def close(self, ended=None):
         self.writer.close()
 
@@ -173,9 +186,15 @@ class TensorBoardEvents:
 
 
 def summary_writer_class():
-    """torch.utils.tensorboard's SummaryWriter when the tensorboard package is importable, else None."""
+    """A SummaryWriter: torch.utils.tensorboard's when the tensorboard package is importable, else
+    tensorboardX's (same interface), else None."""
     try:
         from torch.utils.tensorboard import SummaryWriter
+        return SummaryWriter
+    except ImportError:
+        pass
+    try:
+        from tensorboardX import SummaryWriter
         return SummaryWriter
     except ImportError:
         return None
@@ -195,7 +214,7 @@ class Events:
         if args.logdir:
             writer_class = summary_writer_class() if args.log_format != "jsonl" else None
             if args.log_format == "tensorboard" and writer_class is None:
-                fail_setup("--log-format tensorboard needs the tensorboard package (pip install tensorboard).")
+                fail_setup("--log-format tensorboard needs the tensorboard package (pip install tensorboard) or tensorboardX.")
             self.run_id, self.run_dir = new_run_dir(args.logdir, started)
             self.folder = TensorBoardEvents(writer_class, self.run_dir) if writer_class else RunFolder(self.run_id, self.run_dir, started)
             self.sinks.append(self.folder)
@@ -204,6 +223,15 @@ class Events:
     def emit(self, event):
         for sink in self.sinks:
             sink.emit(event)
+
+    @property
+    def wants_histograms(self):
+        return any(getattr(sink, "wants_histograms", False) for sink in self.sinks)
+
+    def histograms(self, step, layers):
+        for sink in self.sinks:
+            if getattr(sink, "wants_histograms", False):
+                sink.histograms(step, layers)
 
     def close(self, ended):
         for sink in self.sinks:

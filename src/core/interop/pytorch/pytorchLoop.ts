@@ -39,10 +39,13 @@ def activation_stats(a, kind):
 
 
 class Instruments:
-    def __init__(self, model):
+    def __init__(self, model, keep_values=False):
         self.layers = list(model.layers)
         self.measuring = False
+        # TensorBoard histograms need the values themselves (kept on statistics steps only).
+        self.keep_values = keep_values
         self.activations = [None] * len(self.layers)
+        self.outputs = [None] * len(self.layers)
         for i, layer in enumerate(self.layers):
             layer.register_forward_hook(self.hook(i, LAYERS[i]["activation"]))
 
@@ -51,7 +54,23 @@ class Instruments:
             if self.measuring:
                 with torch.no_grad():
                     self.activations[i] = activation_stats(output, kind)
+                    if self.keep_values:
+                        self.outputs[i] = output.detach()
         return measure
+
+    def histogram_values(self):
+        """Per layer: its output, main weights and their gradients (before clipping), for histograms."""
+        values = []
+        for i, layer in enumerate(self.layers):
+            weights = main_weights(layer)
+            grads = [w.grad for w in weights if w.grad is not None]
+            values.append((LAYERS[i]["index"], LAYERS[i]["name"], {
+                "activations": self.outputs[i],
+                "weight": torch.cat([w.detach().reshape(-1) for w in weights]) if weights else None,
+                "weight.grad": torch.cat([g.detach().reshape(-1) for g in grads]) if grads else None,
+            }))
+        self.outputs = [None] * len(self.layers)
+        return values
 
     def gradient_norms(self):
         norms = []
@@ -226,7 +245,7 @@ class Run:
         model = Model().to(cluster.device)
         # Dropout masks differ between processes (as they would between the examples of one batch).
         torch.manual_seed(SEED + cluster.rank)
-        instruments = None if args.plain else Instruments(model)
+        instruments = None if args.plain else Instruments(model, keep_values=self.events.wants_histograms)
         net = nn.parallel.DistributedDataParallel(model) if cluster.distributed else model
         params = [p for p in model.parameters() if p.requires_grad]
         optimizer = make_optimizer(params)
@@ -319,6 +338,9 @@ class Run:
                 if measure:
                     grad_norms = instruments.gradient_norms()
                     before = instruments.snapshot()
+                    if instruments.keep_values:
+                        # Gradients before clipping; weights as they were before this step's update.
+                        self.events.histograms(self.step, instruments.histogram_values())
                 if CLIP_NORM is not None and grad_norm > CLIP_NORM:
                     scale = CLIP_NORM / (grad_norm + 1e-6)
                     for p in params:
@@ -408,7 +430,17 @@ def init_report():
             var, mean = torch.var_mean(flat, unbiased=False)
             entry["weights"] = {"mean": mean.item(), "std": var.sqrt().item()}
         layers.append(entry)
-    print(json.dumps({"config": CONFIG_NAME, "layers": layers}))
+    # One forward pass of a small zero batch: every layer's output shape, as the config's (channels-last) shapes.
+    shapes, x = [], torch.zeros(2, *INPUT_SHAPE)
+    model.eval()
+    with torch.no_grad():
+        x = channels_first(x)
+        for layer in model.layers:
+            x = layer(x)
+            shapes.append(list(channels_last(x).shape[1:]))
+    for entry, shape in zip(layers, shapes):
+        entry["outputShape"] = shape
+    return {"config": CONFIG_NAME, "layers": layers}
 
 
 def main():
@@ -416,7 +448,7 @@ def main():
     if args.threads:
         torch.set_num_threads(args.threads)
     if args.init_report:
-        init_report()
+        print(json.dumps(init_report()))
         return 0
     started = time.time()
     cluster = Cluster(args)
