@@ -155,7 +155,8 @@ class Cluster:
         return t.tolist()
 
     def detail(self):
-        where = "%s, %d process%s" % (self.device.type, self.world, "" if self.world == 1 else "es")
+        threads = torch.get_num_threads()
+        where = "%s, %d process%s, %d thread%s" % (self.device.type, self.world, "" if self.world == 1 else "es", threads, "" if threads == 1 else "s")
         if self.distributed:
             where += " (DistributedDataParallel, %s)" % self.backend
         return "PyTorch %s on %s" % (torch.__version__, where)
