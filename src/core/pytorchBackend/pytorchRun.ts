@@ -30,7 +30,7 @@ export interface PytorchRunOptions extends Pick<TrainingOptions, 'workspaceDir' 
   script: { text: string; fileName: string };
   /** The script's working folder: where the config's relative data paths start. */
   cwd: string;
-  /** Recorded before the script's own (a note on which Python was chosen). */
+  /** Recorded right after the run-started event (a note on which Python was chosen). */
   initialEvents?: TrainingEvent[];
   /** After the first SIGINT, how long the script may take to exit before SIGTERM (SIGKILL at 3×). */
   stopGraceMs?: number;
@@ -67,7 +67,6 @@ class PytorchRun {
     // Throws a DiskWriteError (for the caller to report) when there is nowhere to record the run.
     const folder = createRunFolder(this.config, options);
     this.recorder = new RunRecorder(folder, options.onEvent, options.monitors);
-    for (const event of options.initialEvents ?? []) this.recorder.emit(event);
     let scriptPath: string;
     try {
       const dir = folder?.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'training-doctor-pytorch-'));
@@ -165,7 +164,8 @@ class PytorchRun {
         if (this.started.runDir === undefined) delete this.started.runDir;
         if (this.started.configPath === undefined) delete this.started.configPath;
         folder?.update({ backend: 'pytorch', backendDetail: detail });
-        return this.recorder.emit(this.started);
+        this.recorder.emit(this.started);
+        return this.emitInitialEvents();
       }
       case 'finding':
         return this.badLine(`${at}: a finding from the script, ignored (findings are Training Doctor's own)`);
@@ -186,6 +186,11 @@ class PytorchRun {
         }
         return this.recorder.emit(event);
     }
+  }
+
+  /** Readers expect run-started first in metrics.jsonl; a script that never started gets them at its end. */
+  private emitInitialEvents(): void {
+    for (const event of this.options.initialEvents?.splice(0) ?? []) this.recorder.emit(event);
   }
 
   private badLine(message: string): void {
@@ -220,6 +225,7 @@ class PytorchRun {
   }
 
   private end(outcome: { status: RunStatus; reason?: string }): RunEndedEvent {
+    this.emitInitialEvents();
     const said = this.scriptEnd;
     if (outcome.status === 'failed' && outcome.reason && said?.status !== 'failed') this.recorder.emit({ type: 'log', level: 'error', message: outcome.reason });
     return this.recorder.finish({

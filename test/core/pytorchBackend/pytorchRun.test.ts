@@ -36,6 +36,7 @@ async function runFake(mode: string, options: { config?: TrainConfig; signal?: A
     cwd: runs.dir,
     runsDir: runs.dir,
     configText: JSON.stringify(config),
+    initialEvents: [{ type: 'log', level: 'info', message: 'a note on the Python chosen' }],
     signal: options.signal,
     stopGraceMs: options.stopGraceMs,
     monitors: [new RunDiagnosis(config, inferShapes(config.model.layers, config.model.input))],
@@ -67,6 +68,8 @@ describe('runPytorchTraining with a stand-in script', () => {
     assert.equal(stored.record?.backend, 'pytorch');
     assert.deepEqual(stored.issues, []);
     assert.deepEqual(stored.events.map((e) => e.type), run.events.map((e) => e.type), 'metrics.jsonl holds every event emitted');
+    assert.equal(stored.events[0].type, 'run-started', 'run-started comes first, as in our own runs');
+    assert.equal(stored.events[1].type === 'log' && stored.events[1].message, 'a note on the Python chosen');
     assert.equal(stored.events.filter((e) => e.type === 'step').length, 6);
     assert.equal(stored.events.filter((e) => e.type === 'run-ended').length, 1);
     assert.ok(fs.existsSync(path.join(run.runDir, 'config.train.json')));
