@@ -21,21 +21,52 @@ SATURATION_MARGIN = 0.01
 NAN = float("nan")
 
 
+# The statistics below avoid what is slow on CPU: var_mean, counting boolean tensors, and
+# max-reductions, and reductions across the layout of a channels-last tensor (convolutions keep
+# that layout).
+def mean_and_std(x):
+    """Population mean and std, in two passes."""
+    mean = x.mean()
+    return mean, (x - mean).pow_(2).mean().sqrt()
+
+
+def unit_sum(a):
+    """The sum over everything but the unit (feature or channel) axis, whatever the memory layout."""
+    if a.dim() == 2:
+        return a.sum(dim=0)
+    last = channels_last(a)
+    if last.is_contiguous():
+        return last.reshape(-1, last.shape[-1]).sum(dim=0)
+    return a.sum(dim=[0] + list(range(2, a.dim())))
+
+
+def count_above(x, limit):
+    """How many entries exceed limit, in two vectorized passes (a comparison's boolean tensor is slow to count)."""
+    return torch.clamp(x - limit, min=0).sign().sum()
+
+
 def activation_stats(a, kind):
     a = a.detach().float()
-    var, mean = torch.var_mean(a, unbiased=False)
+    n = a.numel()
+    mean, std = mean_and_std(a)
     nan = torch.tensor(NAN, device=a.device)
     zero = saturated = dead = nan
     if kind in RELU_FAMILY:
-        zero = (a == 0).float().mean()
+        nonzero = torch.sign(a).abs_()  # 1 where a ≠ 0
+        zero = 1.0 - nonzero.sum() / n
         # A unit (feature, or channel at every position) is dead when it is 0 for the whole batch.
-        unit_axes = [0] + list(range(2, a.dim()))
-        dead = (a.amax(dim=unit_axes) == 0).float().mean()
+        dead = (unit_sum(nonzero) == 0).float().mean()
     if kind == "tanh":
-        saturated = (a.abs() > 1 - SATURATION_MARGIN).float().mean()
+        saturated = count_above(a.abs(), 1 - SATURATION_MARGIN) / n
     elif kind in SATURATING:
-        saturated = ((a < SATURATION_MARGIN) | (a > 1 - SATURATION_MARGIN)).float().mean()
-    return torch.stack([mean, var.sqrt(), zero, saturated, dead])
+        # Below the margin or above 1 − margin: |a − ½| > ½ − margin.
+        saturated = count_above((a - 0.5).abs(), 0.5 - SATURATION_MARGIN) / n
+    return torch.stack([mean, std, zero, saturated, dead])
+
+
+def squared_norm(x):
+    flat = x.reshape(-1)
+    return torch.dot(flat, flat)
 
 
 class Instruments:
@@ -76,7 +107,7 @@ class Instruments:
         norms = []
         for layer in self.layers:
             grads = [p.grad for p in trainable(layer) if p.grad is not None]
-            norms.append(torch.sqrt(sum((g.float() ** 2).sum() for g in grads)).item() if grads else None)
+            norms.append(torch.sqrt(sum(torch.dot(g.reshape(-1), g.reshape(-1)) for g in grads)).item() if grads else None)
         return norms
 
     def snapshot(self):
@@ -96,16 +127,15 @@ class Instruments:
             tensors = trainable(layer)
             if tensors:
                 entry["gradNorm"] = grad_norms[i] if grad_norms[i] is not None else NAN
-                delta = sum(((p - b) ** 2).sum() for p, b in zip(tensors, before[i]))
-                size = sum((b ** 2).sum() for b in before[i])
+                delta = sum(squared_norm(p - b) for p, b in zip(tensors, before[i]))
+                size = sum(squared_norm(b) for b in before[i])
                 ratio = (delta.sqrt() / (size.sqrt() + 1e-12)).item()
                 if not math.isnan(ratio):
                     entry["updateRatio"] = ratio
             weights = main_weights(layer)
             if weights:
-                flat = torch.cat([w.detach().reshape(-1).float() for w in weights])
-                var, mean = torch.var_mean(flat, unbiased=False)
-                entry["weights"] = {"mean": mean.item(), "std": var.sqrt().item()}
+                mean, std = mean_and_std(torch.cat([w.detach().reshape(-1).float() for w in weights]))
+                entry["weights"] = {"mean": mean.item(), "std": std.item()}
             stats.append(entry)
         self.activations = [None] * len(self.layers)
         return stats
@@ -296,7 +326,7 @@ class Run:
             loss_sum, seen = 0.0, 0.0
             metric_totals = {name: 0.0 for name in METRIC_NAMES}
             for b in range(steps_per_epoch):
-                step_start = time.perf_counter()
+                step_start = time.process_time()
                 rows = indices[b * local_batch:(b + 1) * local_batch]
                 x = train_x[rows]
                 if augmenting:
@@ -319,7 +349,7 @@ class Run:
                     optimizer.step()
                     loss.item()
                     self.step += 1
-                    self.train_seconds += time.perf_counter() - step_start
+                    self.train_seconds += time.process_time() - step_start
                     continue
                 sums = metric_sums(pred, t)
                 grad_norm = global_grad_norm(params)
@@ -348,7 +378,6 @@ class Run:
                         if p.grad is not None:
                             p.grad.mul_(scale)
                 optimizer.step()
-                self.train_seconds += time.perf_counter() - step_start
                 self.emit({"type": "step", "step": self.step, "epoch": epoch, "loss": batch_loss, "gradNorm": grad_norm,
                            "learningRate": learning_rate, "metrics": batch_metrics})
                 if measure:
@@ -359,6 +388,7 @@ class Run:
                 for name in METRIC_NAMES:
                     metric_totals[name] += batch_metrics[name] * totals[1]
                 self.step += 1
+                self.train_seconds += time.process_time() - step_start
                 if totals[-1] > 0:
                     return "cancelled", "Cancelled by the user.", None
             if args.plain:
@@ -492,6 +522,7 @@ def main():
             events.emit(ended)
         events.close(ended)
     if cluster.rank0 and run:
+        # The CPU time of the step loop (this process), for benchmarks: steady under a loaded machine.
         say("td-timing: steps=%d train_seconds=%.6f" % (run.step, run.train_seconds))
     cluster.close()
     if status == "failed":
