@@ -51,6 +51,9 @@ describe('training-doctor train --backend pytorch', () => {
     assert.equal(ended.type, 'run-ended');
     assert.ok((ended.final.valMetrics.accuracy ?? 0) > 0.8, `validation accuracy after one epoch: ${ended.final.valMetrics.accuracy}`);
     assert.ok(fs.existsSync(path.join(folder, 'train_mnist_mlp.py')), 'the script is in the run folder');
+    const watched = await runCli(['watch', folder, '--once'], { cwd });
+    assert.equal(watched.code, 0, show(watched));
+    assert.match(watched.stdout, /^Run \S+ \(Training Doctor run folder, completed\): \d+ events$/m, 'watch reads the run as it reads our own runs');
   });
 
   it('a broken example gives the same findings as on our own engine', { skip: skipWithoutTorch }, async () => {
