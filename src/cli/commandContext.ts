@@ -8,7 +8,8 @@ import { locateProblems } from '../core/config/parseConfig';
 import { placeholderRefusal } from '../core/data/placeholderDataset';
 import type { ShapeReport } from '../core/config/shapeInference';
 import type { TrainConfig } from '../core/config/trainConfig';
-import { loadTensorflow, type BackendPreference, type TensorflowRuntime } from '../core/engine/tensorflowRuntime';
+import { isBackendChoice, tfjsPreference, type BackendChoice } from '../core/engine/backendChoice';
+import { loadTensorflow, type TensorflowRuntime } from '../core/engine/tensorflowRuntime';
 import { UsageError } from './cliArguments';
 import { formatProblem } from './formatting';
 
@@ -62,22 +63,23 @@ export function refusesPlaceholderData({ flags, stdout, stderr }: CommandContext
 }
 
 /**
- * The backend the flags or the config ask for. tfjs-node is looked for where the command is run
+ * The TensorFlow.js backend the flags or the config ask for ("pytorch" trains with PyTorch, but
+ * probes and finds learning rates on the default TensorFlow.js backend). tfjs-node is looked for where the command is run
  * (the project whose dependencies were installed), never beside the config: a config folder of an
  * untrusted pull request could carry a node_modules of its own, and loading it runs its code.
  * A model that backend cannot hold at the training batch (or `memory.batchSize`) is refused here (a
  * ConfigProblemError, which main reports located), before a run folder or the data exist.
  */
 export async function runtimeFor({ flags }: CommandContext, file: RunnableConfig, memory: Omit<MemoryCheckOptions, 'backend'> = {}): Promise<TensorflowRuntime> {
-  const runtime = await loadTensorflow({ preference: backendFlag(flags) ?? file.config.backend, searchDirs: [process.cwd()] });
+  const runtime = await loadTensorflow({ preference: tfjsPreference(backendFlag(flags) ?? file.config.backend), searchDirs: [process.cwd()] });
   assertModelFits(file.config, { ...memory, backend: runtime.backend });
   return runtime;
 }
 
-export function backendFlag(flags: Record<string, string | true>): BackendPreference | undefined {
+export function backendFlag(flags: Record<string, string | true>): BackendChoice | undefined {
   const value = flags.backend;
   if (value === undefined) return undefined;
-  if (value === 'auto' || value === 'tensorflow' || value === 'wasm' || value === 'cpu') return value;
-  throw new UsageError(`--backend must be auto, tensorflow, wasm or cpu, not ${JSON.stringify(value)}.`);
+  if (isBackendChoice(value)) return value;
+  throw new UsageError(`--backend must be auto, tensorflow, wasm, cpu or pytorch, not ${JSON.stringify(value)}.`);
 }
 

@@ -7,6 +7,7 @@
 //   watch <logdir> [--once] [--json] [--map TAG=ROLE,...]  diagnose TensorBoard logs of any framework
 //   import <model.json|.keras> [--out F] [--data SPEC]     a Keras / TF.js model → *.train.json
 //   export <file> --to keras-json [--out F]               the config's model as Keras JSON
+//   export <file> --to pytorch [--out F]                  the experiment as a PyTorch training script
 //   every config command takes --allow-data-outside: read data beyond the config's repository and the cwd
 // Exit codes: 0 ok, 1 errors found / run failed, 2 usage or config error (incl. an --out that cannot be
 // written), 130 cancelled, 141 output closed (`| head`).
@@ -45,6 +46,8 @@ Commands:
   import <model.json | model.keras> [--out F.train.json] [--data SPEC] [--output LAYER] [--force]
                                                   a Keras or TF.js model definition → a config
   export <file> --to keras-json [--out F]         the config's model as Keras JSON (model.to_json())
+  export <file> --to pytorch [--out F]            the experiment as a PyTorch training script, DDP-ready
+                                                  (default F: train_<name>.py here; - prints it)
 
 Options:
   --json           machine-readable output (train: one JSON event per line)
@@ -55,7 +58,11 @@ Options:
   --out DIR        train: folder that receives the run folder (default: ./.training-doctor/runs)
   --epochs N       train: override training.epochs
   --steps N        lr-find: steps of the sweep from 1e-7 to 10 (default 200)
-  --backend NAME   auto | tensorflow | wasm | cpu (default: the config's "backend", else auto)
+  --backend NAME   auto | tensorflow | wasm | cpu | pytorch (default: the config's "backend", else auto);
+                   pytorch: train runs the exported PyTorch script under a Python with torch (probe,
+                   lr-find and fix stay on TensorFlow.js)
+  --python PATH    train --backend pytorch: the Python to run it (default: $TRAINING_DOCTOR_PYTHON, else
+                   the first of python3, python, /usr/bin/python3 that can import torch)
   --allow-data-outside
                    read data files anywhere; by default a config's data must lie inside its
                    repository (the nearest folder with .git) or the current directory
@@ -72,7 +79,7 @@ const ALLOW_DATA_OUTSIDE = 'allow-data-outside';
 const FLAGS: Record<string, Record<string, FlagSpec>> = {
   lint: { json: {}, [ALLOW_DATA_OUTSIDE]: {} },
   probe: { json: {}, batch: { value: true }, backend: { value: true }, 'overfit-batch': {}, 'overfit-steps': { value: true }, [ALLOW_DATA_OUTSIDE]: {} },
-  train: { json: {}, out: { value: true }, epochs: { value: true }, backend: { value: true }, [ALLOW_DATA_OUTSIDE]: {} },
+  train: { json: {}, out: { value: true }, epochs: { value: true }, backend: { value: true }, python: { value: true }, [ALLOW_DATA_OUTSIDE]: {} },
   fix: { rule: { value: true }, fix: { value: true }, layer: { value: true }, 'dry-run': {}, backend: { value: true }, [ALLOW_DATA_OUTSIDE]: {} },
   'lr-find': { json: {}, out: { value: true }, steps: { value: true }, backend: { value: true }, [ALLOW_DATA_OUTSIDE]: {} },
   watch: { json: {}, once: {}, map: { value: true }, mapping: { value: true } },

@@ -10,6 +10,8 @@ import { RunDiagnosis, diagnoseProbe } from '../core/diagnosis/runDiagnosis';
 import { findLearningRate } from '../core/engine/learningRateFinder';
 import { probeModel } from '../core/engine/probe';
 import { loadTensorflow } from '../core/engine/tensorflowRuntime';
+import { tfjsPreference } from '../core/engine/backendChoice';
+import { trainWithPytorch } from '../core/pytorchBackend/pytorchBackend';
 import { describeError, runTraining } from '../core/engine/trainingSession';
 import { parseHostMessage, type StartMessage, type TrainerMessage } from '../core/trainerProcess/trainerProtocol';
 import * as path from 'node:path';
@@ -39,7 +41,16 @@ async function runJob(start: StartMessage): Promise<void> {
     return;
   }
   const config = file.config;
-  const runtime = await loadTensorflow({ preference: start.backend ?? config.backend, searchDirs: [path.dirname(file.filePath), start.workspaceDir] });
+  if (start.job === 'train' && (start.backend ?? config.backend) === 'pytorch') {
+    const ended = await trainWithPytorch(config, file.shapes, {
+      baseDir: file.baseDir, workspaceDir: start.workspaceDir, configText: file.text, configPath: file.filePath, epochs: start.epochs,
+      signal: abort.signal, monitors: [new RunDiagnosis(config, file.shapes, file.tree)], python: start.python ?? {},
+      onEvent: (event) => void send({ type: 'event', event }),
+    });
+    await send({ type: 'finished', findings: ended.findings });
+    return;
+  }
+  const runtime = await loadTensorflow({ preference: tfjsPreference(start.backend ?? config.backend), searchDirs: [path.dirname(file.filePath), start.workspaceDir] });
   if (start.job === 'probe') {
     const { report, stats, inputStats } = await probeModel(config, { runtime, baseDir: file.baseDir, dataAccess: file.dataAccess });
     report.findings = diagnoseProbe(config, file.shapes, { stats, loss: report.loss, inputStats }, file.tree);

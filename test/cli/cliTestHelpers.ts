@@ -3,6 +3,7 @@
 // directory, collect its output and exit code, and write small, fast configs to train.
 
 import assert from 'node:assert/strict';
+import { after, before } from 'node:test';
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -79,6 +80,25 @@ export function tempDir(prefix: string): string {
 
 export function removeDir(dir: string): void {
   fs.rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * For a suite that runs the built command: checks the bundle is built, makes a temporary folder
+ * before the tests and removes it after; returns a maker of fresh working directories, one per
+ * test, so that each test's run folders are its own.
+ */
+export function suiteWorkspaces(prefix: string): (name: string) => string {
+  let dir: string;
+  before(() => {
+    assertBuilt();
+    dir = tempDir(prefix);
+  });
+  after(() => removeDir(dir));
+  return (name) => {
+    const cwd = path.join(dir, name);
+    fs.mkdirSync(cwd);
+    return cwd;
+  };
 }
 
 export interface SpiralsOptions {

@@ -1,25 +1,60 @@
-// `training-doctor export <file> --to keras-json [--out model.json]`: the config's model as Keras
-// functional-model JSON (model.to_json() format), to stdout or a file.
+// `training-doctor export <file> --to keras-json|pytorch [--out F]`: the config's model as Keras
+// functional-model JSON (model.to_json() format, to stdout by default), or the whole experiment
+// as a PyTorch training script (train_<name>.py in the current folder by default; `--out -`
+// prints it).
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { mnistDigitFile } from '../../core/data/mnistDataset';
 import { exportKerasJson } from '../../core/interop/keras/exportKerasJson';
+import { exportPytorchScript, trainingScriptName } from '../../core/interop/pytorch/exportPytorchScript';
 import { UsageError } from '../cliArguments';
-import { EXIT, runnableConfig, type CommandContext } from '../commandContext';
+import { EXIT, runnableConfig, type CommandContext, type RunnableConfig } from '../commandContext';
 import { relativeToCwd } from '../formatting';
+
+const TARGETS = ['keras-json', 'pytorch'] as const;
+type Target = (typeof TARGETS)[number];
+
+function scriptText(target: Exclude<Target, 'keras-json'>, file: RunnableConfig): string {
+  const options = { configText: file.text, configPath: file.filePath, baseDir: file.baseDir, mnistDir: mnistFolder() };
+  return exportPytorchScript(file.config, file.shapes, options);
+}
+
+/** Where the `mnist` package's digit files are on this machine (the script's default MNIST source). */
+function mnistFolder(): string | undefined {
+  try {
+    return path.dirname(mnistDigitFile(0));
+  } catch {
+    return undefined;
+  }
+}
 
 export async function runExport(context: CommandContext): Promise<number> {
   const { flags, stdout, stderr } = context;
-  if (flags.to !== 'keras-json') throw new UsageError(`export needs --to keras-json${typeof flags.to === 'string' ? `, not ${JSON.stringify(flags.to)}` : ''}.`);
+  const target = flags.to;
+  if (typeof target !== 'string' || !(TARGETS as readonly string[]).includes(target)) {
+    throw new UsageError(`export needs --to ${TARGETS.join(' or ')}${typeof target === 'string' ? `, not ${JSON.stringify(target)}` : ''}.`);
+  }
   const file = runnableConfig(context);
   if (!file) return EXIT.usage;
-  const text = JSON.stringify(exportKerasJson(file.config, file.shapes), null, 2) + '\n';
-  if (typeof flags.out !== 'string') {
+  if (target === 'keras-json') {
+    const text = JSON.stringify(exportKerasJson(file.config, file.shapes), null, 2) + '\n';
+    if (typeof flags.out !== 'string') {
+      stdout.write(text);
+      return EXIT.ok;
+    }
+    const out = path.resolve(flags.out);
+    fs.writeFileSync(out, text);
+    stderr.write(`Wrote ${relativeToCwd(out)} (Keras 2 functional model JSON; load it with keras.models.model_from_json or tf.models.modelFromJSON).\n`);
+    return EXIT.ok;
+  }
+  const text = scriptText(target as Exclude<Target, 'keras-json'>, file);
+  if (flags.out === '-') {
     stdout.write(text);
     return EXIT.ok;
   }
-  const out = path.resolve(flags.out);
+  const out = path.resolve(typeof flags.out === 'string' ? flags.out : trainingScriptName(file.config.name));
   fs.writeFileSync(out, text);
-  stderr.write(`Wrote ${relativeToCwd(out)} (Keras 2 functional model JSON; load it with keras.models.model_from_json or tf.models.modelFromJSON).\n`);
+  stderr.write(`Wrote ${relativeToCwd(out)} (PyTorch training script: python ${relativeToCwd(out)} --logdir runs, or torchrun --nproc_per_node N ${relativeToCwd(out)}).\n`);
   return EXIT.ok;
 }

@@ -2,7 +2,9 @@
 // cancellable with Ctrl+C (the run is then recorded as cancelled, its data kept). A run folder
 // that cannot be created (--out a file, /dev/null, a read-only or pseudo file system) is a usage
 // error, said in one line before anything loads; a write that fails mid-run (a full disk) fails
-// the run with that reason, its run-ended event and exit code 1.
+// the run with that reason, its run-ended event and exit code 1. With the pytorch backend the run
+// is the exported PyTorch script under a Python that can import torch; none found is one message
+// (what was tried, how to fix it) and exit code 1.
 
 import * as path from 'node:path';
 import { DiskWriteError, makeWritableDirectory } from '../../core/engine/diskWrites';
@@ -12,7 +14,10 @@ import { RunDiagnosis } from '../../core/diagnosis/runDiagnosis';
 import { positiveInteger } from '../cliArguments';
 import { isOpen } from '../../core/diagnosis/finding';
 import { formatFinding } from '../../core/report/textFormat';
-import { EXIT, refusesPlaceholderData, runnableConfig, runtimeFor, type CommandContext } from '../commandContext';
+import type { TrainingEvent } from '../../core/engine/trainingEvents';
+import { trainWithPytorch } from '../../core/pytorchBackend/pytorchBackend';
+import { PYTHON_ENV_VARIABLE, TorchPythonMissingError, type PythonCandidate } from '../../core/pytorchBackend/torchPython';
+import { backendFlag, EXIT, refusesPlaceholderData, runnableConfig, runtimeFor, type CommandContext } from '../commandContext';
 import { TrainProgress } from '../trainProgress';
 
 export async function runTrain(context: CommandContext): Promise<number> {
@@ -29,7 +34,8 @@ export async function runTrain(context: CommandContext): Promise<number> {
   } catch (error) {
     return cannotRecord(context, error);
   }
-  const runtime = await runtimeFor(context, file);
+  const backend = backendFlag(flags) ?? config.backend;
+  const runtime = backend === 'pytorch' ? undefined : await runtimeFor(context, file);
   const progress = json ? undefined : new TrainProgress(stdout);
   const abort = new AbortController();
   const onSignal = () => {
@@ -39,21 +45,22 @@ export async function runTrain(context: CommandContext): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    const ended = await runTraining(config, {
-      runtime,
+    const common = {
       baseDir: file.baseDir,
-      dataAccess: file.dataAccess,
       runsDir,
       configText: file.text,
       configPath: file.filePath,
       epochs: positiveInteger(flags, 'epochs'),
       signal: abort.signal,
       monitors: [new RunDiagnosis(config, file.shapes, file.tree)],
-      onEvent: (event) => {
+      onEvent: (event: TrainingEvent) => {
         if (json) stdout.write(JSON.stringify(event) + '\n');
         else progress?.handle(event);
       },
-    });
+    };
+    const ended = runtime
+      ? await runTraining(config, { ...common, runtime, dataAccess: file.dataAccess })
+      : await trainWithPytorch(config, file.shapes, { ...common, python: { named: namedPython(flags) } });
     if (!json) {
       const open = ended.findings.filter(isOpen);
       const resolved = ended.findings.filter((f) => !isOpen(f));
@@ -65,11 +72,22 @@ export async function runTrain(context: CommandContext): Promise<number> {
   } catch (error) {
     // Only creating the run folder throws (checked above, but the disk may change meanwhile).
     if (error instanceof DiskWriteError) return cannotRecord(context, error);
+    if (error instanceof TorchPythonMissingError) {
+      context.stderr.write(`training-doctor: ${error.message}\n`);
+      return EXIT.failed;
+    }
     throw error;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+}
+
+/** The Python the user named for the pytorch backend: --python, else the environment variable. */
+function namedPython(flags: Record<string, string | true>): PythonCandidate | undefined {
+  if (typeof flags.python === 'string') return { command: flags.python, source: '--python' };
+  const fromEnvironment = process.env[PYTHON_ENV_VARIABLE];
+  return fromEnvironment ? { command: fromEnvironment, source: PYTHON_ENV_VARIABLE } : undefined;
 }
 
 function cannotRecord({ flags, stderr }: CommandContext, error: unknown): number {

@@ -1,5 +1,6 @@
 // `training-doctor watch <logdir>`: diagnoses runs logged in TensorBoard event files by any
-// framework. Lists the runs found, maps their tags onto training events, runs the live rules and
+// framework, and Training Doctor run folders (an exported PyTorch script's --logdir, or
+// .training-doctor/runs) with our own diagnosis. Lists the runs found, maps their tags onto training events, runs the live rules and
 // prints findings as they appear; with --once it reads what is there and stops. Ctrl+C or SIGTERM
 // ends the watch cleanly (exit 0: stopping is how a watch ends).
 
@@ -8,6 +9,7 @@ import * as path from 'node:path';
 import type { Finding } from '../../core/diagnosis/finding';
 import type { DiscoveredRun } from '../../core/interop/tensorboard/logdirScan';
 import { loadOverrides, TensorboardWatcher, type WatchedRunReport } from '../../core/interop/tensorboard/tensorboardWatcher';
+import { isRunFolder, RunFolderWatcher, type WatchedRunFolder } from '../../core/diagnosis/runFolderWatcher';
 import { formatFinding } from '../../core/report/textFormat';
 import { UsageError } from '../cliArguments';
 import { EXIT } from '../commandContext';
@@ -71,7 +73,10 @@ export async function runWatch(context: WatchContext): Promise<number> {
       }
       return loaded.overrides;
     };
-    const watcher = new TensorboardWatcher(logdir, overridesFor);
+    // Training Doctor run folders (ours, or an exported script's --logdir) are read from their
+    // metrics.jsonl, which carries every statistic; their TensorBoard file would say less.
+    const watcher = new TensorboardWatcher(logdir, overridesFor, isRunFolder);
+    const folders = new RunFolderWatcher(fs.statSync(logdir).isFile() ? path.dirname(logdir) : logdir);
     const findings: Finding[] = [];
 
     let firstPoll = true;
@@ -86,19 +91,39 @@ export async function runWatch(context: WatchContext): Promise<number> {
         write(`Found ${result.newRuns.length} ${firstPoll ? '' : 'new '}run${result.newRuns.length === 1 ? '' : 's'} under ${logdir}:`);
         for (const name of result.newRuns) write(`  ${name}: ${describeSources(runs.find((r) => r.name === name)!.run)}`);
       }
+      const firstRound = firstPoll;
       firstPoll = false;
       for (const update of result.updates) {
         findings.push(...update.findings);
         if (json) for (const event of update.events) emit(update.run, event);
         else for (const finding of update.findings) write(`  ${update.run}: ${formatFinding(finding)}`);
       }
+      pollFolders(firstRound);
       return result;
+    };
+    const pollFolders = (firstRound: boolean) => {
+      if (fs.statSync(logdir).isFile()) return;
+      const polled = folders.poll();
+      for (const issue of polled.issues) {
+        if (json) emit(path.relative(logdir, issue.file) || path.basename(issue.file), { type: 'log', level: 'warning', message: issue.message });
+        else stderr.write(`training-doctor: warning: ${issue.message}\n`);
+      }
+      if (!json && polled.newRuns.length > 0) {
+        write(`Found ${polled.newRuns.length} ${firstRound ? '' : 'new '}Training Doctor run folder${polled.newRuns.length === 1 ? '' : 's'} under ${logdir}:`);
+        for (const name of polled.newRuns) write(`  ${name}`);
+      }
+      for (const update of polled.updates) {
+        findings.push(...update.findings);
+        if (json) for (const event of update.events) emit(update.run, event);
+        else for (const finding of update.findings) write(`  ${update.run}: ${formatFinding(finding)}`);
+      }
     };
 
     await pollOnce(once);
-    if (watcher.watchedRuns().length === 0) {
-      if (json) emit('', { type: 'log', level: 'warning', message: `No TensorBoard event files (events.out.tfevents.*) under ${logdir}.` });
-      else write(`No TensorBoard event files (events.out.tfevents.*) under ${logdir}${once ? '.' : ' yet.'}`);
+    if (watcher.watchedRuns().length === 0 && folders.watchedRuns().length === 0) {
+      const none = `No TensorBoard event files (events.out.tfevents.*) or Training Doctor run folders (metrics.jsonl) under ${logdir}`;
+      if (json) emit('', { type: 'log', level: 'warning', message: `${none}.` });
+      else write(`${none}${once ? '.' : ' yet.'}`);
       if (once) return EXIT.ok;
     }
 
@@ -121,6 +146,11 @@ export async function runWatch(context: WatchContext): Promise<number> {
       }
     }
 
+    for (const run of folders.watchedRuns()) {
+      if (json) continue;
+      write('');
+      write(folderSummary(run));
+    }
     for (const run of watcher.watchedRuns()) {
       if (json) {
         if (once) emit(run.name, { type: 'tensorboard-summary', tags: run.mapped?.tags ?? [], layers: run.mapped?.layers ?? [], rulesWithoutData: run.rulesWithoutData, setAside: run.setAside });
@@ -156,6 +186,13 @@ function summary(run: WatchedRunReport): string {
   const missing = run.rulesWithoutData;
   if (missing.length > 0) lines.push(`  rules that could not run: ${missing.map((m) => `${m.rule} (${m.reason})`).join('; ')}`);
   lines.push(`  findings: ${run.findings.length === 0 ? 'none' : run.findings.length}`);
+  return lines.join('\n');
+}
+
+function folderSummary(run: WatchedRunFolder): string {
+  const lines = [`Run ${run.name} (Training Doctor run folder${run.status ? `, ${run.status}` : ''}): ${run.events} events`];
+  if (run.undiagnosed) lines.push(`  not diagnosed: ${run.undiagnosed}`);
+  lines.push(`  findings: ${run.findings.length === 0 ? 'none' : run.findings.map((f) => f.rule).join(', ')}`);
   return lines.join('\n');
 }
 

@@ -174,7 +174,8 @@ export interface DiagnosticsConfig {
 export interface TrainConfig {
   name: string;
   seed: number;
-  backend: 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+  /** A TensorFlow.js backend, or "pytorch": the exported script under the user's Python. */
+  backend: 'auto' | 'tensorflow' | 'wasm' | 'cpu' | 'pytorch';
   /** Overrides of the memory budget (see memoryEstimate); absent: the defaults. */
   memoryBudget?: { modelGiB?: number; dataGiB?: number };
   data: DataConfig;

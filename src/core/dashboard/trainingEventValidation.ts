@@ -5,9 +5,8 @@
 import type { Finding, FindingSeverity, FindingState, FixReference, RelatedLocation } from '../diagnosis/finding';
 import type { InputStatistics } from '../data/dataset';
 import type { ActivationStats, LayerStats } from '../engine/layerStatistics';
-import type { BackendName } from '../engine/tensorflowRuntime';
 import type {
-  EpochEndEvent, LayerStatsEvent, LayerSummary, LogEvent, RunEndedEvent, RunStartedEvent, RunStatus, StepEvent, TrainingEvent,
+  EpochEndEvent, LayerStatsEvent, LayerSummary, LogEvent, RunBackendName, RunEndedEvent, RunStartedEvent, RunStatus, StepEvent, TrainingEvent,
 } from '../engine/trainingEvents';
 import { field, invalid, oneOf, PAYLOAD_LIMITS, PayloadIssues, PayloadReader } from './payloadReader';
 
@@ -15,7 +14,7 @@ const SEVERITIES: Record<FindingSeverity, true> = { error: true, warning: true, 
 const STATES: Record<FindingState, true> = { open: true, resolved: true };
 const LOG_LEVELS: Record<LogEvent['level'], true> = { info: true, warning: true, error: true };
 export const RUN_STATUSES: Record<RunStatus, true> = { completed: true, 'stopped-early': true, cancelled: true, failed: true };
-const BACKENDS: Record<BackendName, true> = { tensorflow: true, wasm: true, cpu: true };
+const BACKENDS: Record<RunBackendName, true> = { tensorflow: true, wasm: true, cpu: true, pytorch: true };
 
 function readLayerSummary(this: PayloadReader, v: unknown, at: string): LayerSummary {
   const o = this.record(v, at);
@@ -48,7 +47,7 @@ function readRunStarted(r: PayloadReader, o: Record<string, unknown>, at: string
     type: 'run-started',
     runId: r.id(field(o, 'runId'), `${at}.runId`),
     configName: r.name(field(o, 'configName'), `${at}.configName`),
-    backend: oneOf(BACKENDS, backend) ? backend : invalid(`${at}.backend`, 'tensorflow, wasm or cpu'),
+    backend: oneOf(BACKENDS, backend) ? backend : invalid(`${at}.backend`, 'tensorflow, wasm, cpu or pytorch'),
     backendDetail: r.text(field(o, 'backendDetail'), `${at}.backendDetail`),
     dataset: r.text(field(o, 'dataset'), `${at}.dataset`),
     trainExamples: r.count(field(o, 'trainExamples'), `${at}.trainExamples`),

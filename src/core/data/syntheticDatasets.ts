@@ -26,7 +26,7 @@ export function loadSyntheticExamples(config: SyntheticConfig, seed: number): Da
   };
 }
 
-function describe(config: SyntheticConfig): string {
+export function describe(config: SyntheticConfig): string {
   switch (config.kind) {
     case 'gaussian':
       return `synthetic gaussian (${config.features} features, ${config.classes} classes, mean ${config.mean}, std ${config.std})`;

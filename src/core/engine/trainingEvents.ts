@@ -5,6 +5,9 @@
 import type { InputStatistics } from '../data/dataset';
 import type { Finding } from '../diagnosis/finding';
 import type { BackendName } from './tensorflowRuntime';
+
+/** What ran the steps: a TensorFlow.js backend, or PyTorch (the exported script). */
+export type RunBackendName = BackendName | 'pytorch';
 import type { LayerStats } from './layerStatistics';
 
 export interface LayerSummary {
@@ -22,7 +25,7 @@ export interface RunStartedEvent {
   runDir?: string;
   configName: string;
   configPath?: string;
-  backend: BackendName;
+  backend: RunBackendName;
   backendDetail: string;
   dataset: string;
   trainExamples: number;

@@ -5,7 +5,6 @@
 import { finalActivation } from '../config/shapeInference';
 import type { TrainConfig } from '../config/trainConfig';
 import { ConfigProblemError } from '../config/configProblem';
-import { upsertFinding, type Finding } from '../diagnosis/finding';
 import { augmentBatch, isAugmentationActive } from '../data/augment';
 import type { LoadedData } from '../data/dataset';
 import type { DataLocation } from '../data/dataAccessPolicy';
@@ -22,15 +21,12 @@ import { saveModel } from './modelSaver';
 import { disposeOptimizer, makeOptimizer, setLearningRate } from './optimizerFactory';
 import { faultPoint } from './faultPoints';
 import { RunFolder, runsRoot } from './runFolder';
-import { TrainingEventLog } from '../interop/tensorboard/trainingEventLog';
+import { RunRecorder, type RunMonitor } from './runRecorder';
 import type { TensorflowRuntime } from './tensorflowRuntime';
 import type { EpochEndEvent, LayerSummary, RunEndedEvent, RunStatus, TrainingEvent } from './trainingEvents';
 import { StepRunner } from './trainingStep';
 
-/** Something watching a run (the live diagnosis rules): may report findings or stop the run. */
-export interface RunMonitor {
-  observe(event: TrainingEvent): { findings?: Finding[]; stop?: { status: 'failed' | 'stopped-early'; reason: string } } | void;
-}
+export type { RunMonitor } from './runRecorder';
 
 export interface TrainingOptions extends DataLocation {
   runtime: TensorflowRuntime;
@@ -91,49 +87,50 @@ export function describeError(error: unknown): string {
   return message;
 }
 
+/** The run folder a run records itself in, if the options ask for one (throws a DiskWriteError when it cannot be made). */
+export function createRunFolder(config: TrainConfig, options: Pick<TrainingOptions, 'runsDir' | 'workspaceDir' | 'configText' | 'configPath'>): RunFolder | undefined {
+  const root = options.runsDir ?? (options.workspaceDir ? runsRoot(options.workspaceDir) : undefined);
+  return root ? RunFolder.create(root, config.name, options.configText ?? JSON.stringify(config, null, 2), options.configPath) : undefined;
+}
+
+/** A run's final values: those of its last completed epoch. */
+export function finalValues(lastEpoch: EpochEndEvent | undefined): RunEndedEvent['final'] {
+  return {
+    loss: lastEpoch?.loss, valLoss: lastEpoch?.valLoss,
+    metrics: lastEpoch?.metrics ?? {}, valMetrics: lastEpoch?.valMetrics ?? {},
+  };
+}
+
 export async function runTraining(config: TrainConfig, options: TrainingOptions): Promise<RunEndedEvent> {
   return new TrainingSession(config, options).run();
 }
 
 class TrainingSession {
-  private readonly findings: Finding[] = [];
   private folder?: RunFolder;
+  private recorder!: RunRecorder;
   private stepCount = 0;
   private epochsCompleted = 0;
-  private stopRequest?: { status: RunStatus; reason: string };
-  private readonly started = Date.now();
   private lastEpoch?: EpochEndEvent;
-  private readonly tensorboardLog = new TrainingEventLog();
 
   constructor(private readonly config: TrainConfig, private readonly options: TrainingOptions) {}
 
   private emit(event: TrainingEvent): void {
-    this.folder?.append(event);
-    // A run folder that can no longer be written (a full disk) ends the run at the next step.
-    if (this.folder?.failure && !this.stopRequest) this.stopRequest = { status: 'failed', reason: this.folder.failure };
-    // The run as a TensorBoard event file beside metrics.jsonl (written only where a run folder is).
-    const tensorboardFailure = this.tensorboardLog.append(event);
-    if (tensorboardFailure) this.emit({ type: 'log', level: 'warning', message: tensorboardFailure });
-    this.options.onEvent?.(event);
-    for (const monitor of this.options.monitors ?? []) {
-      const verdict = monitor.observe(event);
-      if (!verdict) continue;
-      for (const finding of verdict.findings ?? []) {
-        // A finding that grew or was withdrawn replaces its earlier version (same id).
-        upsertFinding(this.findings, finding);
-        const findingEvent: TrainingEvent = { type: 'finding', finding };
-        this.folder?.append(findingEvent);
-        this.options.onEvent?.(findingEvent);
-      }
-      if (verdict.stop && !this.stopRequest) this.stopRequest = verdict.stop;
-    }
+    this.recorder.emit(event);
+  }
+
+  private get stopRequest(): { status: RunStatus; reason: string } | undefined {
+    return this.recorder.stopRequest;
+  }
+
+  private get started(): number {
+    return this.recorder.started;
   }
 
   async run(): Promise<RunEndedEvent> {
     const { config, options } = this;
-    const root = options.runsDir ?? (options.workspaceDir ? runsRoot(options.workspaceDir) : undefined);
     // Throws a DiskWriteError (for the caller to report) when there is nowhere to record the run.
-    if (root) this.folder = RunFolder.create(root, config.name, options.configText ?? JSON.stringify(config, null, 2), options.configPath);
+    this.folder = createRunFolder(config, options);
+    this.recorder = new RunRecorder(this.folder, options.onEvent, options.monitors);
     let status: RunStatus = 'completed';
     let reason: string | undefined;
     let prepared: PreparedModel | undefined;
@@ -154,27 +151,10 @@ class TrainingSession {
     } finally {
       prepared?.built.model.dispose();
     }
-    // A write that failed last (saving the model, the last events) still fails the run.
-    if (this.folder?.failure && status !== 'failed') {
-      status = 'failed';
-      reason = this.folder.failure;
-    }
-    const ended: RunEndedEvent = {
-      type: 'run-ended', status, reason, epochsCompleted: this.epochsCompleted, steps: this.stepCount,
-      durationMs: Date.now() - this.started, bestEpoch,
-      final: {
-        loss: this.lastEpoch?.loss, valLoss: this.lastEpoch?.valLoss,
-        metrics: this.lastEpoch?.metrics ?? {}, valMetrics: this.lastEpoch?.valMetrics ?? {},
-      },
-      findings: this.findings,
-    };
-    // The record first: whoever hears run-ended may read run.json at once.
-    this.folder?.finish({
-      status, reason, endedAt: new Date().toISOString(), durationMs: ended.durationMs,
-      epochsCompleted: this.epochsCompleted, steps: this.stepCount, final: ended.final, findingCount: this.findings.length,
+    // A write that failed last (saving the model, the last events) still fails the run (finish sees to it).
+    return this.recorder.finish({
+      status, reason, epochsCompleted: this.epochsCompleted, steps: this.stepCount, bestEpoch, final: finalValues(this.lastEpoch),
     });
-    this.emit(ended);
-    return ended;
   }
 
   private async loop(prepared: PreparedModel): Promise<{ status: RunStatus; reason?: string; bestEpoch?: number }> {

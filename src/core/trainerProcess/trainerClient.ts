@@ -153,11 +153,12 @@ const ERROR_LINE = /^\s*(?:Uncaught\s+)?(?:[A-Z]\w*(?:Error|Exception)\b|Error\b
 /**
  * Words for a process death, from its exit code, signal and stderr. Quotes the first line that
  * names an error (Node prints it above the stack, so the last lines alone would drop it) and the
- * last lines that are not stack frames, bounded in lines and length.
+ * last lines that are not stack frames, bounded in lines and length. `who`: the process, in words
+ * (the pytorch backend's Python says its own name; its traceback's last line names the error).
  */
-export function describeCrash(code: number | null, signal: NodeJS.Signals | null, stderr: string): string {
+export function describeCrash(code: number | null, signal: NodeJS.Signals | null, stderr: string, who = 'The trainer process'): string {
   if (/heap out of memory|Allocation failed|out of memory/i.test(stderr)) {
-    return 'The trainer ran out of memory. Use a smaller batch size, a smaller model or less data.';
+    return `${who === 'The trainer process' ? 'The trainer' : who} ran out of memory. Use a smaller batch size, a smaller model or less data.`;
   }
   const lines = stderr.split('\n').map((line) => line.trimEnd()).filter((line) => line.trim() && !/^\s+at /.test(line) && !/^Node\.js v\d/.test(line));
   const errorAt = lines.findIndex((line) => ERROR_LINE.test(line));
@@ -167,5 +168,5 @@ export function describeCrash(code: number | null, signal: NodeJS.Signals | null
     : tail;
   const text = quoted.map((line) => (line.length > LINE_LIMIT ? `${line.slice(0, LINE_LIMIT)}…` : line)).join('\n');
   const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
-  return `The trainer process ${how}${text ? `:\n${text}` : '.'}`;
+  return `${who} ${how}${text ? `:\n${text}` : '.'}`;
 }

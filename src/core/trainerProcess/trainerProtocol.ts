@@ -10,8 +10,9 @@ import type { ConfigProblem } from '../config/configProblem';
 import type { Finding } from '../diagnosis/finding';
 import type { RangeTestResult } from '../engine/learningRateFinder';
 import type { ProbeReport } from '../engine/probe';
-import type { BackendPreference } from '../engine/tensorflowRuntime';
+import { isBackendChoice, type BackendChoice } from '../engine/backendChoice';
 import type { TrainingEvent } from '../engine/trainingEvents';
+import type { PythonCandidate } from '../pytorchBackend/torchPython';
 
 export type TrainerJob = 'train' | 'probe' | 'lr-find';
 
@@ -26,7 +27,9 @@ export interface StartMessage {
   /** Read data files wherever the config says (a trusted workspace); else only inside workspaceDir and the config's project. */
   allowDataOutside?: boolean;
   epochs?: number;
-  backend?: BackendPreference;
+  backend?: BackendChoice;
+  /** For the pytorch backend: the Python the user named (the setting), or the editor's interpreter to try first. */
+  python?: { named?: PythonCandidate; preferred?: PythonCandidate[] };
 }
 
 export interface StopMessage {
@@ -78,7 +81,6 @@ const isObject = (value: unknown): value is Record<string, unknown> => typeof va
 const isString = (value: unknown): value is string => typeof value === 'string';
 const isOptional = <T>(value: unknown, check: (v: unknown) => v is T) => value === undefined || check(value);
 const isPositiveInteger = (value: unknown): value is number => typeof value === 'number' && Number.isInteger(value) && value > 0;
-const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'];
 const JOBS = ['train', 'probe', 'lr-find'];
 const EVENT_TYPES = ['run-started', 'step', 'layer-stats', 'epoch-end', 'finding', 'log', 'run-ended'];
 
@@ -90,11 +92,27 @@ export function parseHostMessage(value: unknown): HostMessage | undefined {
   if (!isString(value.configPath) || !isString(value.workspaceDir)) return undefined;
   if (!isOptional(value.configText, isString) || !isOptional(value.epochs, isPositiveInteger)) return undefined;
   if (value.allowDataOutside !== undefined && typeof value.allowDataOutside !== 'boolean') return undefined;
-  if (value.backend !== undefined && !(isString(value.backend) && BACKENDS.includes(value.backend))) return undefined;
+  if (value.backend !== undefined && !isBackendChoice(value.backend)) return undefined;
+  const python = value.python === undefined ? undefined : parsePythonChoice(value.python);
+  if (value.python !== undefined && !python) return undefined;
   return {
     type: 'start', job: value.job as TrainerJob, configPath: value.configPath, configText: value.configText as string | undefined,
-    workspaceDir: value.workspaceDir, epochs: value.epochs as number | undefined, backend: value.backend as BackendPreference | undefined,
+    workspaceDir: value.workspaceDir, epochs: value.epochs as number | undefined, backend: value.backend as BackendChoice | undefined,
     ...(value.allowDataOutside === undefined ? {} : { allowDataOutside: value.allowDataOutside as boolean }),
+    ...(python ? { python } : {}),
+  };
+}
+
+const isCandidate = (value: unknown): value is PythonCandidate => isObject(value) && isString(value.command) && value.command.length > 0 && isString(value.source);
+
+function parsePythonChoice(value: unknown): StartMessage['python'] | undefined {
+  if (!isObject(value)) return undefined;
+  if (value.named !== undefined && !isCandidate(value.named)) return undefined;
+  if (value.preferred !== undefined && !(Array.isArray(value.preferred) && value.preferred.every(isCandidate))) return undefined;
+  const pick = (c: PythonCandidate): PythonCandidate => ({ command: c.command, source: c.source });
+  return {
+    ...(value.named ? { named: pick(value.named as PythonCandidate) } : {}),
+    ...(value.preferred ? { preferred: (value.preferred as PythonCandidate[]).map(pick) } : {}),
   };
 }
 

@@ -3,7 +3,7 @@
 // channel log, the run's events recorded in the RunStore, and crashes reported as failed runs.
 // The extension host only forwards messages: no tensor work ever happens here.
 
-import { parseTree } from 'jsonc-parser';
+import { findNodeAtLocation, parseTree } from 'jsonc-parser';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { locatePath } from '../../core/config/parseConfig';
@@ -11,6 +11,8 @@ import type { Finding } from '../../core/diagnosis/finding';
 import { applyFix } from '../../core/diagnosis/fixes/applyFix';
 import { markRunFailed } from '../../core/engine/runFolderReader';
 import type { RunEndedEvent, TrainingEvent } from '../../core/engine/trainingEvents';
+import { isBackendChoice } from '../../core/engine/backendChoice';
+import { pythonChoiceFor } from './pythonInterpreter';
 import { TrainerClient, type TrainerOutcome } from '../../core/trainerProcess/trainerClient';
 import type { TrainerJob, TrainerMessage } from '../../core/trainerProcess/trainerProtocol';
 import { formatEpochLine, formatFinding, formatRangeTest } from '../../core/report/textFormat';
@@ -34,6 +36,16 @@ interface ActiveJob {
   ended?: RunEndedEvent;
   /** When the status bar last showed a step (Date.now()). */
   statusShownAt: number;
+}
+
+/** After a stop, how long a pytorch run's trainer may take: the script's step, then the runner's own escalation. */
+const PYTORCH_STOP_GRACE_MS = 20_000;
+
+/** The config's own "backend", read from the editor's text (undefined when absent or unreadable). */
+function configBackend(text: string): string | undefined {
+  const tree = parseTree(text);
+  const value = tree ? findNodeAtLocation(tree, ['backend'])?.value : undefined;
+  return typeof value === 'string' ? value : undefined;
 }
 
 /** The status bar shows the latest step at most this often. */
@@ -83,7 +95,11 @@ export class TrainingController implements vscode.Disposable {
     }
     const document = await vscode.workspace.openTextDocument(uri);
     const workspaceDir = vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath ?? path.dirname(uri.fsPath);
-    const backend = vscode.workspace.getConfiguration('trainingDoctor').get<string>('backend');
+    const setting = vscode.workspace.getConfiguration('trainingDoctor').get<string>('backend');
+    const backend = isBackendChoice(setting) && setting !== 'auto' ? setting : undefined;
+    // The Python extension is asked (and activated) only for runs that need a Python.
+    const pytorch = job === 'train' && (backend ?? configBackend(document.getText())) === 'pytorch';
+    const python = pytorch ? await pythonChoiceFor(uri) : undefined;
     this.output.appendLine(`${JOB_TITLES[job]} ${uri.fsPath}`);
     await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `${JOB_TITLES[job]} ${path.basename(uri.fsPath)}`, cancellable: true },
@@ -93,8 +109,10 @@ export class TrainingController implements vscode.Disposable {
           start: {
             // Trusted (checked above): the config may read data wherever it says, as the README's Safety section tells.
             type: 'start', job, configPath: uri.fsPath, configText: document.getText(), workspaceDir, allowDataOutside: vscode.workspace.isTrusted,
-            backend: backend && backend !== 'auto' ? (backend as 'tensorflow' | 'wasm' | 'cpu') : undefined,
+            backend, ...(python ? { python } : {}),
           },
+          // The trainer stays responsive while PyTorch computes, and escalates its own stop (SIGINT, SIGTERM, SIGKILL).
+          ...(pytorch ? { stopGraceMs: PYTORCH_STOP_GRACE_MS } : {}),
           onMessage: (message) => this.receive(message, progress),
           onExit: (outcome) => {
             this.finish(outcome);

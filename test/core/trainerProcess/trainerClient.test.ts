@@ -7,6 +7,7 @@ import { readRun } from '../../../src/core/engine/runFolderReader';
 import type { TrainingEvent } from '../../../src/core/engine/trainingEvents';
 import { TrainerClient, describeCrash, type TrainerOutcome } from '../../../src/core/trainerProcess/trainerClient';
 import type { StartMessage, TrainerMessage } from '../../../src/core/trainerProcess/trainerProtocol';
+import { noTorchReason } from '../pytorchBackend/torchAvailability';
 
 // These tests drive the bundled trainer (npm test builds it first).
 const root = path.resolve(__dirname, '../../..');
@@ -34,7 +35,7 @@ interface Session {
   client: TrainerClient;
 }
 
-function startTrainer(start: Partial<StartMessage> & { configPath: string }, onEvent?: (e: TrainingEvent, client: TrainerClient) => void): Session {
+function startTrainer(start: Partial<StartMessage> & { configPath: string }, onEvent?: (e: TrainingEvent, client: TrainerClient) => void, stopGraceMs?: number): Session {
   const messages: TrainerMessage[] = [];
   const events: TrainingEvent[] = [];
   let resolve!: (o: TrainerOutcome) => void;
@@ -50,6 +51,7 @@ function startTrainer(start: Partial<StartMessage> & { configPath: string }, onE
       }
     },
     onExit: resolve,
+    stopGraceMs,
   });
   return { messages, events, outcome, client };
 }
@@ -216,6 +218,35 @@ describe('the trainer child process', () => {
     // training in the host would fill the ticks; a blocked event loop would leave few of them.
     assert.ok(lags.length > 50, `${lags.length} ticks`);
     assert.ok(p95(busy) < HOST_BUSY_PER_TICK_MS, `95% of 10 ms ticks had under ${HOST_BUSY_PER_TICK_MS} ms of host CPU before them (${p95(busy).toFixed(2)} ms; worst ${Math.max(...busy).toFixed(2)} ms)`);
+  });
+});
+
+describe('the trainer child process on the pytorch backend', () => {
+  it('a Python without torch: a failed message saying what was tried and how to fix it (the editor shows it), no run', async () => {
+    const missing = path.join(workspace, 'no-such-python');
+    const session = startTrainer({ configPath: writeConfig('no-python', spirals(1)), backend: 'pytorch', python: { named: { command: missing, source: 'the setting trainingDoctor.pythonPath' } } });
+    const outcome = await session.outcome;
+    assert.equal(outcome.kind, 'failed');
+    const failed = session.messages.find((m) => m.type === 'failed');
+    assert.ok(failed && failed.type === 'failed');
+    assert.match(failed.message, /^The pytorch backend needs a Python that can import torch; the one named by the setting trainingDoctor\.pythonPath cannot: .*no-such-python: not found\./);
+    assert.doesNotMatch(failed.message, /\n\s+at /, 'no stack trace');
+    assert.equal(session.events.length, 0);
+  });
+
+  it('stop: the script is told, the run ends cancelled, the job finishes cleanly and the run folder keeps the steps', { skip: noTorchReason() }, async () => {
+    const session = startTrainer({ configPath: writeConfig('pytorch-long', spirals(500)), backend: 'pytorch' }, (event, client) => {
+      if (event.type === 'step' && event.step === 30) client.stop();
+    }, 60_000);
+    const outcome = await session.outcome;
+    assert.equal(outcome.kind, 'finished', outcome.reason);
+    const started = session.events.find((e): e is Extract<TrainingEvent, { type: 'run-started' }> => e.type === 'run-started');
+    assert.equal(started?.backend, 'pytorch');
+    const ended = session.events.at(-1) as Extract<TrainingEvent, { type: 'run-ended' }>;
+    assert.equal(ended.status, 'cancelled');
+    const stored = readRun(started!.runDir!);
+    assert.equal(stored.record?.status, 'cancelled');
+    assert.ok(stored.events.filter((e) => e.type === 'step').length >= 31);
   });
 });
 

@@ -10,6 +10,18 @@ describe('host messages are checked on arrival', () => {
     assert.equal((parseHostMessage({ ...start, allowDataOutside: true }) as { allowDataOutside?: boolean }).allowDataOutside, true);
   });
 
+  it('accepts the pytorch backend with the Python choice, keeping only the known fields', () => {
+    const python = { named: { command: '/opt/py', source: 'the setting', extra: 1 }, preferred: [{ command: 'py', source: 'ext' }] };
+    const start = { type: 'start', job: 'train', configPath: '/w/a.train.json', workspaceDir: '/w', backend: 'pytorch', python };
+    assert.deepEqual(parseHostMessage(start), {
+      ...start, configText: undefined, epochs: undefined,
+      python: { named: { command: '/opt/py', source: 'the setting' }, preferred: [{ command: 'py', source: 'ext' }] },
+    });
+    for (const bad of [{ named: { command: '' , source: 's' } }, { preferred: 'py' }, { preferred: [{ command: 'py' }] }, 'python3']) {
+      assert.equal(parseHostMessage({ ...start, python: bad }), undefined, JSON.stringify(bad));
+    }
+  });
+
   it('rejects unknown types, unknown jobs, missing paths, bad epochs and bad backends', () => {
     for (const bad of [
       null, 'start', [], { type: 'begin' },

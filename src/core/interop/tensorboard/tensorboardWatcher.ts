@@ -121,11 +121,17 @@ class WatchedRun {
 export class TensorboardWatcher {
   private readonly runs = new Map<string, WatchedRun>();
 
-  constructor(readonly logdir: string, private readonly overridesFor: (run: DiscoveredRun) => Promise<TagOverrides | undefined> = async () => undefined) {}
+  /** `skipRun`: runs read another way (a Training Doctor run folder's event file: its metrics.jsonl says more). */
+  constructor(
+    readonly logdir: string,
+    private readonly overridesFor: (run: DiscoveredRun) => Promise<TagOverrides | undefined> = async () => undefined,
+    private readonly skipRun: (dir: string) => boolean = () => false,
+  ) {}
 
   async poll(final: boolean): Promise<PollResult> {
     const result: PollResult = { updates: [], issues: [], newRuns: [] };
     for (const run of await discoverLogs(this.logdir)) {
+      if (this.skipRun(run.dir)) continue;
       let watched = this.runs.get(run.dir);
       if (!watched) {
         this.runs.set(run.dir, (watched = new WatchedRun(run, await this.overridesFor(run))));

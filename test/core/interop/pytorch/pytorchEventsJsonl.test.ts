@@ -1,0 +1,48 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { PayloadIssues } from '../../../../src/core/dashboard/payloadReader';
+import { readTrainingEvents } from '../../../../src/core/dashboard/trainingEventValidation';
+import type { TrainingEvent } from '../../../../src/core/engine/trainingEvents';
+import { exportToTemp, jsonLines, runPython, skipReason } from './pytorchHarness';
+
+describe('exported PyTorch script: --events-jsonl', { skip: skipReason() }, () => {
+  it('prints only training events on stdout, each one valid, in the engine\'s order', () => {
+    const { script, dir } = exportToTemp('examples/mnist-mlp.train.json', (config) => {
+      config.data.trainSize = 640;
+      config.data.validationSize = 200;
+    });
+    const run = runPython([script, '--events-jsonl', '--epochs', '2', '--threads', '1'], { cwd: dir });
+    assert.equal(run.status, 0, run.stderr);
+    const lines = jsonLines(run.stdout);
+    const issues = new PayloadIssues();
+    const events: TrainingEvent[] = readTrainingEvents(lines, 'stdout', issues);
+    assert.equal(issues.count, 0, JSON.stringify(issues.notes));
+    assert.equal(events.length, lines.length);
+    assert.deepEqual(events.map((e) => e), lines, 'validation changes nothing');
+
+    const started = events[0];
+    assert.ok(started.type === 'run-started');
+    assert.equal(started.trainExamples, 640);
+    assert.equal(started.validationExamples, 200);
+    assert.equal(started.stepsPerEpoch, 10);
+    assert.equal(started.statsEvery, 10);
+    assert.deepEqual(started.layers.map((l) => [l.name, l.activation, l.params]), [['0:dense', 'relu', 200960], ['1:dropout', 'none', 0], ['2:dense', 'softmax', 2570]]);
+    const ended = events[events.length - 1];
+    assert.ok(ended.type === 'run-ended');
+    assert.equal(ended.status, 'completed');
+    assert.equal(ended.steps, 20);
+    assert.deepEqual(ended.findings, []);
+
+    const steps = events.filter((e) => e.type === 'step');
+    assert.deepEqual(steps.map((e) => e.step), Array.from({ length: 20 }, (_, i) => i));
+    const samples = events.filter((e) => e.type === 'layer-stats');
+    assert.deepEqual(samples.map((e) => e.step), [0, 10]);
+    const dense = samples[0].type === 'layer-stats' ? samples[0].layers[0] : undefined;
+    assert.ok(dense?.activation.zeroFraction !== undefined && dense.activation.deadFraction !== undefined, 'relu layers report zero and dead fractions');
+    assert.ok(dense?.weights && dense.gradNorm! > 0 && dense.updateRatio! > 0);
+    const epochs = events.filter((e) => e.type === 'epoch-end');
+    assert.equal(epochs.length, 2);
+    assert.ok(epochs.every((e) => e.type === 'epoch-end' && e.valLoss !== undefined && e.valMetrics.accuracy !== undefined));
+    assert.match(run.stderr, /epoch 2\/2/, 'people read stderr');
+  });
+});
