@@ -29,6 +29,9 @@ function readLayerSummary(this: PayloadReader, v: unknown, at: string): LayerSum
   };
 }
 
+/** Per-channel statistics come from colour images: 3 channels (4 leaves room for an alpha channel). */
+const MAX_CHANNELS = 4;
+
 function readInputStats(this: PayloadReader, v: unknown, at: string): InputStatistics {
   const o = this.record(v, at);
   const m = (key: keyof InputStatistics) => this.measured(field(o, key), `${at}.${key}`);
@@ -39,6 +42,10 @@ function readInputStats(this: PayloadReader, v: unknown, at: string): InputStati
   this.copyOptional(stats, o, 'nearConstantFeatures', at, this.count);
   const labelCounts = field(o, 'labelCounts');
   if (labelCounts !== undefined) stats.labelCounts = this.list(labelCounts, `${at}.labelCounts`, PAYLOAD_LIMITS.layers, this.count);
+  for (const key of ['channelMeans', 'channelStds'] as const) {
+    const values = field(o, key);
+    if (values !== undefined) stats[key] = this.list(values, `${at}.${key}`, MAX_CHANNELS, this.measured);
+  }
   return stats;
 }
 

@@ -9,7 +9,7 @@ import { upsertFinding, type Finding } from '../diagnosis/finding';
 import { augmentBatch, isAugmentationActive } from '../data/augment';
 import type { LoadedData } from '../data/dataset';
 import type { DataLocation } from '../data/dataAccessPolicy';
-import { assertModelFits, evaluationBatchSize, type MemoryCheckOptions } from '../config/memoryEstimate';
+import { assertModelFits, evaluationBatchSize, memoryBudget, type MemoryCheckOptions } from '../config/memoryEstimate';
 import { epochOrder, gatherBatch, loadDataset } from '../data/loadDataset';
 import { placeholderRefusal } from '../data/placeholderDataset';
 import { normalizedZero } from '../data/preprocess';
@@ -65,7 +65,7 @@ export async function prepareModel(config: TrainConfig, runtime: TensorflowRunti
   // Lint checked the config's own backend; only now is the real one known ("auto" may land on
   // wasm, whose 4 GiB a model can overflow): refuse before allocating anything.
   assertModelFits(config, { ...memory, backend: runtime.backend });
-  const loaded = data ?? await loadDataset(config.data, config.seed, location.baseDir, location.dataAccess);
+  const loaded = data ?? await loadDataset(config.data, config.seed, location.baseDir, location.dataAccess, memoryBudget(config).dataBytes);
   const { tf } = runtime;
   const built = buildModel(tf, config.model.layers, config.model.input, config.seed);
   const encoding: TargetEncoding = {
