@@ -11,7 +11,8 @@ import { forgetDecodedImages, loadImageFolderExamples } from '../../src/core/dat
 import { listImageFolder } from '../../src/core/data/imageFolderListing';
 import { writeShapeFolder } from '../../src/core/data/syntheticShapes';
 
-const root = path.dirname(path.dirname(path.dirname(new URL(import.meta.url).pathname)));
+// npm run bench runs every script from the repository root.
+const root = process.cwd();
 const flowers = path.join(root, '..', 'shared', 'data', 'images', 'flower_photos_small');
 
 (async () => {
