@@ -1,8 +1,8 @@
 // Draws a folder of small colour pictures of shapes, one class per shape, and writes it as PNG
 // and JPEG files in the layout image folders are read in (<folder>/<class>/<file>). A fresh clone
 // makes the colour example's data with it (`npm run make-images`), and tests make fixtures. The
-// shape decides the class; colours, position, size and background vary at random, so a model has
-// to learn the shape and not a colour.
+// shape decides the class; colours, position, size and background vary at random (the shape is
+// always the lighter), so a model has to learn the shape and not a colour.
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -15,10 +15,14 @@ export type ShapeClass = (typeof SHAPE_CLASSES)[number];
 /** One picture: a shape of random colour on a random, slightly noisy background. */
 export function drawShape(shape: ShapeClass, size: number, rng: SeededRandom): PixelImage {
   const pixels = new Uint8Array(size * size * 3);
-  const background = randomColour(rng);
+  // The shape is always the lighter one, by a clear margin: random hues, but one sign of contrast,
+  // so that a small network learns the outline in a few epochs.
+  let background = randomColour(rng);
   let foreground = randomColour(rng);
-  // Keep the shape visible: push its colour away from a background that is too close.
-  while (colourDistance(foreground, background) < 120) foreground = randomColour(rng);
+  while (luma(foreground) - luma(background) < 60) {
+    background = randomColour(rng);
+    foreground = randomColour(rng);
+  }
   const radius = size * (0.22 + 0.14 * rng.next());
   const centreX = radius + rng.next() * (size - 2 * radius);
   const centreY = radius + rng.next() * (size - 2 * radius);
@@ -49,8 +53,8 @@ function randomColour(rng: SeededRandom): [number, number, number] {
   return [rng.int(256), rng.int(256), rng.int(256)];
 }
 
-function colourDistance(a: number[], b: number[]): number {
-  return Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]);
+function luma(colour: number[]): number {
+  return 0.299 * colour[0] + 0.587 * colour[1] + 0.114 * colour[2];
 }
 
 export interface ShapeFolderOptions {
