@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { checkDataSource } from '../../../src/core/config/loadConfigFile';
+import { checkDataSource, loadConfigFile } from '../../../src/core/config/loadConfigFile';
 import { parseTrainConfig } from '../../../src/core/config/parseConfig';
 import { DATA_ANYWHERE, dataInside } from '../../../src/core/data/dataAccessPolicy';
 import { decodeImage } from '../../../src/core/data/imageDecoding';
@@ -16,6 +16,7 @@ import { forgetDecodedImages, loadImageFolderExamples } from '../../../src/core/
 import { listImageFolder, type ImageFolderConfig } from '../../../src/core/data/imageFolderListing';
 import { loadDataset } from '../../../src/core/data/loadDataset';
 import { mnistPool } from '../../../src/core/data/mnistDataset';
+import { lintFindings } from '../../../src/core/diagnosis/lintConfig';
 import { writeShapeFolder } from '../../../src/core/data/syntheticShapes';
 import { problemsOf } from './dataTestHelpers';
 
@@ -303,6 +304,25 @@ describe('image folders: bad input gets a located problem, never a crash', () =>
     assert.equal(over[0].code, 'memory.data-over-budget');
     assert.deepEqual(over[0].path, ['data', 'dataset', 'size']);
     assert.match(over[0].message, /4 images; at 1024×1024×3 they need about 144 MiB in memory, over the 64 MiB budget/);
+  });
+});
+
+describe('image folders: heavy class imbalance', () => {
+  it('is reported by data.class-imbalance once the folder is read, from the training split\'s class counts', async () => {
+    const dir = freshProject();
+    for (let i = 0; i < 40; i++) write(path.join(dir, 'pics', 'common', `${i}.png`), encodePng(solid(4, 4, 3, i)));
+    for (let i = 0; i < 3; i++) write(path.join(dir, 'pics', 'rare', `${i}.png`), encodePng(solid(4, 4, 3, 200 + i)));
+    const file = await loadConfigFile(path.join(dir, 'pets.train.json'), JSON.stringify({
+      data: { dataset: { images: 'pics', size: [4, 4] }, validationSplit: 0.1, preprocess: { normalize: 'standardize', per: 'channel' } },
+      model: { input: [4, 4, 3], layers: [{ type: 'flatten' }, { type: 'dense', units: 2, activation: 'softmax' }] },
+      training: { epochs: 1, optimizer: { type: 'sgd', learningRate: 0.1 } },
+    }));
+    assert.deepEqual(file.problems.filter((p) => p.severity === 'error'), []);
+    const { findings, inputStats } = await lintFindings(file);
+    assert.equal(inputStats?.labelCounts?.reduce((a, b) => a + b, 0), 39);
+    const imbalance = findings.find((f) => f.rule === 'data.class-imbalance');
+    assert.ok(imbalance, findings.map((f) => f.rule).join(', '));
+    assert.match(imbalance.message, /rare/);
   });
 });
 
