@@ -4,6 +4,7 @@
 
 import type { Finding, FindingSeverity, FindingState, FixReference, RelatedLocation } from '../diagnosis/finding';
 import type { InputStatistics } from '../data/dataset';
+import { readAugmentedPreview } from './augmentedPreviewValidation';
 import type { ActivationStats, LayerStats } from '../engine/layerStatistics';
 import type { BackendName } from '../engine/tensorflowRuntime';
 import type {
@@ -71,6 +72,8 @@ function readRunStarted(r: PayloadReader, o: Record<string, unknown>, at: string
   // Optional fields stay absent when absent (a copy of the event equals the event).
   r.copyOptional(event, o, 'runDir', at, r.path);
   r.copyOptional(event, o, 'configPath', at, r.path);
+  // Pictures are a nicety: a bad one is noted and left out, the run still shown.
+  r.keepOptional(event, o, 'augmentedPreview', at, readAugmentedPreview);
   return event;
 }
 

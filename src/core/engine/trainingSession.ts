@@ -7,6 +7,7 @@ import type { TrainConfig } from '../config/trainConfig';
 import { ConfigProblemError } from '../config/configProblem';
 import { upsertFinding, type Finding } from '../diagnosis/finding';
 import { augmentBatch, isAugmentationActive } from '../data/augment';
+import { augmentedPreview } from '../data/augmentPreview';
 import type { LoadedData } from '../data/dataset';
 import type { DataLocation } from '../data/dataAccessPolicy';
 import { assertModelFits, evaluationBatchSize, memoryBudget, type MemoryCheckOptions } from '../config/memoryEstimate';
@@ -199,11 +200,13 @@ class TrainingSession {
     const best = stopper?.restoreBestWeights ? new WeightKeeper(tf, built) : undefined;
 
     this.folder?.update({ backend: options.runtime.backend, backendDetail: options.runtime.detail });
+    const preview = augmenting ? augmentedPreview(data, config.data.augment, config.seed) : undefined;
     this.emit({
       type: 'run-started', runId: this.folder?.id ?? 'in-memory', runDir: this.folder?.dir, configName: config.name,
       configPath: options.configPath, backend: options.runtime.backend, backendDetail: options.runtime.detail,
       dataset: data.source, trainExamples: data.train.count, validationExamples: data.validation.count,
       epochs, stepsPerEpoch, batchSize, statsEvery: every, layers: layerSummaries(built), inputStats: data.rawInputStats, startedAt: new Date(this.started).toISOString(),
+      ...(preview ? { augmentedPreview: preview } : {}),
     });
     if (stopper?.fellBack) this.emit({ type: 'log', level: 'warning', message: `earlyStopping monitors "${training.earlyStopping!.monitor}" but there is no validation split; monitoring the training value instead.` });
 

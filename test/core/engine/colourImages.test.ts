@@ -12,7 +12,10 @@ import { parseTrainConfig } from '../../../src/core/config/parseConfig';
 import { DATA_ANYWHERE } from '../../../src/core/data/dataAccessPolicy';
 import { forgetDecodedImages, loadImageFolderExamples } from '../../../src/core/data/imageFolderDataset';
 import { writeShapeFolder } from '../../../src/core/data/syntheticShapes';
+import { PayloadIssues } from '../../../src/core/dashboard/payloadReader';
+import { readTrainingEvents } from '../../../src/core/dashboard/trainingEventValidation';
 import { lintFindings } from '../../../src/core/diagnosis/lintConfig';
+import type { RunStartedEvent } from '../../../src/core/engine/trainingEvents';
 import { configFrom, train } from './engineFixtures';
 
 const repositoryRoot = path.resolve(__dirname, '..', '..', '..');
@@ -83,6 +86,26 @@ describe('colour image folders: synthetic shapes', () => {
     const finding = findings.find((f) => f.rule === 'data.unnormalized');
     assert.ok(finding);
     assert.match(finding.message, /typical photo pixel statistics/);
+  });
+});
+
+describe('colour image folders: a run with augmentation', () => {
+  it('starts with a few augmented training images that the dashboard validation accepts as they are', async () => {
+    const project = path.join(top, 'augmented-project');
+    writeShapeFolder(path.join(project, 'shapes'), { perClass: 4, size: 24, seed: 6 });
+    const raw = colourConfig('shapes', { normalize: 'standardize', per: 'channel' }, 1, 16);
+    (raw.data as Record<string, unknown>).augment = { rotate: 8, crop: 2, flipHorizontal: true };
+    (raw.model as { layers: { units?: number }[] }).layers[5].units = 3;
+    const result = await train(configFrom(raw), { baseDir: project });
+    assert.equal(result.ended.status, 'completed', result.ended.reason);
+    const started = result.events.find((e): e is RunStartedEvent => e.type === 'run-started');
+    assert.equal(started?.augmentedPreview?.images.length, 8);
+    const issues = new PayloadIssues();
+    // As it crosses a process boundary: JSON (undefined fields gone).
+    const sent = JSON.parse(JSON.stringify(started));
+    const [read] = readTrainingEvents([sent], 'events', issues);
+    assert.deepEqual(read, sent);
+    assert.equal(issues.notes.length, 0);
   });
 });
 
