@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { ConfigProblemError, type ConfigProblem } from '../../core/config/configProblem';
 import { checkDataSource } from '../../core/config/loadConfigFile';
 import type { ParsedConfig } from '../../core/config/parseConfig';
+import { memoryBudget } from '../../core/config/memoryEstimate';
 import type { DataConfig } from '../../core/config/trainConfig';
 import type { DataAccess } from '../../core/data/dataAccessPolicy';
 import type { InputStatistics } from '../../core/data/dataset';
@@ -29,7 +30,8 @@ export const DATA_LOAD_TIMEOUT = 'data.load-timeout';
  * files may be (see editorDataAccess); without it, inside the config's project.
  */
 export interface DataLoaders {
-  inputStatistics(data: DataConfig, seed: number, baseDir: string, access?: DataAccess): Promise<InputStatistics>;
+  /** `dataBudgetBytes`: the config's data-set memory budget (for data whose size is known once read). */
+  inputStatistics(data: DataConfig, seed: number, baseDir: string, access?: DataAccess, dataBudgetBytes?: number): Promise<InputStatistics>;
   checkDataSource(parsed: ParsedConfig, baseDir: string, access?: DataAccess): Promise<ConfigProblem[]>;
   /**
    * The file's modification time in ms, undefined when it does not exist. For a folder (an image
@@ -40,7 +42,7 @@ export interface DataLoaders {
 }
 
 export const fileSystemDataLoaders: DataLoaders = {
-  inputStatistics: async (data, seed, baseDir, access) => (await loadDataset(data, seed, baseDir, access)).rawInputStats,
+  inputStatistics: async (data, seed, baseDir, access, dataBudgetBytes) => (await loadDataset(data, seed, baseDir, access, dataBudgetBytes)).rawInputStats,
   checkDataSource,
   modifiedTime(file) {
     try {
@@ -139,7 +141,8 @@ export class DataCheckCache {
     const { trainSize, validationSize, validationSplit } = config.data;
     // The raw statistics are measured on the training split before preprocessing: preprocess and
     // augment do not change them (and editing them, e.g. by the normalize quick fix, must not reload MNIST).
-    const stats = JSON.stringify([dataset, trainSize ?? null, validationSize ?? null, validationSplit, config.seed, stamp]);
+    // The data budget decides whether an image folder is read at all.
+    const stats = JSON.stringify([dataset, trainSize ?? null, validationSize ?? null, validationSplit, config.seed, stamp, memoryBudget(config).dataBytes]);
     // The CSV and image-folder checks compare the data with the model and the loss too.
     const checks = file === undefined ? undefined : JSON.stringify([config, parsed.shapes?.outputShape ?? null, stamp]);
     return { stats, checks, baseDir: baseDir ?? '.' };
@@ -162,7 +165,7 @@ export class DataCheckCache {
     const [stats, checks] = await Promise.all([
       this.stats.get(keys.stats, async () => {
         try {
-          return { inputStats: await this.loaders.inputStatistics(config.data, config.seed, keys.baseDir, access), problems: [] };
+          return { inputStats: await this.loaders.inputStatistics(config.data, config.seed, keys.baseDir, access, memoryBudget(config).dataBytes), problems: [] };
         } catch (error) {
           // Data the loader rejects (too few examples, a broken CSV) is a problem to show; anything
           // else leaves the rules without statistics, as `lint` does.

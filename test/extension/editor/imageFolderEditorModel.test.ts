@@ -7,7 +7,8 @@ import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { dataInside } from '../../../src/core/data/dataAccessPolicy';
 import { encodeJpeg, encodePng } from '../../../src/core/data/imageEncoding';
-import { fileSystemDataLoaders } from '../../../src/extension/editor/dataChecks';
+import { parseTrainConfig } from '../../../src/core/config/parseConfig';
+import { DataCheckCache, fileSystemDataLoaders } from '../../../src/extension/editor/dataChecks';
 import { imageFolderCompletions, imageFolderHoverText, imagesValueAt, summarizeImageFolder } from '../../../src/extension/editor/imageFolderEditorModel';
 
 const top = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'td-image-editor-')));
@@ -60,6 +61,31 @@ describe('image folders in the editor', () => {
     assert.deepEqual(imageFolderCompletions(top, ''), [{ path: 'data', imageFolder: false }]);
     assert.deepEqual(imageFolderCompletions(top, 'data/'), [{ path: 'data/pets', imageFolder: true }, { path: 'data/notes', imageFolder: false }]);
     assert.deepEqual(imageFolderCompletions(top, 'nowhere/'), []);
+  });
+
+  it('the editor reads the folder under the config\'s own data budget', async () => {
+    const report = async (dataGiB: number) => {
+      const parsed = parseTrainConfig(JSON.stringify({
+        memoryBudget: { dataGiB },
+        data: { dataset: { images: 'data/pets', size: [256, 256] } },
+        model: { input: [256, 256, 3], layers: [{ type: 'globalAveragePooling2d' }, { type: 'dense', units: 2, activation: 'softmax' }] },
+        training: { epochs: 1, optimizer: { type: 'sgd', learningRate: 0.1 } },
+      }), path.join(top, 'pets.train.json'));
+      let budgetAsked: number | undefined;
+      const loaders = { ...fileSystemDataLoaders, inputStatistics: (...args: Parameters<typeof fileSystemDataLoaders.inputStatistics>) => {
+        budgetAsked = args[4];
+        return fileSystemDataLoaders.inputStatistics(...args);
+      } };
+      const result = await new DataCheckCache(loaders).compute(parsed, top, dataInside([top], 'test'));
+      assert.equal(budgetAsked, dataGiB * 1024 ** 3, 'the statistics are loaded under the config\'s budget, not the default');
+      return result;
+    };
+    // 22 images of 256×256×3 floats, held three times: about 52 MiB.
+    const small = await report(0.01);
+    assert.deepEqual(small.problems.map((p) => p.code), ['memory.data-over-budget']);
+    const enough = await report(2);
+    assert.ok(!enough.problems.some((p) => p.code === 'memory.data-over-budget'), JSON.stringify(enough.problems));
+    assert.equal(enough.inputStats?.channelMeans?.length, 3);
   });
 
   it('the data cache sees an image added to a class folder: the folder stamp changes', () => {
