@@ -132,6 +132,12 @@ function preprocessedInput(config: TrainConfig, inputStats?: InputStatistics): M
     variance = 1;
   } else if (mode === 'meanSubtract') {
     mean = 0;
+    // Per channel, what is left is each channel's spread about its own mean: the overall spread
+    // less the spread of the channel means (a colour cast), for channels of equal size.
+    const channelStds = inputStats?.channelStds;
+    if (config.data.preprocess.per === 'channel' && channelStds && channelStds.length > 0) {
+      variance = channelStds.reduce((sum, std) => sum + std * std, 0) / channelStds.length;
+    }
   }
   variance += config.data.augment.noise ** 2;
   return moments(mean, variance);
