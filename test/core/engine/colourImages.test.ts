@@ -109,6 +109,26 @@ describe('colour image folders: a run with augmentation', () => {
   });
 });
 
+describe('colour image folders: augmentation touches the training split only', () => {
+  it('a learning rate too small to move the weights: heavy augmentation changes the training loss, not the validation loss', async () => {
+    const project = path.join(top, 'split-project');
+    writeShapeFolder(path.join(project, 'shapes'), { perClass: 6, size: 16, seed: 8 });
+    const run = async (augment: object) => {
+      const raw = colourConfig('shapes', { normalize: 'standardize', per: 'channel' }, 1, 16);
+      (raw.data as Record<string, unknown>).augment = augment;
+      (raw.model as { layers: { units?: number }[] }).layers[5].units = 3;
+      (raw.training as Record<string, unknown>).optimizer = { type: 'sgd', learningRate: 1e-12 };
+      const result = await train(configFrom(raw), { baseDir: project });
+      assert.equal(result.ended.status, 'completed', result.ended.reason);
+      return result.ended.final;
+    };
+    const plain = await run({});
+    const augmented = await run({ rotate: 30, crop: 4, flipHorizontal: true, noise: 3 });
+    assert.ok(Math.abs(augmented.loss! - plain.loss!) > 0.01, `training loss ${plain.loss} → ${augmented.loss}`);
+    assert.ok(Math.abs(augmented.valLoss! - plain.valLoss!) < 1e-5, `validation loss ${plain.valLoss} → ${augmented.valLoss}`);
+  });
+});
+
 describe('colour image folders: the real flower photos', () => {
   it('flower_photos_mixed: 40 JPEG and 40 PNG photos of 159–500 px in 5 classes load without a skip, LICENSE.txt ignored', { skip: flowersSkip }, async () => {
     const examples = await loadImageFolderExamples(
