@@ -5,10 +5,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadCsvExamples } from '../data/csvDataset';
+import { imageNoteProblems, loadImageFolderExamples } from '../data/imageFolderDataset';
+import type { ImageFolderConfig } from '../data/imageFolderListing';
 import { defaultDataAccess, type DataAccess } from '../data/dataAccessPolicy';
 import { decodeConfigBytes } from './configEncoding';
 import { ConfigProblemError, problem, type ConfigProblem } from './configProblem';
 import { sizeRefusal } from './configTextChecks';
+import { memoryBudget } from './memoryEstimate';
 import { locateProblems, parseTrainConfig, type ParsedConfig } from './parseConfig';
 import { checkModelAgainstData } from './shapeInference';
 
@@ -59,9 +62,10 @@ function readConfigText(absolute: string): { text: string } | { problem: { code:
   }
 }
 
-/** Data checks that need the file system: today the CSV source (MNIST and synthetic data are known statically). */
+/** Data checks that need the file system: the CSV file or the image folder (MNIST and synthetic data are known statically). */
 export async function checkDataSource(parsed: ParsedConfig, baseDir: string, dataAccess?: DataAccess): Promise<ConfigProblem[]> {
   const config = parsed.config;
+  if (config?.data.dataset.kind === 'images') return checkImageFolder(parsed, config.data.dataset, memoryBudget(config).dataBytes, baseDir, dataAccess);
   if (!config || config.data.dataset.kind !== 'csv') return [];
   try {
     const examples = await loadCsvExamples(config.data.dataset, baseDir, config.seed, dataAccess);
@@ -75,6 +79,22 @@ export async function checkDataSource(parsed: ParsedConfig, baseDir: string, dat
         'Check the column, or use "task": "regression" for numeric targets.'));
     }
     return problems;
+  } catch (error) {
+    if (error instanceof ConfigProblemError) return error.problems;
+    return [problem('data.unreadable', ['data', 'dataset'], `Cannot read the data: ${(error as Error).message}`)];
+  }
+}
+
+/**
+ * The image folder read as training will read it (decoded once: the pixels are kept for the
+ * statistics and the run): its class count against the model, and its skipped or converted
+ * images as warnings.
+ */
+async function checkImageFolder(parsed: ParsedConfig, dataset: ImageFolderConfig, dataBudgetBytes: number, baseDir: string, dataAccess?: DataAccess): Promise<ConfigProblem[]> {
+  try {
+    const examples = await loadImageFolderExamples(dataset, baseDir, parsed.config!.seed, dataAccess, dataBudgetBytes);
+    const problems = checkModelAgainstData(parsed.config!, parsed.shapes?.outputShape, examples.inputShape, examples.numClasses);
+    return [...problems, ...imageNoteProblems(dataset, examples.imageNotes)];
   } catch (error) {
     if (error instanceof ConfigProblemError) return error.problems;
     return [problem('data.unreadable', ['data', 'dataset'], `Cannot read the data: ${(error as Error).message}`)];

@@ -184,7 +184,9 @@ export function datasetBytes(dataset: DatasetConfig): number {
   const examples = (count: number, features: number) => 2 * count * (features + 1) * FLOAT;
   switch (dataset.kind) {
     case 'mnist': return examples(MNIST_EXAMPLES, 784);
-    case 'csv': return 0;
+    // Known once the file or folder is read: the loaders check it against the budget then.
+    case 'csv':
+    case 'images': return 0;
     case 'placeholder': return examples(dataset.samples, elements(dataset.shape));
     case 'spirals': return examples(dataset.samples, 2);
     case 'blobs': return examples(dataset.samples, dataset.features) + dataset.classes * dataset.features * DOUBLE;

@@ -135,6 +135,9 @@ export function normalizeLayer(layer: Raw): LayerConfig {
 function normalizeDataset(raw: unknown, shape: 'flat' | 'image'): DatasetConfig {
   if (raw === 'mnist') return { kind: 'mnist', shape };
   const d = ownKeysOnly(raw);
+  if (typeof d.images === 'string') {
+    return { kind: 'images', images: d.images, size: [Number(d.size[0]), Number(d.size[1])], channels: d.channels === 1 ? 1 : 3 };
+  }
   if (typeof d.csv === 'string') {
     return { kind: 'csv', csv: d.csv, label: d.label, task: d.task ?? 'classification', delimiter: d.delimiter ?? ',' };
   }
@@ -184,9 +187,11 @@ export function normalizeConfig(validated: Raw, fallbackName: string): TrainConf
       trainSize: data.trainSize,
       validationSize: data.validationSize,
       validationSplit: data.validationSplit ?? 0.2,
-      preprocess: { normalize: preprocess.normalize ?? 'none', per: preprocess.per ?? 'feature' },
+      preprocess: { normalize: preprocess.normalize ?? 'none', per: preprocess.per === 'channel' ? 'channel' : 'feature' },
       augment: {
         translate: augment.translate ?? 0,
+        rotate: augment.rotate ?? 0,
+        crop: augment.crop ?? 0,
         flipHorizontal: augment.flipHorizontal ?? false,
         noise: augment.noise ?? 0,
       },

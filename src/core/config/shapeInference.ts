@@ -289,6 +289,7 @@ export function datasetInputShape(dataset: DatasetConfig): Shape | undefined {
     case 'blobs': return [dataset.features];
     case 'spirals': return [2];
     case 'placeholder': return dataset.shape;
+    case 'images': return [dataset.size[0], dataset.size[1], dataset.channels];
     case 'csv': return undefined;
   }
 }
@@ -296,7 +297,9 @@ export function datasetInputShape(dataset: DatasetConfig): Shape | undefined {
 export function datasetClassCount(dataset: DatasetConfig): number | undefined {
   switch (dataset.kind) {
     case 'mnist': return 10;
-    case 'csv': return undefined;
+    // Both known only once the file or folder is read.
+    case 'csv':
+    case 'images': return undefined;
     case 'placeholder': return dataset.task === 'regression' ? undefined : dataset.classes;
     default: return dataset.classes;
   }
@@ -346,8 +349,8 @@ export function checkModelAgainstData(config: TrainConfig, outputShape: Shape | 
       problems.push(problem('loss.activation-mismatch', lastPath,
         `binaryCrossentropy needs a probability (sigmoid) or a logit (linear) from the last layer, not "${activation}".`));
     }
-  } else if (classes === undefined || config.data.dataset.kind === 'csv') {
-    // Regression (or CSV classification whose class count is known only after reading the file).
+  } else if (classes === undefined || config.data.dataset.kind === 'csv' || config.data.dataset.kind === 'images') {
+    // Regression (or CSV or image-folder classification whose class count is known only after reading the data).
     if (config.data.dataset.kind === 'csv' && config.data.dataset.task === 'regression' && (outputShape.length !== 1 || outputShape[0] !== 1)) {
       problems.push(problem('shape.output-mismatch', lastPath, `Regression predicts one number: end the model with a dense layer of 1 unit, not ${fmt(outputShape)}.`));
     }

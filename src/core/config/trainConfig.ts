@@ -99,13 +99,17 @@ export type LayerType = LayerConfig['type'];
 
 export type NormalizeMode = 'none' | 'meanSubtract' | 'standardize';
 
+/** A config's "pixel" (AlexNet's mean image: one mean per pixel position and channel) is read as "feature". */
 export interface PreprocessConfig { normalize: NormalizeMode; per: 'feature' | 'channel' }
 
-export interface AugmentConfig { translate: number; flipHorizontal: boolean; noise: number }
+/** `rotate`: maximum degrees either way; `crop`: padding in pixels before a random crop of the image's size (absent: 0, off). */
+export interface AugmentConfig { translate: number; rotate?: number; crop?: number; flipHorizontal: boolean; noise: number }
 
 export type DatasetConfig =
   | { kind: 'mnist'; shape: 'flat' | 'image' }
   | { kind: 'csv'; csv: string; label: string; task: 'classification' | 'regression'; delimiter: string }
+  /** A folder with one sub-folder of PNG/JPEG files per class; `size` is [height, width]. */
+  | { kind: 'images'; images: string; size: [number, number]; channels: 1 | 3 }
   | { kind: 'gaussian'; features: number; samples: number; classes: number; mean: number; std: number; labelNoise: number }
   | { kind: 'spirals'; samples: number; classes: number; noise: number; turns: number; scale: number; offset: number }
   | { kind: 'blobs'; features: number; samples: number; classes: number; spread: number; scale: number; offset: number }

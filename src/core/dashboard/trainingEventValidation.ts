@@ -4,6 +4,7 @@
 
 import type { Finding, FindingSeverity, FindingState, FixReference, RelatedLocation } from '../diagnosis/finding';
 import type { InputStatistics } from '../data/dataset';
+import { readAugmentedPreview } from './augmentedPreviewValidation';
 import type { ActivationStats, LayerStats } from '../engine/layerStatistics';
 import type {
   EpochEndEvent, LayerStatsEvent, LayerSummary, LogEvent, RunBackendName, RunEndedEvent, RunStartedEvent, RunStatus, StepEvent, TrainingEvent,
@@ -28,6 +29,9 @@ function readLayerSummary(this: PayloadReader, v: unknown, at: string): LayerSum
   };
 }
 
+/** Per-channel statistics come from colour images: 3 channels (4 leaves room for an alpha channel). */
+const MAX_CHANNELS = 4;
+
 function readInputStats(this: PayloadReader, v: unknown, at: string): InputStatistics {
   const o = this.record(v, at);
   const m = (key: keyof InputStatistics) => this.measured(field(o, key), `${at}.${key}`);
@@ -38,6 +42,10 @@ function readInputStats(this: PayloadReader, v: unknown, at: string): InputStati
   this.copyOptional(stats, o, 'nearConstantFeatures', at, this.count);
   const labelCounts = field(o, 'labelCounts');
   if (labelCounts !== undefined) stats.labelCounts = this.list(labelCounts, `${at}.labelCounts`, PAYLOAD_LIMITS.layers, this.count);
+  for (const key of ['channelMeans', 'channelStds'] as const) {
+    const values = field(o, key);
+    if (values !== undefined) stats[key] = this.list(values, `${at}.${key}`, MAX_CHANNELS, this.measured);
+  }
   return stats;
 }
 
@@ -63,6 +71,8 @@ function readRunStarted(r: PayloadReader, o: Record<string, unknown>, at: string
   // Optional fields stay absent when absent (a copy of the event equals the event).
   r.copyOptional(event, o, 'runDir', at, r.path);
   r.copyOptional(event, o, 'configPath', at, r.path);
+  // Pictures are a nicety: a bad one is noted and left out, the run still shown.
+  r.keepOptional(event, o, 'augmentedPreview', at, readAugmentedPreview);
   return event;
 }
 

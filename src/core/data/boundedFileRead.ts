@@ -1,4 +1,4 @@
-// Reads a data file as text only when it is a regular file, and never more than a byte budget.
+// Reads a data file (as text, or as bytes for images) only when it is a regular file, and never more than a byte budget.
 // A path may name a FIFO (whose open blocks until a writer comes, holding one of libuv's four
 // file-I/O threads forever), a device such as /dev/zero (endless), or a file that grows: the open
 // is non-blocking, the kind is checked on the open descriptor, and reading stops at the budget.
@@ -7,6 +7,13 @@ import * as fs from 'node:fs';
 
 export type BoundedRead =
   | { type: 'text'; text: string }
+  | BoundedFailure;
+
+export type BoundedBytesRead =
+  | { type: 'bytes'; bytes: Buffer }
+  | BoundedFailure;
+
+type BoundedFailure =
   | { type: 'missing' }
   | { type: 'directory' }
   /** A FIFO, a socket, a device: `kind` names it. */
@@ -19,6 +26,12 @@ const CHUNK_BYTES = 1 << 16;
 const OPEN_FLAGS = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0);
 
 export async function readRegularFile(file: string, maxBytes: number): Promise<BoundedRead> {
+  const read = await readRegularFileBytes(file, maxBytes);
+  return read.type === 'bytes' ? { type: 'text', text: read.bytes.toString('utf8') } : read;
+}
+
+/** The same rules for binary data (images). */
+export async function readRegularFileBytes(file: string, maxBytes: number): Promise<BoundedBytesRead> {
   let handle: fs.promises.FileHandle;
   try {
     handle = await fs.promises.open(file, OPEN_FLAGS);
@@ -46,7 +59,7 @@ export async function readRegularFile(file: string, maxBytes: number): Promise<B
       if (total > maxBytes) return { type: 'too-large', limit: maxBytes };
       chunks.push(buffer.subarray(0, bytesRead));
     }
-    return { type: 'text', text: Buffer.concat(chunks, total).toString('utf8') };
+    return { type: 'bytes', bytes: Buffer.concat(chunks, total) };
   } finally {
     await handle.close();
   }

@@ -34,6 +34,9 @@ export interface InputStatistics {
    */
   featureStdMin: number;
   featureStdMax: number;
+  /** Colour images: the mean and std of each channel (R, G, B) over all pixels, what "per": "channel" uses. */
+  channelMeans?: number[];
+  channelStds?: number[];
   /** Features with at least 99% of their values equal to their minimum or to their maximum (constant ones included). */
   nearConstantFeatures?: number;
   /**

@@ -8,14 +8,19 @@ import type { SeededRandom } from '../random';
 import { loadCsvExamples } from './csvDataset';
 import type { DataAccess } from './dataAccessPolicy';
 import { copyRows, DatasetExamples, LoadedData, Split } from './dataset';
+import { loadImageFolderExamples } from './imageFolderDataset';
 import { loadMnistExamples } from './mnistDataset';
 import { applyNormalization, computeInputStatistics, computeNormalization, countLabels } from './preprocess';
 import { loadPlaceholderExamples } from './placeholderDataset';
 import { loadSyntheticExamples } from './syntheticDatasets';
 
-/** `access`: where a data file may be (see dataAccessPolicy); by default inside the config's project. */
-export async function loadDataset(data: DataConfig, seed: number, baseDir: string, access?: DataAccess): Promise<LoadedData> {
-  const source = await loadExamples(data, seed, baseDir, access);
+/**
+ * `access`: where a data file may be (see dataAccessPolicy); by default inside the config's project.
+ * `dataBudgetBytes`: the data-set memory budget, for data whose size is known only once read
+ * (image folders); the default budget when absent.
+ */
+export async function loadDataset(data: DataConfig, seed: number, baseDir: string, access?: DataAccess, dataBudgetBytes?: number): Promise<LoadedData> {
+  const source = await loadExamples(data, seed, baseDir, access, dataBudgetBytes);
   const { trainCount, validationCount } = splitSizes(data, source);
   const { featureSize } = source;
   // Examples arrive already shuffled; validation comes first so that changing trainSize alone
@@ -23,7 +28,7 @@ export async function loadDataset(data: DataConfig, seed: number, baseDir: strin
   const validation = takeRows(source.examples, featureSize, 0, validationCount);
   const train = takeRows(source.examples, featureSize, validationCount, validationCount + trainCount);
 
-  const rawInputStats = computeInputStatistics(train, featureSize);
+  const rawInputStats = computeInputStatistics(train, featureSize, source.image);
   const labelCounts = source.task === 'classification' ? countLabels(train.y, source.numClasses) : undefined;
   if (labelCounts) rawInputStats.labelCounts = labelCounts;
   const { normalize: mode, per } = data.preprocess;
@@ -48,13 +53,15 @@ export async function loadDataset(data: DataConfig, seed: number, baseDir: strin
   };
 }
 
-function loadExamples(data: DataConfig, seed: number, baseDir: string, access: DataAccess | undefined): Promise<DatasetExamples> | DatasetExamples {
+function loadExamples(data: DataConfig, seed: number, baseDir: string, access: DataAccess | undefined, dataBudgetBytes: number | undefined): Promise<DatasetExamples> | DatasetExamples {
   const dataset = data.dataset;
   switch (dataset.kind) {
     case 'mnist':
       return loadMnistExamples(dataset.shape, seed);
     case 'csv':
       return loadCsvExamples(dataset, baseDir, seed, access);
+    case 'images':
+      return loadImageFolderExamples(dataset, baseDir, seed, access, dataBudgetBytes);
     case 'gaussian':
     case 'spirals':
     case 'blobs':

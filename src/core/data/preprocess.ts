@@ -79,7 +79,18 @@ export function normalizedZero(norm: Normalization, featureSize: number, per: 'f
 /** A feature with this share of its values at one extreme is near-constant. */
 const NEAR_CONSTANT_SHARE = 0.99;
 
-export function computeInputStatistics(split: Split, featureSize: number): InputStatistics {
+/** `image`: for colour images, the per-channel means and stds are added. */
+export function computeInputStatistics(split: Split, featureSize: number, image?: ImageGeometry): InputStatistics {
+  const stats = featureStatistics(split, featureSize);
+  if (image && image.channels > 1 && split.count > 0) {
+    const perChannel = computeNormalization(split, featureSize, 'standardize', 'channel', image);
+    stats.channelMeans = Array.from(perChannel.mean);
+    stats.channelStds = Array.from(perChannel.std);
+  }
+  return stats;
+}
+
+function featureStatistics(split: Split, featureSize: number): InputStatistics {
   const total = split.count * featureSize;
   if (total === 0) return { mean: 0, std: 0, min: 0, max: 0, featureMeanAbsMax: 0, featureStdMin: 0, featureStdMax: 0, nearConstantFeatures: 0 };
 

@@ -56,12 +56,15 @@ export interface RawInputEstimate {
   /** The smallest and largest input value, when known (measured data, MNIST pixels). */
   min?: number;
   max?: number;
-  /** measured: statistics of the loaded training split; config: derived from a synthetic dataset's parameters; typical: published MNIST pixel statistics; unknown: a CSV not loaded yet. */
+  /** measured: statistics of the loaded training split; config: derived from a synthetic dataset's parameters; typical: published MNIST pixel (or ImageNet photo) statistics; unknown: a CSV not loaded yet. */
   source: 'measured' | 'config' | 'typical' | 'unknown';
 }
 
 /** Raw MNIST pixels in [0, 1]: the usual published mean and std of the training set. */
 const MNIST_PIXELS = { mean: 0.1307, std: 0.3081, featureMeanAbsMax: 0.55, min: 0, max: 1 };
+
+/** Raw photo pixels in [0, 255]: ImageNet's training-set statistics, averaged over the channels. */
+const PHOTO_PIXELS = { mean: 115, std: 58, featureMeanAbsMax: 124, min: 0, max: 255 };
 
 /**
  * Assumed correlation between the positions a pooling window combines. Image features are
@@ -112,6 +115,8 @@ export function estimateRawInputs(config: TrainConfig, inputStats?: InputStatist
     // Cluster centers ~ 3·N(0, 1), points spread around them.
     case 'blobs': return { mean: dataset.offset, std: Math.abs(dataset.scale) * Math.sqrt(9 + dataset.spread ** 2), source: 'config' };
     case 'csv': return { mean: 0, std: 1, source: 'unknown' };
+    // Photos in 0–255 (ImageNet's per-channel means are 124, 116 and 104, its stds about 58).
+    case 'images': return { ...PHOTO_PIXELS, source: 'typical' };
     case 'placeholder': return { mean: 0, std: 1, featureMeanAbsMax: 0, source: 'config' };
   }
 }
@@ -127,6 +132,12 @@ function preprocessedInput(config: TrainConfig, inputStats?: InputStatistics): M
     variance = 1;
   } else if (mode === 'meanSubtract') {
     mean = 0;
+    // Per channel, what is left is each channel's spread about its own mean: the overall spread
+    // less the spread of the channel means (a colour cast), for channels of equal size.
+    const channelStds = inputStats?.channelStds;
+    if (config.data.preprocess.per === 'channel' && channelStds && channelStds.length > 0) {
+      variance = channelStds.reduce((sum, std) => sum + std * std, 0) / channelStds.length;
+    }
   }
   variance += config.data.augment.noise ** 2;
   return moments(mean, variance);

@@ -19,6 +19,19 @@ export interface LayerSummary {
   params: number;
 }
 
+/** At most this many augmented training images, of at most PREVIEW_SIDE pixels a side, in a run-started event. */
+export const PREVIEW_IMAGES = 8;
+export const PREVIEW_SIDE = 48;
+
+/** A few training images as augmentation shows them to the model (see augmentPreview). */
+export interface AugmentedPreview {
+  width: number;
+  height: number;
+  channels: 1 | 3;
+  /** `pixels`: width×height×channels bytes (0–255, row-major, channels-last), base64. */
+  images: { label: string; pixels: string }[];
+}
+
 export interface RunStartedEvent {
   type: 'run-started';
   runId: string;
@@ -38,6 +51,8 @@ export interface RunStartedEvent {
   /** Statistics of the raw (un-preprocessed) training inputs. */
   inputStats: InputStatistics;
   startedAt: string;
+  /** Image data with augmentation: a few training images as augmentation shows them to the model. */
+  augmentedPreview?: AugmentedPreview;
 }
 
 export interface StepEvent {

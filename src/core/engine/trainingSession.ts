@@ -6,9 +6,10 @@ import { finalActivation } from '../config/shapeInference';
 import type { TrainConfig } from '../config/trainConfig';
 import { ConfigProblemError } from '../config/configProblem';
 import { augmentBatch, isAugmentationActive } from '../data/augment';
+import { augmentedPreview } from '../data/augmentPreview';
 import type { LoadedData } from '../data/dataset';
 import type { DataLocation } from '../data/dataAccessPolicy';
-import { assertModelFits, evaluationBatchSize, type MemoryCheckOptions } from '../config/memoryEstimate';
+import { assertModelFits, evaluationBatchSize, memoryBudget, type MemoryCheckOptions } from '../config/memoryEstimate';
 import { epochOrder, gatherBatch, loadDataset } from '../data/loadDataset';
 import { placeholderRefusal } from '../data/placeholderDataset';
 import { normalizedZero } from '../data/preprocess';
@@ -61,7 +62,7 @@ export async function prepareModel(config: TrainConfig, runtime: TensorflowRunti
   // Lint checked the config's own backend; only now is the real one known ("auto" may land on
   // wasm, whose 4 GiB a model can overflow): refuse before allocating anything.
   assertModelFits(config, { ...memory, backend: runtime.backend });
-  const loaded = data ?? await loadDataset(config.data, config.seed, location.baseDir, location.dataAccess);
+  const loaded = data ?? await loadDataset(config.data, config.seed, location.baseDir, location.dataAccess, memoryBudget(config).dataBytes);
   const { tf } = runtime;
   const built = buildModel(tf, config.model.layers, config.model.input, config.seed);
   const encoding: TargetEncoding = {
@@ -179,11 +180,13 @@ class TrainingSession {
     const best = stopper?.restoreBestWeights ? new WeightKeeper(tf, built) : undefined;
 
     this.folder?.update({ backend: options.runtime.backend, backendDetail: options.runtime.detail });
+    const preview = augmenting ? augmentedPreview(data, config.data.augment, config.seed) : undefined;
     this.emit({
       type: 'run-started', runId: this.folder?.id ?? 'in-memory', runDir: this.folder?.dir, configName: config.name,
       configPath: options.configPath, backend: options.runtime.backend, backendDetail: options.runtime.detail,
       dataset: data.source, trainExamples: data.train.count, validationExamples: data.validation.count,
       epochs, stepsPerEpoch, batchSize, statsEvery: every, layers: layerSummaries(built), inputStats: data.rawInputStats, startedAt: new Date(this.started).toISOString(),
+      ...(preview ? { augmentedPreview: preview } : {}),
     });
     if (stopper?.fellBack) this.emit({ type: 'log', level: 'warning', message: `earlyStopping monitors "${training.earlyStopping!.monitor}" but there is no validation split; monitoring the training value instead.` });
 

@@ -1,7 +1,7 @@
 // The slow part of a document's diagnostics: what only the data can tell (its statistics, which
 // data.unnormalized and the variance model use, and the CSV checks of loadConfigFile). Loading
-// MNIST takes ~0.3 s, so results are cached per data config (and the CSV file's modification
-// time, and where data may be read) and shared by every document and every keystroke; concurrent
+// MNIST takes ~0.3 s, so results are cached per data config (and the CSV file's or the image
+// folder's modification time, and where data may be read) and shared by every document and every keystroke; concurrent
 // requests share one load.
 
 import * as fs from 'node:fs';
@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { ConfigProblemError, type ConfigProblem } from '../../core/config/configProblem';
 import { checkDataSource } from '../../core/config/loadConfigFile';
 import type { ParsedConfig } from '../../core/config/parseConfig';
+import { memoryBudget } from '../../core/config/memoryEstimate';
 import type { DataConfig } from '../../core/config/trainConfig';
 import type { DataAccess } from '../../core/data/dataAccessPolicy';
 import type { InputStatistics } from '../../core/data/dataset';
@@ -29,23 +30,45 @@ export const DATA_LOAD_TIMEOUT = 'data.load-timeout';
  * files may be (see editorDataAccess); without it, inside the config's project.
  */
 export interface DataLoaders {
-  inputStatistics(data: DataConfig, seed: number, baseDir: string, access?: DataAccess): Promise<InputStatistics>;
+  /** `dataBudgetBytes`: the config's data-set memory budget (for data whose size is known once read). */
+  inputStatistics(data: DataConfig, seed: number, baseDir: string, access?: DataAccess, dataBudgetBytes?: number): Promise<InputStatistics>;
   checkDataSource(parsed: ParsedConfig, baseDir: string, access?: DataAccess): Promise<ConfigProblem[]>;
-  /** The file's modification time in ms, undefined when it does not exist. */
+  /**
+   * The file's modification time in ms, undefined when it does not exist. For a folder (an image
+   * folder), the latest of its own and its sub-folders': adding, removing or renaming an image in
+   * a class folder changes it.
+   */
   modifiedTime(file: string): number | undefined;
 }
 
 export const fileSystemDataLoaders: DataLoaders = {
-  inputStatistics: async (data, seed, baseDir, access) => (await loadDataset(data, seed, baseDir, access)).rawInputStats,
+  inputStatistics: async (data, seed, baseDir, access, dataBudgetBytes) => (await loadDataset(data, seed, baseDir, access, dataBudgetBytes)).rawInputStats,
   checkDataSource,
   modifiedTime(file) {
     try {
-      return fs.statSync(file).mtimeMs;
+      const stats = fs.statSync(file);
+      return stats.isDirectory() ? folderModifiedTime(file, stats.mtimeMs) : stats.mtimeMs;
     } catch {
       return undefined;
     }
   },
 };
+
+/** Image folders have one level of class folders; the scan is bounded so a huge folder costs little. */
+const MAX_SCANNED_SUBFOLDERS = 1000;
+
+function folderModifiedTime(folder: string, own: number): number {
+  let latest = own;
+  const entries = fs.readdirSync(folder, { withFileTypes: true }).filter((e) => e.isDirectory() || e.isSymbolicLink()).slice(0, MAX_SCANNED_SUBFOLDERS);
+  for (const entry of entries) {
+    try {
+      latest = Math.max(latest, fs.statSync(path.join(folder, entry.name)).mtimeMs);
+    } catch {
+      // A dangling link: the loader reports it.
+    }
+  }
+  return latest;
+}
 
 interface StatsOutcome {
   inputStats?: InputStatistics;
@@ -112,17 +135,18 @@ export class DataCheckCache {
     // it tells the rules nothing (its labels would read as imbalanced), as in `lint`.
     if (dataset.kind === 'placeholder') return undefined;
     let file: string | undefined;
-    if (dataset.kind === 'csv') {
+    if (dataset.kind === 'csv' || dataset.kind === 'images') {
       if (baseDir === undefined) return undefined;
-      file = path.resolve(baseDir, dataset.csv);
+      file = path.resolve(baseDir, dataset.kind === 'csv' ? dataset.csv : dataset.images);
     }
     // Where the file may be decides what is read (granting workspace trust changes it).
     const stamp = file === undefined ? null : [file, this.loaders.modifiedTime(file) ?? 'missing', access ?? null];
     const { trainSize, validationSize, validationSplit } = config.data;
     // The raw statistics are measured on the training split before preprocessing: preprocess and
     // augment do not change them (and editing them, e.g. by the normalize quick fix, must not reload MNIST).
-    const stats = JSON.stringify([dataset, trainSize ?? null, validationSize ?? null, validationSplit, config.seed, stamp]);
-    // The CSV checks compare the data with the model and the loss too.
+    // The data budget decides whether an image folder is read at all.
+    const stats = JSON.stringify([dataset, trainSize ?? null, validationSize ?? null, validationSplit, config.seed, stamp, memoryBudget(config).dataBytes]);
+    // The CSV and image-folder checks compare the data with the model and the loss too.
     const checks = file === undefined ? undefined : JSON.stringify([config, parsed.shapes?.outputShape ?? null, stamp]);
     return { stats, checks, baseDir: baseDir ?? '.' };
   }
@@ -144,7 +168,7 @@ export class DataCheckCache {
     const [stats, checks] = await Promise.all([
       this.stats.get(keys.stats, async () => {
         try {
-          return { inputStats: await this.loaders.inputStatistics(config.data, config.seed, keys.baseDir, access), problems: [] };
+          return { inputStats: await this.loaders.inputStatistics(config.data, config.seed, keys.baseDir, access, memoryBudget(config).dataBytes), problems: [] };
         } catch (error) {
           // Data the loader rejects (too few examples, a broken CSV) is a problem to show; anything
           // else leaves the rules without statistics, as `lint` does.

@@ -1,5 +1,5 @@
 // A worker thread that loads a config's data for the editor's diagnostics (its statistics, and
-// the CSV checks): decoding MNIST or a large CSV takes the better part of a second, which must
+// the CSV and image-folder checks): decoding MNIST, a large CSV or a folder of images takes the better part of a second, which must
 // not freeze the extension host. Bundled as dist/dataWorker.js; one job per worker.
 
 import { parentPort, workerData } from 'node:worker_threads';
@@ -11,7 +11,7 @@ import type { DataAccess } from '../../core/data/dataAccessPolicy';
 import { loadDataset } from '../../core/data/loadDataset';
 
 export type DataWorkerJob =
-  | { kind: 'stats'; data: DataConfig; seed: number; baseDir: string; access?: DataAccess }
+  | { kind: 'stats'; data: DataConfig; seed: number; baseDir: string; access?: DataAccess; dataBudgetBytes?: number }
   | { kind: 'check'; parsed: Pick<ParsedConfig, 'config' | 'shapes' | 'problems' | 'text'>; baseDir: string; access?: DataAccess };
 
 export type DataWorkerReply =
@@ -19,7 +19,7 @@ export type DataWorkerReply =
   | { ok: false; problems?: ConfigProblemError['problems']; message: string };
 
 async function run(job: DataWorkerJob): Promise<unknown> {
-  if (job.kind === 'stats') return (await loadDataset(job.data, job.seed, job.baseDir, job.access)).rawInputStats;
+  if (job.kind === 'stats') return (await loadDataset(job.data, job.seed, job.baseDir, job.access, job.dataBudgetBytes)).rawInputStats;
   return checkDataSource(job.parsed as ParsedConfig, job.baseDir, job.access);
 }
 

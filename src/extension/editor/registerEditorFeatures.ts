@@ -1,6 +1,7 @@
 // What a *.train.json file gets in the editor: diagnostics as you type (validation problems,
 // static findings, data checks, and the findings of its last probe and run), quick fixes, the
-// predicted activation std after each layer, and Train / Probe / Find-learning-rate lenses.
+// predicted activation std after each layer, Train / Probe / Find-learning-rate lenses, and a
+// hover and path completion for an image folder.
 // The one entry point of src/extension/editor; everything below it that can be is plain
 // TypeScript without VS Code (see the *Model and engine modules and their tests).
 
@@ -11,6 +12,7 @@ import { DataCheckCache } from './dataChecks';
 import { workerDataLoaders } from './workerDataLoaders';
 import type { Finding } from '../../core/diagnosis/finding';
 import { ConfigDiagnosticsEngine } from './configDiagnosticsEngine';
+import { ImageFolderCompletionProvider, ImageFolderHoverProvider } from './imageFolderProviders';
 import { INLAY_HINTS_SETTING, LayerHintsProvider } from './layerHintsProvider';
 import { ConfigQuickFixProvider } from './quickFixProvider';
 import { TrainCodeLensProvider } from './trainCodeLensProvider';
@@ -67,13 +69,18 @@ export function registerEditorFeatures(context: vscode.ExtensionContext, extensi
   };
 
   // A changed CSV changes its modification time, which is part of the data cache's key: re-check the open configs.
+  // So does an image added to or removed from an image folder's class folder.
   const csvWatcher = vscode.workspace.createFileSystemWatcher('**/*.csv');
+  const imageWatcher = vscode.workspace.createFileSystemWatcher('**/*.{png,jpg,jpeg,PNG,JPG,JPEG}', false, true, false);
   const disposables: vscode.Disposable[] = [
     collection,
     hints,
     csvWatcher,
+    imageWatcher,
     vscode.languages.registerCodeActionsProvider(CONFIG_SELECTOR, new ConfigQuickFixProvider(engine), ConfigQuickFixProvider.metadata),
     vscode.languages.registerInlayHintsProvider(CONFIG_SELECTOR, hints),
+    vscode.languages.registerHoverProvider(CONFIG_SELECTOR, new ImageFolderHoverProvider()),
+    vscode.languages.registerCompletionItemProvider(CONFIG_SELECTOR, new ImageFolderCompletionProvider(), ...ImageFolderCompletionProvider.triggerCharacters),
     lenses,
     vscode.languages.registerCodeLensProvider(CONFIG_SELECTOR, lenses),
     vscode.workspace.onDidOpenTextDocument(open),
@@ -95,6 +102,9 @@ export function registerEditorFeatures(context: vscode.ExtensionContext, extensi
     csvWatcher.onDidChange(() => engine.refreshAll()),
     csvWatcher.onDidCreate(() => engine.refreshAll()),
     csvWatcher.onDidDelete(() => engine.refreshAll()),
+    // Re-checks are debounced per document, so a script writing hundreds of images costs one.
+    imageWatcher.onDidCreate(() => engine.refreshAll()),
+    imageWatcher.onDidDelete(() => engine.refreshAll()),
   ];
   // Configs already open are diagnosed right after activation, not during it: activate() only
   // registers, so VS Code (and extensions waiting on the same events) can go on at once.

@@ -51,7 +51,7 @@ function runInWorker<T>(script: string, job: DataWorkerJob, timeoutMs: number): 
 export function workerDataLoaders(script: string, options: WorkerOptions = {}): DataLoaders {
   const timeoutMs = options.timeoutMs ?? DATA_WORKER_TIMEOUT_MS;
   return {
-    inputStatistics: (data, seed, baseDir, access) => runInWorker(script, { kind: 'stats', data, seed, baseDir, access }, timeoutMs),
+    inputStatistics: (data, seed, baseDir, access, dataBudgetBytes) => runInWorker(script, { kind: 'stats', data, seed, baseDir, access, dataBudgetBytes }, timeoutMs),
     // The tree is a cyclic structure (parent links) that cannot cross threads; the check does not need it.
     checkDataSource: (parsed, baseDir, access) => runInWorker(script, {
       kind: 'check', parsed: { config: parsed.config, shapes: parsed.shapes, problems: parsed.problems, text: parsed.text }, baseDir, access,

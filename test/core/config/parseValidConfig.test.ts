@@ -41,7 +41,7 @@ describe('parseTrainConfig: valid configs', () => {
     assert.equal(config.data.validationSplit, 0.2);
     assert.equal(config.data.trainSize, undefined);
     assert.deepEqual(config.data.preprocess, { normalize: 'none', per: 'feature' });
-    assert.deepEqual(config.data.augment, { translate: 0, flipHorizontal: false, noise: 0 });
+    assert.deepEqual(config.data.augment, { translate: 0, rotate: 0, crop: 0, flipHorizontal: false, noise: 0 });
     assert.deepEqual(config.diagnostics, { every: 10, rules: {}, stopOnDivergence: true });
     assert.deepEqual(config.training.optimizer, { type: 'adam', learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 });
     assert.deepEqual(config.training.lrSchedule, { type: 'constant', warmupEpochs: 0 });
@@ -72,7 +72,7 @@ describe('parseTrainConfig: valid configs', () => {
       top: { diagnostics: { every: 5, rules: { 'grad.exploding': { severity: 'error', threshold: 100 } } } },
     }));
     assert.deepEqual(config.data.preprocess, { normalize: 'standardize', per: 'feature' });
-    assert.deepEqual(config.data.augment, { translate: 0, flipHorizontal: false, noise: 0.1 });
+    assert.deepEqual(config.data.augment, { translate: 0, rotate: 0, crop: 0, flipHorizontal: false, noise: 0.1 });
     assert.deepEqual(config.training.optimizer, { type: 'sgd', learningRate: 0.01, momentum: 0.9, nesterov: false });
     assert.deepEqual(config.training.lrSchedule, {
       type: 'reduceOnPlateau', monitor: 'val_loss', factor: 0.1, patience: 2, minDelta: 0.0001, minLearningRate: 0, warmupEpochs: 0,

@@ -1,4 +1,4 @@
-// The editor panel: one run in detail. Header, findings, training curves (loss with the compared
+// The editor panel: one run in detail. Header, augmented training images (image data), findings, training curves (loss with the compared
 // run, metrics, learning rate) and the layers (activation and weight statistics at a chosen
 // sample, dead/saturated units, gradient norms over time).
 
@@ -10,6 +10,7 @@ import { layerSnapshot, sampleIndexAtStep } from '../runSeries';
 import type { ViewContext } from '../viewContext';
 import { CollapsibleSection } from './collapsibleSection';
 import { FindingsList } from './findingsList';
+import { AugmentedStrip } from './augmentedStrip';
 import { RunHeader } from './runHeader';
 import type { DashboardView } from './dashboardView';
 
@@ -24,6 +25,7 @@ export class PanelView implements DashboardView {
   private readonly empty: HTMLElement;
   private readonly content: HTMLElement;
   private readonly header: RunHeader;
+  private readonly strip: AugmentedStrip;
   private readonly findingsSection: CollapsibleSection;
   private readonly findings: FindingsList;
   private readonly curves: CollapsibleSection;
@@ -48,6 +50,7 @@ export class PanelView implements DashboardView {
     const palette = context.palette();
     this.empty = h('div', { class: 'empty-state' });
     this.header = new RunHeader(context, model);
+    this.strip = new AugmentedStrip(model);
 
     this.findings = new FindingsList(context, false);
     this.findingsSection = new CollapsibleSection('findings', 'Findings', context);
@@ -90,7 +93,7 @@ export class PanelView implements DashboardView {
     this.fractions = new UnitFractionChart(fractions.canvas, palette);
     this.gradients = new GradientNormChart(gradients.canvas, palette);
 
-    this.content = h('div', { class: 'panel-content' }, this.header.element, this.findingsSection.element, this.curves.element, this.layers.element);
+    this.content = h('div', { class: 'panel-content' }, this.header.element, this.strip.element, this.findingsSection.element, this.curves.element, this.layers.element);
     this.element = h('div', { class: 'dashboard panel' }, this.empty, this.content);
   }
 
@@ -111,6 +114,7 @@ export class PanelView implements DashboardView {
       return false;
     }
     this.header.render();
+    this.strip.render();
     const count = this.findings.render(this.model);
     this.findingsSection.setCount(String(count));
     const p = this.context.palette();

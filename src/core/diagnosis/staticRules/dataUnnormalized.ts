@@ -46,13 +46,21 @@ function inConventionalRange(raw: RawInputEstimate): boolean {
   return raw.min !== undefined && raw.max !== undefined && raw.min >= -1 - slack && raw.max <= 1 + slack;
 }
 
-function sourceText(raw: RawInputEstimate): string {
+function sourceText(config: TrainConfig, raw: RawInputEstimate): string {
   switch (raw.source) {
     case 'measured': return 'measured on the training split';
     case 'config': return 'from the synthetic dataset\'s settings';
-    case 'typical': return 'typical MNIST pixel statistics';
+    case 'typical': return config.data.dataset.kind === 'images' ? 'typical photo pixel statistics, until the images are read' : 'typical MNIST pixel statistics';
     case 'unknown': return 'unknown';
   }
+}
+
+/** Colour images: each channel's own mean and std, which "per": "channel" standardizes one by one. */
+function channelText(stats: StaticContext['inputStats']): string {
+  if (!stats?.channelMeans || !stats.channelStds || stats.channelMeans.length !== 3) return '';
+  const names = ['R', 'G', 'B'];
+  const each = (values: number[]) => values.map((v, c) => `${names[c]} ${num(v)}`).join(', ');
+  return ` Per channel, the means are ${each(stats.channelMeans)} and the stds ${each(stats.channelStds)}.`;
 }
 
 interface Observation {
@@ -126,11 +134,11 @@ export const dataUnnormalizedRule: StaticRule = {
     return [{
       severity: serious ? undefined : 'info',
       message:
-        `The inputs reach the network with ${setting}: ${listText(seen.map((o) => o.text))} (${sourceText(raw)}).${conventional}${oneForAll} ${why} ` +
+        `The inputs reach the network with ${setting}: ${listText(seen.map((o) => o.text))} (${sourceText(config, raw)}).${channelText(inputStats)}${conventional}${oneForAll} ${why} ` +
         'Standardize them: subtract the training mean and divide by the training std' +
         (pixels ? ', per channel (per-feature statistics would blow up the nearly empty border pixels).' : ', per feature.'),
       path: firstWrittenPath(context, [['data', 'preprocess', 'normalize'], ['data', 'preprocess'], ['data', 'dataset']]),
-      evidence: { ...raw, normalize, per, imageLike: pixels },
+      evidence: { ...raw, normalize, per, imageLike: pixels, ...(inputStats?.channelMeans ? { channelMeans: inputStats.channelMeans, channelStds: inputStats.channelStds } : {}) },
       fixes: [fixReference('fix.normalize-inputs', config, pixels && !isImage(config) ? { per: 'channel' } : undefined, true)],
     }];
   },
