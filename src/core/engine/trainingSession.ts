@@ -48,6 +48,8 @@ export interface TrainingOptions extends DataLocation {
   data?: LoadedData;
   /** Skip writing the final weights (tests). */
   saveWeights?: boolean;
+  /** false: no per-layer histograms on statistics steps (the benchmark measures what they cost). */
+  layerHistograms?: boolean;
 }
 
 export interface PreparedModel {
@@ -143,6 +145,7 @@ class TrainingSession {
       const refusal = placeholderRefusal(config.data, 'train');
       if (refusal) throw new ConfigProblemError([refusal]);
       prepared = await prepareModel(config, options.runtime, options, options.data);
+      if (options.layerHistograms === false) prepared.steps.histograms = false;
       ({ status, reason, bestEpoch } = await this.loop(prepared));
       if (this.folder && options.saveWeights !== false && status !== 'failed') {
         await saveModel(options.runtime.tf, prepared.built.predictor, this.folder.modelDir());

@@ -1,0 +1,66 @@
+// Per-layer histograms of activations, weights and gradients on statistics steps: a fixed number
+// of equal-width buckets between the observed min and max (TF2's `tf.summary.histogram` layout),
+// with the exact count, sum and sum of squares. tfjs has no histogram op, so the buckets are
+// counted on the backend with cheap element-wise ops and `bincount`, and only the compact rows
+// (min, max, count, sum, sum of squares, counts) are read back, in the same transfer as the
+// moments.
+
+import type { Tf } from './tensorflowRuntime';
+
+type Tensor = ReturnType<Tf['tensor']>;
+
+/** Buckets per histogram: TF2's default, and few enough to keep run folders small. */
+export const HISTOGRAM_BUCKETS = 30;
+
+export interface LayerHistogram {
+  min: number;
+  max: number;
+  count: number;
+  sum: number;
+  sumSquares: number;
+  /** Counts of equal-width buckets from min to max (all in the first when min = max). */
+  counts: number[];
+}
+
+export interface LayerHistograms {
+  activation?: LayerHistogram;
+  /** The main weights (kernels, BatchNorm's gamma), as the weight mean/std. */
+  weights?: LayerHistogram;
+  /** The gradients of all the layer's trainable variables, so their L2 norm is the layer's gradNorm. */
+  gradients?: LayerHistogram;
+}
+
+/** Values per histogram row: min, max, count, sum, sum of squares, then the bucket counts. */
+export const HISTOGRAM_ROW = 5 + HISTOGRAM_BUCKETS;
+
+/**
+ * One row per entry (see HISTOGRAM_ROW), all packed in one tensor; an entry without tensors (a
+ * layer without weights) gives a row of NaN.
+ */
+export function histogramRowsTensor(tf: Tf, entries: Tensor[][]): Tensor {
+  return tf.tidy(() => tf.concat(entries.map((parts) => {
+    if (parts.length === 0) return tf.fill([HISTOGRAM_ROW], NaN);
+    const flat = parts.length === 1 ? tf.reshape(parts[0], [-1]) : tf.concat(parts.map((p) => tf.reshape(p, [-1])));
+    const low = tf.min(flat);
+    const high = tf.max(flat);
+    // Bucket i holds [low + i·w, low + (i+1)·w); the maximum goes into the last one.
+    const scale = tf.div(HISTOGRAM_BUCKETS, tf.maximum(tf.sub(high, low), 1e-30));
+    const index = tf.cast(tf.clipByValue(tf.floor(tf.mul(tf.sub(flat, low), scale)), 0, HISTOGRAM_BUCKETS - 1), 'int32');
+    const counts = tf.bincount(index as never, tf.tensor1d([], 'float32') as never, HISTOGRAM_BUCKETS) as Tensor;
+    const head = tf.stack([low, high, tf.scalar(flat.size), tf.sum(flat), tf.sum(tf.square(flat))]);
+    return tf.concat([head, counts]);
+  })));
+}
+
+/** The histogram of the row at `offset`; undefined for a NaN row or values that were not finite. */
+export function decodeHistogram(values: ArrayLike<number>, offset: number): LayerHistogram | undefined {
+  const [min, max, count, sum, sumSquares] = [0, 1, 2, 3, 4].map((i) => values[offset + i]);
+  if (![min, max, sum, sumSquares].every(Number.isFinite) || !(count > 0)) return undefined;
+  const counts: number[] = [];
+  for (let i = 0; i < HISTOGRAM_BUCKETS; i++) counts.push(values[offset + 5 + i]);
+  if (min === max) {
+    // One value repeated: a single bucket says it without 29 empty ones.
+    return { min, max, count, sum, sumSquares, counts: [count] };
+  }
+  return { min, max, count, sum, sumSquares, counts };
+}
