@@ -44,14 +44,25 @@ export function scalarValue(tag: string, value: number, options: ScalarOptions):
 
 export function histogramValue(tag: string, histogram: HistogramData, options: { form: SummaryForm; withMetadata?: boolean }): SummaryValueMessage {
   if (options.form === 'legacy') {
-    // HistogramProto lists right edges; the first bucket implicitly starts at the minimum.
+    // HistogramProto lists right edges; each bucket starts where the one before it ends (the
+    // first at the minimum), so an empty bucket closes every gap between non-empty ones.
+    const limits: number[] = [];
+    const counts: number[] = [];
+    histogram.buckets.forEach((b, i) => {
+      if (b.left > (i === 0 ? histogram.min : histogram.buckets[i - 1].right)) {
+        limits.push(b.left);
+        counts.push(0);
+      }
+      limits.push(b.right);
+      counts.push(b.count);
+    });
     return {
       tag,
       histo: {
         min: histogram.min, max: histogram.max, num: histogram.count,
         sum: histogram.sum ?? 0, sum_squares: histogram.sumSquares ?? 0,
-        bucket_limit: histogram.buckets.map((b) => b.right),
-        bucket: histogram.buckets.map((b) => b.count),
+        bucket_limit: limits,
+        bucket: counts,
       },
     };
   }
