@@ -4,7 +4,7 @@
 // that TF1 and PyTorch write. Tests use both forms to exercise the reader.
 
 import { DATA_TYPE, encodeEventMessage, type EventMessage, type SummaryValueMessage } from './eventProto';
-import type { HistogramData } from './eventDecoding';
+import type { HistogramBucket, HistogramData } from './eventDecoding';
 
 export type SummaryForm = 'tensor' | 'legacy';
 
@@ -113,8 +113,13 @@ export function histogramOf(values: ArrayLike<number>, bucketCount = 30): Histog
     const v = values[i];
     if (Number.isFinite(v)) counts[Math.min(bucketCount - 1, Math.floor((v - min) / width))]++;
   }
-  const buckets = counts
-    .map((c, i) => ({ left: min + i * width, right: i === bucketCount - 1 ? max : min + (i + 1) * width, count: c }))
+  return { min, max, count, sum, sumSquares, buckets: equalWidthBuckets(min, max, counts) };
+}
+
+/** The non-empty ones of equal-width buckets from min to max with these counts (the last ends at max exactly). */
+export function equalWidthBuckets(min: number, max: number, counts: number[]): HistogramBucket[] {
+  const width = (max - min) / counts.length;
+  return counts
+    .map((c, i) => ({ left: min + i * width, right: i === counts.length - 1 ? max : min + (i + 1) * width, count: c }))
     .filter((b) => b.count > 0);
-  return { min, max, count, sum, sumSquares, buckets };
 }

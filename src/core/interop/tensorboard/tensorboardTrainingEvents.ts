@@ -14,7 +14,7 @@
 import type { LayerStats } from '../../engine/layerStatistics';
 import type { EpochEndEvent, LayerStatsEvent, LayerSummary, RunStartedEvent, StepEvent } from '../../engine/trainingEvents';
 import type { GuessedActivation, HistogramSummary } from './histogramStatistics';
-import type { Granularity, TagRole } from './tagMapping';
+import type { Granularity, LayerStatistic, TagRole } from './tagMapping';
 import { epochDrafts, metricValues } from './epochEnds';
 import { sortedPoints, valueAtOrBefore, type RunSeries, type TagSeries } from './tensorboardSeries';
 
@@ -73,6 +73,7 @@ function describeRole(role: TagRole): string {
     case 'gradients': return `gradients of ${role.layer}`;
     case 'activations': return `activations of ${role.layer}`;
     case 'zero-fraction': return `zero fraction of ${role.layer}`;
+    case 'layer-statistic': return `${role.statistic} of ${role.layer}`;
     case 'ignored': return 'none';
   }
 }
@@ -130,7 +131,7 @@ export function mapRun(series: RunSeries, options: { final: boolean; settled?: b
   const epochPoints = epochCounter ? sortedPoints(epochCounter) : [];
 
   // Layers, numbered in the order their tags first appear (the order writers walk the model in).
-  const layerMap = new Map<string, { name: string; order: number; weights?: HistogramSeries; gradients?: HistogramSeries; activations?: HistogramSeries; zeros?: ScalarSeries }>();
+  const layerMap = new Map<string, LayerSeries>();
   const layerOf = (name: string, order: number) => {
     let layer = layerMap.get(name);
     if (!layer) layerMap.set(name, (layer = { name, order }));
@@ -155,6 +156,15 @@ export function mapRun(series: RunSeries, options: { final: boolean; settled?: b
     }
     layer.zeros = z;
     used.add(z);
+  }
+  for (const statistic of withRole(scalars, 'layer-statistic')) {
+    const layer = layerMap.get(statistic.role.layer);
+    if (!layer) {
+      unusedReason.set(statistic, 'no histograms of that layer');
+      continue;
+    }
+    (layer.statistics ??= {})[statistic.role.statistic] = statistic;
+    used.add(statistic);
   }
   const overrides = series.overrides?.activations ?? {};
   const layers = [...layerMap.values()].sort((a, b) => a.order - b.order).map((l, index) => {
@@ -224,7 +234,7 @@ export function mapRun(series: RunSeries, options: { final: boolean; settled?: b
   for (const step of histogramSteps.keys()) lastHistogramStep = Math.max(lastHistogramStep, step);
   for (const [step, wallTime] of [...histogramSteps.entries()].sort((a, b) => a[0] - b[0])) {
     if (!options.final && !options.settled && step === lastHistogramStep) continue;
-    const stats: LayerStats[] = layers.map((l) => layerStats(l.mapped, step, l.weights, l.gradients, l.activations, l.zeros));
+    const stats: LayerStats[] = layers.map((l) => layerStats(l.mapped, step, l));
     const norms = stats.map((s) => s.gradNorm).filter((n): n is number => n !== undefined);
     const event: LayerStatsEvent = {
       type: 'layer-stats', step, epoch: epochAt(step, wallTime), layers: stats,
@@ -276,7 +286,18 @@ export function mapRun(series: RunSeries, options: { final: boolean; settled?: b
   };
 }
 
-function layerStats(layer: MappedLayer, step: number, weights?: HistogramSeries, gradients?: HistogramSeries, activations?: HistogramSeries, zeros?: ScalarSeries): LayerStats {
+interface LayerSeries {
+  name: string;
+  order: number;
+  weights?: HistogramSeries;
+  gradients?: HistogramSeries;
+  activations?: HistogramSeries;
+  zeros?: ScalarSeries;
+  /** Exact per-layer values logged as scalars (our own runs). */
+  statistics?: Partial<Record<LayerStatistic, ScalarSeries>>;
+}
+
+function layerStats(layer: MappedLayer, step: number, { weights, gradients, activations, zeros, statistics }: LayerSeries): LayerStats {
   const stats: LayerStats = {
     index: layer.index, name: layer.name, type: layer.name,
     // Without an activation histogram nothing is known: undefined fields are "not measured" to the rules.
@@ -295,6 +316,12 @@ function layerStats(layer: MappedLayer, step: number, weights?: HistogramSeries,
   }
   const z = zeros?.points.get(step)?.value;
   if (z !== undefined) stats.activation.zeroFraction = z;
+  for (const [statistic, series] of Object.entries(statistics ?? {}) as [LayerStatistic, ScalarSeries][]) {
+    const value = series.points.get(step)?.value;
+    if (value === undefined) continue;
+    if (statistic === 'updateRatio') stats.updateRatio = value;
+    else stats.activation[statistic] = value;
+  }
   return stats;
 }
 
