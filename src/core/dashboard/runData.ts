@@ -57,9 +57,13 @@ export function applyEvent(data: RunData, event: TrainingEvent): void {
       data.steps.learningRate.push(event.learningRate);
       data.steps.gradNorm.push(finiteOrNull(event.gradNorm));
       break;
-    case 'layer-stats':
+    case 'layer-stats': {
+      // Histograms are kept for the latest sample only: a long run's dashboard stays small.
+      const last = data.layerStats.length - 1;
+      if (last >= 0 && data.layerStats[last].layers.some((l) => l.histograms)) data.layerStats[last] = withoutHistograms(data.layerStats[last]);
       data.layerStats.push(event);
       break;
+    }
     case 'epoch-end':
       data.epochs.push(event);
       break;
@@ -76,6 +80,10 @@ export function applyEvent(data: RunData, event: TrainingEvent): void {
       if (event.findings.length >= data.findings.length) data.findings = [...event.findings];
       break;
   }
+}
+
+function withoutHistograms(sample: LayerStatsEvent): LayerStatsEvent {
+  return { ...sample, layers: sample.layers.map(({ histograms: _dropped, ...layer }) => layer) };
 }
 
 export function runDataFromEvents(runId: string, events: TrainingEvent[]): RunData {

@@ -54,7 +54,7 @@ export function histogramRowsTensor(tf: Tf, entries: Tensor[][]): Tensor {
 
 /** The histogram of the row at `offset`; undefined for a NaN row or values that were not finite. */
 export function decodeHistogram(values: ArrayLike<number>, offset: number): LayerHistogram | undefined {
-  const [min, max, count, sum, sumSquares] = [0, 1, 2, 3, 4].map((i) => values[offset + i]);
+  const [min, max, count, sum, sumSquares] = [0, 1, 2, 3, 4].map((i) => shortestFloat32(values[offset + i]));
   if (![min, max, sum, sumSquares].every(Number.isFinite) || !(count > 0)) return undefined;
   const counts: number[] = [];
   for (let i = 0; i < HISTOGRAM_BUCKETS; i++) counts.push(values[offset + 5 + i]);
@@ -63,4 +63,18 @@ export function decodeHistogram(values: ArrayLike<number>, offset: number): Laye
     return { min, max, count, sum, sumSquares, counts: [count] };
   }
   return { min, max, count, sum, sumSquares, counts };
+}
+
+/**
+ * The float32 `x` as the number with the fewest digits that is the same float32: run folders
+ * hold these as JSON text, where a float32 otherwise takes 17 digits to say 7 digits' worth.
+ */
+export function shortestFloat32(x: number): number {
+  if (!Number.isFinite(x) || Number.isSafeInteger(x)) return x;
+  const single = Math.fround(x);
+  for (let digits = 1; digits < 9; digits++) {
+    const candidate = Number(single.toPrecision(digits));
+    if (Math.fround(candidate) === single) return candidate;
+  }
+  return Number(single.toPrecision(9));
 }

@@ -2,7 +2,7 @@
 // and carried by a run's statistics samples, consistent with the moments measured beside them.
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeHistogram, HISTOGRAM_BUCKETS, HISTOGRAM_ROW, histogramRowsTensor } from '../../../src/core/engine/layerHistograms';
+import { decodeHistogram, HISTOGRAM_BUCKETS, HISTOGRAM_ROW, histogramRowsTensor, shortestFloat32 } from '../../../src/core/engine/layerHistograms';
 import type { TensorflowRuntime } from '../../../src/core/engine/tensorflowRuntime';
 import { configFrom, gaussianConfig, onBackend, train, wasmRuntime } from './engineFixtures';
 
@@ -49,6 +49,17 @@ describe('histogram rows', () => {
     assert.equal(joined.counts.reduce((a, b) => a + b, 0), 5);
     assert.deepEqual(decodeHistogram(values, HISTOGRAM_ROW), { min: 0.5, max: 0.5, count: 3, sum: 1.5, sumSquares: 0.75, counts: [3] });
     assert.equal(decodeHistogram(values, 2 * HISTOGRAM_ROW), undefined);
+  });
+
+  it('keeps its float32 numbers in as few digits as still give the same float32', () => {
+    for (const x of [0.1, 4.713364601135254, 1e-7, -3.4e38, 285.244873046875, 2 ** -140]) {
+      const single = Math.fround(x);
+      const short = shortestFloat32(single);
+      assert.equal(Math.fround(short), single, `${x}`);
+      assert.ok(String(short).replace(/^-|\.|e.*$/g, '').replace(/^0+/, '').length <= 9, `${short}`);
+    }
+    assert.equal(shortestFloat32(Math.fround(0.1)), 0.1);
+    assert.equal(shortestFloat32(7), 7);
   });
 
   it('drops a histogram of values that were not finite rather than report nonsense', async () => {
