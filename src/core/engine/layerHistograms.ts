@@ -2,8 +2,9 @@
 // of equal-width buckets between the observed min and max (TF2's `tf.summary.histogram` layout),
 // with the exact count, sum and sum of squares. tfjs has no histogram op, so the buckets are
 // counted on the backend with cheap element-wise ops and `bincount`, and only the compact rows
-// (min, max, count, sum, sum of squares, counts) are read back, in the same transfer as the
-// moments.
+// (min, max, count, sum, counts) are read back, in the same transfer as the moments. The sum of
+// squares comes from the moments measured beside them (std, gradient norm), which saves two
+// passes over the largest tensors and makes the two agree exactly.
 
 import type { Tf } from './tensorflowRuntime';
 
@@ -30,8 +31,8 @@ export interface LayerHistograms {
   gradients?: LayerHistogram;
 }
 
-/** Values per histogram row: min, max, count, sum, sum of squares, then the bucket counts. */
-export const HISTOGRAM_ROW = 5 + HISTOGRAM_BUCKETS;
+/** Values per histogram row: min, max, count, sum, then the bucket counts. */
+export const HISTOGRAM_ROW = 4 + HISTOGRAM_BUCKETS;
 
 /**
  * One row per entry (see HISTOGRAM_ROW), all packed in one tensor; an entry without tensors (a
@@ -43,21 +44,26 @@ export function histogramRowsTensor(tf: Tf, entries: Tensor[][]): Tensor {
     const flat = parts.length === 1 ? tf.reshape(parts[0], [-1]) : tf.concat(parts.map((p) => tf.reshape(p, [-1])));
     const low = tf.min(flat);
     const high = tf.max(flat);
-    // Bucket i holds [low + i·w, low + (i+1)·w); the maximum goes into the last one.
+    // Bucket i holds [low + i·w, low + (i+1)·w); the maximum goes into the last one. The cast
+    // truncates, which is the floor here: every value is ≥ low.
     const scale = tf.div(HISTOGRAM_BUCKETS, tf.maximum(tf.sub(high, low), 1e-30));
-    const index = tf.cast(tf.clipByValue(tf.floor(tf.mul(tf.sub(flat, low), scale)), 0, HISTOGRAM_BUCKETS - 1), 'int32');
+    const index = tf.cast(tf.clipByValue(tf.mul(tf.sub(flat, low), scale), 0, HISTOGRAM_BUCKETS - 1), 'int32');
     const counts = tf.bincount(index as never, tf.tensor1d([], 'float32') as never, HISTOGRAM_BUCKETS) as Tensor;
-    const head = tf.stack([low, high, tf.scalar(flat.size), tf.sum(flat), tf.sum(tf.square(flat))]);
+    const head = tf.stack([low, high, tf.scalar(flat.size), tf.sum(flat)]);
     return tf.concat([head, counts]);
   })));
 }
 
-/** The histogram of the row at `offset`; undefined for a NaN row or values that were not finite. */
-export function decodeHistogram(values: ArrayLike<number>, offset: number): LayerHistogram | undefined {
-  const [min, max, count, sum, sumSquares] = [0, 1, 2, 3, 4].map((i) => shortestFloat32(values[offset + i]));
+/**
+ * The histogram of the row at `offset`, with the sum of squares of its values; undefined for a
+ * NaN row or values that were not finite.
+ */
+export function decodeHistogram(values: ArrayLike<number>, offset: number, sumOfSquares: number): LayerHistogram | undefined {
+  const [min, max, count, sum] = [0, 1, 2, 3].map((i) => shortestFloat32(values[offset + i]));
+  const sumSquares = shortestFloat32(sumOfSquares);
   if (![min, max, sum, sumSquares].every(Number.isFinite) || !(count > 0)) return undefined;
   const counts: number[] = [];
-  for (let i = 0; i < HISTOGRAM_BUCKETS; i++) counts.push(values[offset + 5 + i]);
+  for (let i = 0; i < HISTOGRAM_BUCKETS; i++) counts.push(values[offset + 4 + i]);
   if (min === max) {
     // One value repeated: a single bucket says it without 29 empty ones.
     return { min, max, count, sum, sumSquares, counts: [count] };
@@ -77,4 +83,9 @@ export function shortestFloat32(x: number): number {
     if (Math.fround(candidate) === single) return candidate;
   }
   return Number(single.toPrecision(9));
+}
+
+/** Σx² of the values of the row at `offset`, from their mean and (population) std. */
+export function sumOfSquares(values: ArrayLike<number>, offset: number, moments: { mean: number; std: number } | undefined): number {
+  return moments ? values[offset + 2] * (moments.std * moments.std + moments.mean * moments.mean) : NaN;
 }
