@@ -47,6 +47,8 @@ export interface AvailableData {
   gradientNorm: boolean;
   gradientLayers: number;
   activationLayers: number;
+  /** Layers with logged update ratios ‖Δθ‖/‖θ‖ (our own runs' event files). */
+  updateRatioLayers: number;
 }
 
 export interface MappedRun {
@@ -280,6 +282,7 @@ export function mapRun(series: RunSeries, options: { final: boolean; settled?: b
       gradientNorm: gradientNorm !== undefined,
       gradientLayers: layers.filter((l) => l.gradients).length,
       activationLayers: layers.filter((l) => l.activations || l.zeros).length,
+      updateRatioLayers: layers.filter((l) => l.statistics?.updateRatio).length,
     },
     epochs: Math.max(options.plannedEpochs ?? 0, epochs.length),
     firstWallTime: Number.isFinite(firstWallTime) ? firstWallTime : undefined,

@@ -175,6 +175,9 @@ describe('TrainingEventLog', () => {
         else close(layer.activation[key], original.activation[key], `${at} ${key}`);
       }
     }));
+    // Update ratios come back too, so the rules that need them can judge our runs.
+    const cannot = watcher.watchedRuns()[0].rulesWithoutData.map((r) => r.rule);
+    assert.ok(!cannot.includes('lr.too-low') && !cannot.includes('train.frozen-layer'), cannot.join(', '));
     // A layer's own gradient norm is never taken for the run's global one.
     const tags = watcher.watchedRuns()[0].mapped!.tags;
     assert.deepEqual(tags.filter((t) => t.role === 'global gradient norm').map((t) => t.tag), ['train/grad_norm']);
