@@ -2,9 +2,11 @@
 // of equal-width buckets between the observed min and max (TF2's `tf.summary.histogram` layout),
 // with the exact count, sum and sum of squares. tfjs has no histogram op, so the buckets are
 // counted on the backend with cheap element-wise ops and `bincount`, and only the compact rows
-// (min, max, count, sum, counts) are read back, in the same transfer as the moments. The sum of
-// squares comes from the moments measured beside them (std, gradient norm), which saves two
-// passes over the largest tensors and makes the two agree exactly.
+// (min, max, count, sum, sum of squares, counts) are read back, in the same transfer as the
+// moments. The cost is linear in the values counted, and activations are by far the most of them
+// (batch × positions × channels in a CNN), so an activation histogram counts the outputs of the
+// first examples of the batch only, at most ACTIVATION_SAMPLE values; weights and gradients are
+// counted whole, so the gradient histogram's L2 norm is the layer's gradient norm.
 
 import type { Tf } from './tensorflowRuntime';
 
@@ -31,8 +33,18 @@ export interface LayerHistograms {
   gradients?: LayerHistogram;
 }
 
-/** Values per histogram row: min, max, count, sum, then the bucket counts. */
-export const HISTOGRAM_ROW = 4 + HISTOGRAM_BUCKETS;
+/** Values per histogram row: min, max, count, sum, sum of squares, then the bucket counts. */
+export const HISTOGRAM_ROW = 5 + HISTOGRAM_BUCKETS;
+
+/** At most this many activation values per histogram: whole examples, from the first of the batch. */
+export const ACTIVATION_SAMPLE = 65_536;
+
+/** The outputs of the first examples of the batch, at most ACTIVATION_SAMPLE values (at least one example). */
+export function firstExamples(tf: Tf, output: Tensor): Tensor {
+  if (output.size <= ACTIVATION_SAMPLE || output.rank === 0) return output;
+  const perExample = output.size / output.shape[0];
+  return tf.slice(output, 0, Math.max(1, Math.floor(ACTIVATION_SAMPLE / perExample)));
+}
 
 /**
  * One row per entry (see HISTOGRAM_ROW), all packed in one tensor; an entry without tensors (a
@@ -49,21 +61,17 @@ export function histogramRowsTensor(tf: Tf, entries: Tensor[][]): Tensor {
     const scale = tf.div(HISTOGRAM_BUCKETS, tf.maximum(tf.sub(high, low), 1e-30));
     const index = tf.cast(tf.clipByValue(tf.mul(tf.sub(flat, low), scale), 0, HISTOGRAM_BUCKETS - 1), 'int32');
     const counts = tf.bincount(index as never, tf.tensor1d([], 'float32') as never, HISTOGRAM_BUCKETS) as Tensor;
-    const head = tf.stack([low, high, tf.scalar(flat.size), tf.sum(flat)]);
+    const head = tf.stack([low, high, tf.scalar(flat.size), tf.sum(flat), tf.sum(tf.square(flat))]);
     return tf.concat([head, counts]);
   })));
 }
 
-/**
- * The histogram of the row at `offset`, with the sum of squares of its values; undefined for a
- * NaN row or values that were not finite.
- */
-export function decodeHistogram(values: ArrayLike<number>, offset: number, sumOfSquares: number): LayerHistogram | undefined {
-  const [min, max, count, sum] = [0, 1, 2, 3].map((i) => shortestFloat32(values[offset + i]));
-  const sumSquares = shortestFloat32(sumOfSquares);
+/** The histogram of the row at `offset`; undefined for a NaN row or values that were not finite. */
+export function decodeHistogram(values: ArrayLike<number>, offset: number): LayerHistogram | undefined {
+  const [min, max, count, sum, sumSquares] = [0, 1, 2, 3, 4].map((i) => shortestFloat32(values[offset + i]));
   if (![min, max, sum, sumSquares].every(Number.isFinite) || !(count > 0)) return undefined;
   const counts: number[] = [];
-  for (let i = 0; i < HISTOGRAM_BUCKETS; i++) counts.push(values[offset + 4 + i]);
+  for (let i = 0; i < HISTOGRAM_BUCKETS; i++) counts.push(values[offset + 5 + i]);
   if (min === max) {
     // One value repeated: a single bucket says it without 29 empty ones.
     return { min, max, count, sum, sumSquares, counts: [count] };
@@ -83,9 +91,4 @@ export function shortestFloat32(x: number): number {
     if (Math.fround(candidate) === single) return candidate;
   }
   return Number(single.toPrecision(9));
-}
-
-/** Σx² of the values of the row at `offset`, from their mean and (population) std. */
-export function sumOfSquares(values: ArrayLike<number>, offset: number, moments: { mean: number; std: number } | undefined): number {
-  return moments ? values[offset + 2] * (moments.std * moments.std + moments.mean * moments.mean) : NaN;
 }

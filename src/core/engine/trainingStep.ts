@@ -10,7 +10,7 @@ import {
   activationStatsTensor, decodeActivationStats, gradNormTensor, snapshotVariables, updateRatioTensor, weightStatsTensor,
   ACTIVATION_FIELDS, mainWeights, trainableVariables, type LayerStats,
 } from './layerStatistics';
-import { decodeHistogram, HISTOGRAM_ROW, histogramRowsTensor, sumOfSquares } from './layerHistograms';
+import { decodeHistogram, firstExamples, HISTOGRAM_ROW, histogramRowsTensor } from './layerHistograms';
 import { computeLoss, encodeTargets, metricKey, metricSum, type TargetEncoding } from './lossAndMetrics';
 import type { BuiltModel } from './modelBuilder';
 import type { Optimizer } from './optimizerFactory';
@@ -101,7 +101,7 @@ export class StepRunner {
     const { tf, built } = this;
     const moments = activationStatsTensor(tf, outputs, built.tracked);
     if (!this.histograms) return moments;
-    return tf.concat([moments, histogramRowsTensor(tf, built.tracked.map((_, i) => [outputs[i]]))]);
+    return tf.concat([moments, histogramRowsTensor(tf, built.tracked.map((_, i) => [firstExamples(tf, outputs[i])]))]);
   }
 
   /** Weight and gradient histogram rows per layer (empty without histograms). */
@@ -176,12 +176,10 @@ function decodeLayerStats(built: BuiltModel, activationValues: Float32Array, val
     if (!Number.isNaN(weightMean)) stats.weights = { mean: weightMean, std: values[2 * n + 2 * i + 1] };
     // Present when histograms were taken: after the moments, one row per layer of each kind.
     if (activationValues.length > ACTIVATION_FIELDS * n) {
-      const activationRow = ACTIVATION_FIELDS * n + i * HISTOGRAM_ROW;
-      const weightRow = 4 * n + i * HISTOGRAM_ROW;
       const histograms = {
-        activation: decodeHistogram(activationValues, activationRow, sumOfSquares(activationValues, activationRow, stats.activation)),
-        weights: decodeHistogram(values, weightRow, sumOfSquares(values, weightRow, stats.weights)),
-        gradients: decodeHistogram(values, 4 * n + (n + i) * HISTOGRAM_ROW, (stats.gradNorm ?? NaN) ** 2),
+        activation: decodeHistogram(activationValues, ACTIVATION_FIELDS * n + i * HISTOGRAM_ROW),
+        weights: decodeHistogram(values, 4 * n + i * HISTOGRAM_ROW),
+        gradients: decodeHistogram(values, 4 * n + (n + i) * HISTOGRAM_ROW),
       };
       stats.histograms = Object.fromEntries(Object.entries(histograms).filter(([, h]) => h !== undefined));
     }

@@ -2,7 +2,7 @@
 // and carried by a run's statistics samples, consistent with the moments measured beside them.
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeHistogram, HISTOGRAM_BUCKETS, HISTOGRAM_ROW, histogramRowsTensor, shortestFloat32 } from '../../../src/core/engine/layerHistograms';
+import { ACTIVATION_SAMPLE, decodeHistogram, firstExamples, HISTOGRAM_BUCKETS, HISTOGRAM_ROW, histogramRowsTensor, shortestFloat32 } from '../../../src/core/engine/layerHistograms';
 import type { TensorflowRuntime } from '../../../src/core/engine/tensorflowRuntime';
 import { configFrom, gaussianConfig, onBackend, train, wasmRuntime } from './engineFixtures';
 
@@ -26,12 +26,12 @@ describe('histogram rows', () => {
       // min 0 and max 30 make every bucket one wide.
       const values = await onBackend(runtime.tf, backend, () => rows([[[0, 0.5, 1.5, 1.25, 29.5, 30, 7]]]));
       assert.equal(values.length, HISTOGRAM_ROW);
-      const histogram = decodeHistogram(values, 0, 1234.5)!;
+      const histogram = decodeHistogram(values, 0)!;
       assert.equal(histogram.min, 0);
       assert.equal(histogram.max, 30);
       assert.equal(histogram.count, 7);
       assert.equal(histogram.sum, 69.75);
-      assert.equal(histogram.sumSquares, 1234.5, 'the sum of squares given (from the moments beside it)');
+      assert.equal(histogram.sumSquares, 0.25 + 2.25 + 1.5625 + 870.25 + 900 + 49);
       const expected = new Array(HISTOGRAM_BUCKETS).fill(0);
       expected[0] = 2;
       expected[1] = 2;
@@ -44,11 +44,11 @@ describe('histogram rows', () => {
   it('puts several tensors of one layer in one histogram, a constant in one bucket, and no values in none', async () => {
     const values = await rows([[[1, 2], [3, 4, 5]], [[0.5, 0.5, 0.5]], []]);
     assert.equal(values.length, 3 * HISTOGRAM_ROW);
-    const joined = decodeHistogram(values, 0, 55)!;
+    const joined = decodeHistogram(values, 0)!;
     assert.equal(joined.count, 5);
     assert.equal(joined.counts.reduce((a, b) => a + b, 0), 5);
-    assert.deepEqual(decodeHistogram(values, HISTOGRAM_ROW, 0.75), { min: 0.5, max: 0.5, count: 3, sum: 1.5, sumSquares: 0.75, counts: [3] });
-    assert.equal(decodeHistogram(values, 2 * HISTOGRAM_ROW, NaN), undefined);
+    assert.deepEqual(decodeHistogram(values, HISTOGRAM_ROW), { min: 0.5, max: 0.5, count: 3, sum: 1.5, sumSquares: 0.75, counts: [3] });
+    assert.equal(decodeHistogram(values, 2 * HISTOGRAM_ROW), undefined);
   });
 
   it('keeps its float32 numbers in as few digits as still give the same float32', () => {
@@ -62,9 +62,27 @@ describe('histogram rows', () => {
     assert.equal(shortestFloat32(7), 7);
   });
 
+  it('counts the activations of whole examples from the first of the batch, at most ACTIVATION_SAMPLE values', () => {
+    const { tf } = runtime;
+    const small = tf.zeros([4, 10]);
+    const large = tf.zeros([100, 28, 28, 16]);
+    const huge = tf.zeros([2, ACTIVATION_SAMPLE * 2]);
+    try {
+      assert.equal(firstExamples(tf, small), small);
+      const sample = firstExamples(tf, large);
+      assert.deepEqual(sample.shape, [Math.floor(ACTIVATION_SAMPLE / (28 * 28 * 16)), 28, 28, 16]);
+      // One example larger than the bound is still counted whole.
+      const one = firstExamples(tf, huge);
+      assert.deepEqual(one.shape, [1, ACTIVATION_SAMPLE * 2]);
+      tf.dispose([sample, one]);
+    } finally {
+      tf.dispose([small, large, huge]);
+    }
+  });
+
   it('drops a histogram of values that were not finite rather than report nonsense', async () => {
     const values = await rows([[[1, Infinity, 2]]]);
-    assert.equal(decodeHistogram(values, 0, 5), undefined);
+    assert.equal(decodeHistogram(values, 0), undefined);
   });
 });
 

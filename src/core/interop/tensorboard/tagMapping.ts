@@ -25,17 +25,20 @@ export type TagRole =
 
 export type ValueKind = 'scalar' | 'histogram';
 
-/** Per-layer values our own runs log as scalars that no histogram gives exactly. */
-export type LayerStatistic = 'zeroFraction' | 'deadFraction' | 'saturatedFraction' | 'updateRatio';
+/**
+ * Per-layer values our own runs log as scalars that no histogram gives exactly (activation
+ * histograms count the first examples of a batch only; the moments are the whole batch's).
+ */
+export type LayerStatistic = 'activationMean' | 'activationStd' | 'zeroFraction' | 'deadFraction' | 'saturatedFraction' | 'updateRatio';
 
 /** Training Doctor's own per-layer tags, `<NN>_<layer>/<what>` (trainingEventLog.ts). */
 const OWN_LAYER_TAG = /^\d{2,}_([^/]+)\/([a-z_]+)$/;
 const OWN_HISTOGRAMS: Record<string, 'activations' | 'weights' | 'gradients'> = { activations: 'activations', weights: 'weights', gradients: 'gradients' };
 const OWN_STATISTICS: Record<string, LayerStatistic> = {
-  zero_fraction: 'zeroFraction', dead_fraction: 'deadFraction', saturated_fraction: 'saturatedFraction', update_ratio: 'updateRatio',
+  activation_mean: 'activationMean', activation_std: 'activationStd', zero_fraction: 'zeroFraction', dead_fraction: 'deadFraction', saturated_fraction: 'saturatedFraction', update_ratio: 'updateRatio',
 };
-/** Our per-layer moments: the histograms beside them give the same numbers. */
-const OWN_MOMENTS = new Set(['activation_mean', 'activation_std', 'weight_mean', 'weight_std', 'grad_norm']);
+/** Our per-layer moments of weights and gradients: the (whole) histograms beside them give the same numbers. */
+const OWN_MOMENTS = new Set(['weight_mean', 'weight_std', 'grad_norm']);
 
 function ownLayerTag(tag: string, kind: ValueKind): TagRole | undefined {
   const match = OWN_LAYER_TAG.exec(tag);

@@ -323,6 +323,8 @@ function layerStats(layer: MappedLayer, step: number, { weights, gradients, acti
     const value = series.points.get(step)?.value;
     if (value === undefined) continue;
     if (statistic === 'updateRatio') stats.updateRatio = value;
+    else if (statistic === 'activationMean') stats.activation.mean = value;
+    else if (statistic === 'activationStd') stats.activation.std = value;
     else stats.activation[statistic] = value;
   }
   return stats;

@@ -47,6 +47,7 @@ describe('tag mapping: auto-detection', () => {
     ['04_4_grad_output/gradients', 'histogram', 'train', { role: 'gradients', layer: '4_grad_output' }],
     ['01_1_dense/dead_fraction', 'scalar', 'train', { role: 'layer-statistic', layer: '1_dense', statistic: 'deadFraction' }],
     ['01_1_dense/update_ratio', 'scalar', 'train', { role: 'layer-statistic', layer: '1_dense', statistic: 'updateRatio' }],
+    ['01_1_dense/activation_std', 'scalar', 'train', { role: 'layer-statistic', layer: '1_dense', statistic: 'activationStd' }],
   ];
   for (const [tag, kind, split, expected] of cases) {
     it(`${tag} (${kind}${split === 'validation' ? ', validation folder' : ''})`, () => {
@@ -55,7 +56,7 @@ describe('tag mapping: auto-detection', () => {
   }
 
   it('leaves aside what it does not recognise, saying why', () => {
-    for (const [tag, kind] of [['00_0_dense/grad_norm', 'scalar'], ['00_0_dense/activation_mean', 'scalar'], ['dense/bias_0', 'histogram'], ['fc1.bias.grad', 'histogram'], ['global_step/sec', 'scalar'], ['average_loss', 'scalar'], ['lax/foo', 'scalar']] as const) {
+    for (const [tag, kind] of [['00_0_dense/grad_norm', 'scalar'], ['00_0_dense/weight_std', 'scalar'], ['dense/bias_0', 'histogram'], ['fc1.bias.grad', 'histogram'], ['global_step/sec', 'scalar'], ['average_loss', 'scalar'], ['lax/foo', 'scalar']] as const) {
       const role = classifyTag(tag, kind, 'train');
       assert.equal(role.role, 'ignored', tag);
       assert.ok(role.role === 'ignored' && role.reason.length > 10, tag);

@@ -36,9 +36,10 @@ function sampleWithHistograms(step: number): LayerStatsEvent {
   const gradients = spread(144, 0, 0.01 * (step + 1), step);
   const moments = (h: LayerHistogram) => ({ mean: h.sum / h.count, std: Math.sqrt(h.sumSquares / h.count - (h.sum / h.count) ** 2) });
   const layer = (index: number, name: string, activation: number[], extra: object) => {
-    const histograms = { activation: layerHistogram(activation), weights: layerHistogram(kernel), gradients: layerHistogram(gradients) };
+    // The activation histogram counts the first examples of the batch only; the moments are the whole batch's.
+    const histograms = { activation: layerHistogram(activation.slice(0, activation.length / 2)), weights: layerHistogram(kernel), gradients: layerHistogram(gradients) };
     return {
-      index, name, type: 'dense', activation: { ...moments(histograms.activation), ...extra },
+      index, name, type: 'dense', activation: { ...moments(layerHistogram(activation)), ...extra },
       weights: moments(histograms.weights), gradNorm: Math.sqrt(histograms.gradients.sumSquares), updateRatio: 1e-3 * (step + 1), histograms,
     };
   };
