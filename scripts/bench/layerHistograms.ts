@@ -9,9 +9,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadConfigFile } from '../../src/core/config/loadConfigFile';
 import type { TrainConfig } from '../../src/core/config/trainConfig';
-import { loadDataset } from '../../src/core/data/loadDataset';
+import { gatherBatch, loadDataset } from '../../src/core/data/loadDataset';
 import { loadTensorflow, type TensorflowRuntime } from '../../src/core/engine/tensorflowRuntime';
-import { runTraining } from '../../src/core/engine/trainingSession';
+import { prepareModel, runTraining } from '../../src/core/engine/trainingSession';
 
 const root = path.resolve(__dirname, '..', '..');
 const steps = Number(process.argv[2] ?? 60);
@@ -47,6 +47,31 @@ async function msPerStep(setup: Setup, every: number, layerHistograms: boolean):
   return { wall: (performance.now() - started) / counted, cpu: (cpu.user + cpu.system) / 1000 / counted };
 }
 
+/**
+ * CPU ms of one statistics step's forward, backward and statistics (the probe's path: no update),
+ * without and with histograms, alternating step by step so that the machine's load hits both alike.
+ */
+async function statisticsStepCost(setup: Setup, rounds: number): Promise<{ plain: number; withHistograms: number }> {
+  const { steps } = await prepareModel(setup.config, setup.runtime, { baseDir: setup.baseDir }, setup.data);
+  const count = setup.config.training.batchSize;
+  const indices = Int32Array.from({ length: count }, (_, i) => i);
+  const batch = { ...gatherBatch(setup.data.train, setup.data.featureSize, indices, 0, count), count };
+  const cost = { plain: [] as number[], withHistograms: [] as number[] };
+  for (let round = 0; round < rounds + 2; round++) {
+    for (const histograms of [false, true]) {
+      steps.histograms = histograms;
+      const start = process.cpuUsage();
+      await steps.inspect(await steps.forwardBackward(batch, true));
+      const used = process.cpuUsage(start);
+      // The first rounds compile kernels and allocate: not counted.
+      if (round >= 2) cost[histograms ? 'withHistograms' : 'plain'].push((used.user + used.system) / 1000);
+    }
+  }
+  return { plain: median(cost.plain), withHistograms: median(cost.withHistograms) };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
 /** Sizes of metrics.jsonl and the event file after one epoch with a run folder. */
 async function folderSizes(setup: Setup, layerHistograms: boolean): Promise<{ metrics: number; events: number; steps: number }> {
   const runsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'training-doctor-bench-histograms-'));
@@ -73,7 +98,10 @@ async function folderSizes(setup: Setup, layerHistograms: boolean): Promise<{ me
   const data = await loadDataset(loaded.config.data, loaded.config.seed, loaded.baseDir);
   const setup: Setup = { runtime, config: loaded.config, baseDir: loaded.baseDir, data };
   console.log(`${file} · backend: ${runtime.backend} (${runtime.detail}); ${steps} timed steps per measurement, median of 3 interleaved rounds`);
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const step = await statisticsStepCost(setup, 30);
+  console.log(`one statistics step (forward, backward, statistics; median of 30, interleaved): ${step.plain.toFixed(1)} ms CPU plain, ` +
+    `${step.withHistograms.toFixed(1)} ms with histograms: +${(step.withHistograms - step.plain).toFixed(1)} ms, ` +
+    `so about +${((step.withHistograms - step.plain) / loaded.config.diagnostics.every).toFixed(2)} ms a step at statistics every ${loaded.config.diagnostics.every}`);
   console.log('statistics   ms/step   plain   with histograms   ratio');
   for (const every of [10, 1]) {
     const plain: { wall: number; cpu: number }[] = [];

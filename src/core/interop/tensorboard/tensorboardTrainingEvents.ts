@@ -75,7 +75,7 @@ function describeRole(role: TagRole): string {
     case 'gradients': return `gradients of ${role.layer}`;
     case 'activations': return `activations of ${role.layer}`;
     case 'zero-fraction': return `zero fraction of ${role.layer}`;
-    case 'layer-statistic': return `${role.statistic} of ${role.layer}`;
+    case 'layer-statistic': return `${role.statistic.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`)} of ${role.layer}`;
     case 'ignored': return 'none';
   }
 }
