@@ -11,7 +11,9 @@ import { loadConfigFile } from '../../src/core/config/loadConfigFile';
 import type { TrainConfig } from '../../src/core/config/trainConfig';
 import { gatherBatch, loadDataset } from '../../src/core/data/loadDataset';
 import { loadTensorflow, type TensorflowRuntime } from '../../src/core/engine/tensorflowRuntime';
+import type { LayerStats } from '../../src/core/engine/layerStatistics';
 import { prepareModel, runTraining } from '../../src/core/engine/trainingSession';
+import { TrainingEventLog } from '../../src/core/interop/tensorboard/trainingEventLog';
 
 const root = path.resolve(__dirname, '..', '..');
 const steps = Number(process.argv[2] ?? 60);
@@ -51,23 +53,48 @@ async function msPerStep(setup: Setup, every: number, layerHistograms: boolean):
  * CPU ms of one statistics step's forward, backward and statistics (the probe's path: no update),
  * without and with histograms, alternating step by step so that the machine's load hits both alike.
  */
-async function statisticsStepCost(setup: Setup, rounds: number): Promise<{ plain: number; withHistograms: number }> {
+async function statisticsStepCost(setup: Setup, rounds: number): Promise<{ plain: number; withHistograms: number; sample: LayerStats[] }> {
   const { steps } = await prepareModel(setup.config, setup.runtime, { baseDir: setup.baseDir }, setup.data);
   const count = setup.config.training.batchSize;
   const indices = Int32Array.from({ length: count }, (_, i) => i);
   const batch = { ...gatherBatch(setup.data.train, setup.data.featureSize, indices, 0, count), count };
   const cost = { plain: [] as number[], withHistograms: [] as number[] };
+  let sample: LayerStats[] = [];
   for (let round = 0; round < rounds + 2; round++) {
     for (const histograms of [false, true]) {
       steps.histograms = histograms;
       const start = process.cpuUsage();
-      await steps.inspect(await steps.forwardBackward(batch, true));
+      const stats = await steps.inspect(await steps.forwardBackward(batch, true));
+      if (histograms) sample = stats;
       const used = process.cpuUsage(start);
       // The first rounds compile kernels and allocate: not counted.
       if (round >= 2) cost[histograms ? 'withHistograms' : 'plain'].push((used.user + used.system) / 1000);
     }
   }
-  return { plain: median(cost.plain), withHistograms: median(cost.withHistograms) };
+  return { plain: median(cost.plain), withHistograms: median(cost.withHistograms), sample };
+}
+
+/** µs to write one statistics sample to the run's event file (TrainingEventLog), with and without its histograms. */
+function eventFileWriteCost(sample: LayerStats[]): { plain: number; withHistograms: number } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'training-doctor-bench-histogram-log-'));
+  try {
+    const log = new TrainingEventLog();
+    log.append({
+      type: 'run-started', runId: 'bench', runDir: dir, configName: 'bench', backend: 'cpu', backendDetail: '', dataset: '', trainExamples: 0,
+      validationExamples: 0, epochs: 1, stepsPerEpoch: 0, batchSize: 0, statsEvery: 0, layers: [],
+      inputStats: { mean: 0, std: 1, min: 0, max: 0, featureMeanAbsMax: 0, featureStdMin: 1, featureStdMax: 1 }, startedAt: '',
+    });
+    const plain = sample.map(({ histograms: _left, ...layer }) => layer);
+    const time = (layers: LayerStats[]) => {
+      const start = performance.now();
+      for (let step = 0; step < 500; step++) log.append({ type: 'layer-stats', step, epoch: 0, layers, gradNorm: 1 });
+      return ((performance.now() - start) * 1000) / 500;
+    };
+    time(sample);
+    return { plain: time(plain), withHistograms: time(sample) };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -102,6 +129,8 @@ async function folderSizes(setup: Setup, layerHistograms: boolean): Promise<{ me
   console.log(`one statistics step (forward, backward, statistics; median of 30, interleaved): ${step.plain.toFixed(1)} ms CPU plain, ` +
     `${step.withHistograms.toFixed(1)} ms with histograms: +${(step.withHistograms - step.plain).toFixed(1)} ms, ` +
     `so about +${((step.withHistograms - step.plain) / loaded.config.diagnostics.every).toFixed(2)} ms a step at statistics every ${loaded.config.diagnostics.every}`);
+  const write = eventFileWriteCost(step.sample);
+  console.log(`writing one statistics sample to the event file: ${write.plain.toFixed(0)} µs without histograms, ${write.withHistograms.toFixed(0)} µs with`);
   console.log('statistics   ms/step   plain   with histograms   ratio');
   for (const every of [10, 1]) {
     const plain: { wall: number; cpu: number }[] = [];

@@ -36,6 +36,17 @@ export interface LayerHistograms {
 /** Values per histogram row: min, max, count, sum, sum of squares, then the bucket counts. */
 export const HISTOGRAM_ROW = 5 + HISTOGRAM_BUCKETS;
 
+/**
+ * Statistics samples of a run that carry histograms, at most: TensorBoard keeps 500 histograms a
+ * tag by default (`--samples_per_plugin`), and a long run's metrics.jsonl stays small.
+ */
+export const MAX_HISTOGRAM_SAMPLES = 500;
+
+/** Histograms on every Nth statistics step, for a run of this many statistics steps. */
+export function histogramInterval(statisticsSteps: number): number {
+  return Math.max(1, Math.ceil(statisticsSteps / MAX_HISTOGRAM_SAMPLES));
+}
+
 /** At most this many activation values per histogram: whole examples, from the first of the batch. */
 export const ACTIVATION_SAMPLE = 65_536;
 

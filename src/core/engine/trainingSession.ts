@@ -26,6 +26,7 @@ import { TrainingEventLog } from '../interop/tensorboard/trainingEventLog';
 import type { TensorflowRuntime } from './tensorflowRuntime';
 import type { EpochEndEvent, LayerSummary, RunEndedEvent, RunStatus, TrainingEvent } from './trainingEvents';
 import { StepRunner } from './trainingStep';
+import { histogramInterval } from './layerHistograms';
 
 /** Something watching a run (the live diagnosis rules): may report findings or stop the run. */
 export interface RunMonitor {
@@ -192,6 +193,7 @@ class TrainingSession {
     // assumes; never below the training batch).
     const evaluationBatch = evaluationBatchSize(config);
     const every = config.diagnostics.every;
+    steps.histogramInterval = histogramInterval(Math.ceil((epochs * stepsPerEpoch) / every));
     const optimizer = makeOptimizer(tf, training.optimizer);
     const schedule = new LearningRateSchedule(training.lrSchedule, training.optimizer.learningRate);
     const order = new SeededRandom(deriveSeed(config.seed, 'batch-order'));

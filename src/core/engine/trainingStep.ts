@@ -54,6 +54,11 @@ export class StepRunner {
   private readonly variables: Variable[];
   /** Per-layer histograms on statistics steps (off only to measure what they cost). */
   histograms = true;
+  /** Histograms on every Nth statistics step only (see histogramInterval). */
+  histogramInterval = 1;
+  private statisticsSteps = 0;
+  /** Whether the step in progress takes histograms (decided by forwardBackward, used by apply/inspect). */
+  private takingHistograms = false;
 
   constructor(
     private readonly tf: Tf,
@@ -68,6 +73,7 @@ export class StepRunner {
   /** Phase 1: the model on a batch in training mode, and its gradients; statistics when `measure`. */
   async forwardBackward(batch: StepInput, measure: boolean): Promise<PendingStep> {
     const { tf, built, encoding } = this;
+    if (measure) this.takingHistograms = this.histograms && this.statisticsSteps++ % this.histogramInterval === 0;
     let activationStats: Tensor | undefined;
     let metricTensor: Tensor | undefined;
     let dataLossTensor: Tensor | undefined;
@@ -100,14 +106,14 @@ export class StepRunner {
   private activationStatistics(outputs: Tensor[]): Tensor {
     const { tf, built } = this;
     const moments = activationStatsTensor(tf, outputs, built.tracked);
-    if (!this.histograms) return moments;
+    if (!this.takingHistograms) return moments;
     return tf.concat([moments, histogramRowsTensor(tf, built.tracked.map((_, i) => [firstExamples(tf, outputs[i])]))]);
   }
 
   /** Weight and gradient histogram rows per layer (empty without histograms). */
   private parameterHistograms(grads: Record<string, Tensor>): Tensor[] {
     const { tf, built } = this;
-    if (!this.histograms) return [];
+    if (!this.takingHistograms) return [];
     const gradients = built.tracked.map((layer) => trainableVariables(layer).map((v) => grads[v.name]).filter((g): g is Tensor => g !== undefined));
     return [histogramRowsTensor(tf, built.tracked.map(mainWeights)), histogramRowsTensor(tf, gradients)];
   }

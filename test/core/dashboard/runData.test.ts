@@ -20,3 +20,10 @@ test('only the latest statistics sample keeps its histograms, so a long run\'s d
   assert.deepEqual(data.layerStats[0].layers[0].activation, { mean: 0.5, std: 0.1 }, 'the rest of an older sample stays');
   assert.ok(samples.every((s) => s.layers[0].histograms), 'the events folded are left as they were');
 });
+
+test('with histograms on some samples only, the latest sample that has them keeps them', () => {
+  const data = emptyRunData('r1');
+  const bare = (step: number): LayerStatsEvent => ({ ...sample(step), layers: sample(step).layers.map(({ histograms: _none, ...layer }) => layer) });
+  for (const s of [sample(0), bare(10), sample(20), bare(30), bare(40)]) applyEvent(data, s);
+  assert.deepEqual(data.layerStats.map((s) => s.layers[0].histograms !== undefined), [false, false, true, false, false]);
+});

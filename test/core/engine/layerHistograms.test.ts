@@ -2,7 +2,11 @@
 // and carried by a run's statistics samples, consistent with the moments measured beside them.
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ACTIVATION_SAMPLE, decodeHistogram, firstExamples, HISTOGRAM_BUCKETS, HISTOGRAM_ROW, histogramRowsTensor, shortestFloat32 } from '../../../src/core/engine/layerHistograms';
+import { gatherBatch } from '../../../src/core/data/loadDataset';
+import {
+  ACTIVATION_SAMPLE, decodeHistogram, firstExamples, HISTOGRAM_BUCKETS, HISTOGRAM_ROW, histogramInterval, histogramRowsTensor, MAX_HISTOGRAM_SAMPLES, shortestFloat32,
+} from '../../../src/core/engine/layerHistograms';
+import { prepareModel } from '../../../src/core/engine/trainingSession';
 import type { TensorflowRuntime } from '../../../src/core/engine/tensorflowRuntime';
 import { configFrom, gaussianConfig, onBackend, train, wasmRuntime } from './engineFixtures';
 
@@ -116,6 +120,20 @@ describe('histograms in a run\'s statistics samples', () => {
       assert.equal(first.activation!.count % 16, 0);
       assert.ok(first.activation!.min >= 0, 'ReLU outputs');
     }
+  });
+
+  it('are taken on at most MAX_HISTOGRAM_SAMPLES statistics steps of a run, evenly spread', async () => {
+    assert.equal(histogramInterval(38), 1);
+    assert.equal(histogramInterval(MAX_HISTOGRAM_SAMPLES), 1);
+    assert.equal(histogramInterval(10_000), Math.ceil(10_000 / MAX_HISTOGRAM_SAMPLES));
+    assert.ok(Math.ceil(10_000 / histogramInterval(10_000)) <= MAX_HISTOGRAM_SAMPLES);
+    const config = configFrom(gaussianConfig());
+    const { steps, data } = await prepareModel(config, runtime, { baseDir: '.' });
+    steps.histogramInterval = 2;
+    const batch = { ...gatherBatch(data.train, data.featureSize, Int32Array.from({ length: 8 }, (_, i) => i), 0, 8), count: 8 };
+    const taken: boolean[] = [];
+    for (let i = 0; i < 5; i++) taken.push((await steps.inspect(await steps.forwardBackward(batch, true))).every((l) => l.histograms?.activation !== undefined));
+    assert.deepEqual(taken, [true, false, true, false, true]);
   });
 
   it('are left out when the run asks for none', async () => {
