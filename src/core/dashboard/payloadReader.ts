@@ -19,6 +19,8 @@ export const PAYLOAD_LIMITS = {
   history: 5_000,
   /** Layers of one model or statistics sample. */
   layers: 10_000,
+  /** Buckets of one layer histogram (our runs write 30). */
+  histogramBuckets: 100,
   fixes: 50,
   /** Metric names of one step or epoch. */
   metrics: 200,

@@ -58,6 +58,15 @@ export function applyEvent(data: RunData, event: TrainingEvent): void {
       data.steps.gradNorm.push(finiteOrNull(event.gradNorm));
       break;
     case 'layer-stats':
+      // Histograms are kept for the latest sample that has them only: a long run's dashboard stays small.
+      if (hasHistograms(event)) {
+        // Runs take histograms on evenly spaced samples, so the previous holder is near the end.
+        for (let i = data.layerStats.length - 1; i >= 0; i--) {
+          if (!hasHistograms(data.layerStats[i])) continue;
+          data.layerStats[i] = withoutHistograms(data.layerStats[i]);
+          break;
+        }
+      }
       data.layerStats.push(event);
       break;
     case 'epoch-end':
@@ -76,6 +85,14 @@ export function applyEvent(data: RunData, event: TrainingEvent): void {
       if (event.findings.length >= data.findings.length) data.findings = [...event.findings];
       break;
   }
+}
+
+function hasHistograms(sample: LayerStatsEvent): boolean {
+  return sample.layers.some((l) => l.histograms !== undefined);
+}
+
+function withoutHistograms(sample: LayerStatsEvent): LayerStatsEvent {
+  return { ...sample, layers: sample.layers.map(({ histograms: _dropped, ...layer }) => layer) };
 }
 
 export function runDataFromEvents(runId: string, events: TrainingEvent[]): RunData {

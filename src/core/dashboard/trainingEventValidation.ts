@@ -6,10 +6,11 @@ import type { Finding, FindingSeverity, FindingState, FixReference, RelatedLocat
 import type { InputStatistics } from '../data/dataset';
 import { readAugmentedPreview } from './augmentedPreviewValidation';
 import type { ActivationStats, LayerStats } from '../engine/layerStatistics';
+import type { LayerHistogram, LayerHistograms } from '../engine/layerHistograms';
 import type {
   EpochEndEvent, LayerStatsEvent, LayerSummary, LogEvent, RunBackendName, RunEndedEvent, RunStartedEvent, RunStatus, StepEvent, TrainingEvent,
 } from '../engine/trainingEvents';
-import { field, invalid, oneOf, PAYLOAD_LIMITS, PayloadIssues, PayloadReader } from './payloadReader';
+import { field, invalid, isCount, oneOf, PAYLOAD_LIMITS, PayloadIssues, PayloadReader } from './payloadReader';
 
 const SEVERITIES: Record<FindingSeverity, true> = { error: true, warning: true, info: true };
 const STATES: Record<FindingState, true> = { open: true, resolved: true };
@@ -118,7 +119,35 @@ function readLayerStats(this: PayloadReader, v: unknown, at: string): LayerStats
   if (weights) stats.weights = { mean: this.measured(field(weights, 'mean'), `${at}.weights.mean`), std: this.measured(field(weights, 'std'), `${at}.weights.std`) };
   this.copyOptional(stats, o, 'gradNorm', at, this.measured);
   this.copyOptional(stats, o, 'updateRatio', at, this.measured);
+  // Histograms are extras: a bad one is noted and left out, its layer's statistics kept.
+  this.keepOptional(stats, o, 'histograms', at, readLayerHistograms);
   return stats;
+}
+
+function readLayerHistograms(this: PayloadReader, v: unknown, at: string): LayerHistograms {
+  const o = this.record(v, at);
+  const histograms: LayerHistograms = {};
+  for (const key of ['activation', 'weights', 'gradients'] as const) this.keepOptional(histograms, o, key, at, readLayerHistogram);
+  return histograms;
+}
+
+function readLayerHistogram(this: PayloadReader, v: unknown, at: string): LayerHistogram {
+  const o = this.record(v, at);
+  const m = (key: 'min' | 'max' | 'sum' | 'sumSquares') => this.measured(field(o, key), `${at}.${key}`);
+  const histogram: LayerHistogram = {
+    min: m('min'), max: m('max'),
+    count: this.count(field(o, 'count'), `${at}.count`),
+    sum: m('sum'), sumSquares: m('sumSquares'),
+    counts: [],
+  };
+  const counts = field(o, 'counts');
+  // Whole: a histogram with a bucket dropped would be drawn wrong.
+  if (!Array.isArray(counts) || counts.length === 0 || counts.length > PAYLOAD_LIMITS.histogramBuckets || !counts.every(isCount)) {
+    invalid(`${at}.counts`, `1 to ${PAYLOAD_LIMITS.histogramBuckets} bucket counts`);
+  }
+  if (counts.reduce((sum, c) => sum + c, 0) !== histogram.count) invalid(`${at}.counts`, 'bucket counts that add up to the count');
+  histogram.counts = [...counts];
+  return histogram;
 }
 
 function readLayerStatsEvent(r: PayloadReader, o: Record<string, unknown>, at: string): LayerStatsEvent {

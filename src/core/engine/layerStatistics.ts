@@ -4,6 +4,7 @@
 
 import type { Tf } from './tensorflowRuntime';
 import type { TrackedLayer } from './modelBuilder';
+import type { LayerHistograms } from './layerHistograms';
 
 type Tensor = ReturnType<Tf['tensor']>;
 type Variable = ReturnType<Tf['variable']>;
@@ -29,6 +30,8 @@ export interface LayerStats {
   gradNorm?: number;
   /** ‖Δθ‖ / ‖θ‖ of this layer's weights for the step just taken. */
   updateRatio?: number;
+  /** Histograms of the same values (our own runs' statistics steps; see layerHistograms.ts). */
+  histograms?: LayerHistograms;
 }
 
 const RELU_FAMILY = new Set(['relu', 'relu6']);
@@ -41,7 +44,7 @@ export function measuresSaturation(activation: string | undefined): boolean {
 /** Relative closeness to the asymptote that counts as saturated (the derivative is then < ~2%). */
 export const SATURATION_MARGIN = 0.01;
 
-const ACTIVATION_FIELDS = 5;
+export const ACTIVATION_FIELDS = 5;
 
 /** [mean, std, zeroFraction, saturatedFraction, deadFraction] per layer, NaN where not applicable. */
 export function activationStatsTensor(tf: Tf, outputs: Tensor[], tracked: TrackedLayer[]): Tensor {

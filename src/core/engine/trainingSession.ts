@@ -26,6 +26,7 @@ import { RunRecorder, type RunMonitor } from './runRecorder';
 import type { TensorflowRuntime } from './tensorflowRuntime';
 import type { EpochEndEvent, LayerSummary, RunEndedEvent, RunStatus, TrainingEvent } from './trainingEvents';
 import { StepRunner } from './trainingStep';
+import { histogramInterval } from './layerHistograms';
 
 export type { RunMonitor } from './runRecorder';
 
@@ -45,6 +46,8 @@ export interface TrainingOptions extends DataLocation {
   data?: LoadedData;
   /** Skip writing the final weights (tests). */
   saveWeights?: boolean;
+  /** false: no per-layer histograms on statistics steps (the benchmark measures what they cost). */
+  layerHistograms?: boolean;
 }
 
 export interface PreparedModel {
@@ -141,6 +144,7 @@ class TrainingSession {
       const refusal = placeholderRefusal(config.data, 'train');
       if (refusal) throw new ConfigProblemError([refusal]);
       prepared = await prepareModel(config, options.runtime, options, options.data);
+      if (options.layerHistograms === false) prepared.steps.histograms = false;
       ({ status, reason, bestEpoch } = await this.loop(prepared));
       if (this.folder && options.saveWeights !== false && status !== 'failed') {
         await saveModel(options.runtime.tf, prepared.built.predictor, this.folder.modelDir());
@@ -170,6 +174,7 @@ class TrainingSession {
     // assumes; never below the training batch).
     const evaluationBatch = evaluationBatchSize(config);
     const every = config.diagnostics.every;
+    steps.histogramInterval = histogramInterval(Math.ceil((epochs * stepsPerEpoch) / every));
     const optimizer = makeOptimizer(tf, training.optimizer);
     const schedule = new LearningRateSchedule(training.lrSchedule, training.optimizer.learningRate);
     const order = new SeededRandom(deriveSeed(config.seed, 'batch-order'));

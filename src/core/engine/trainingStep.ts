@@ -8,8 +8,9 @@
 import type { MetricName } from '../config/trainConfig';
 import {
   activationStatsTensor, decodeActivationStats, gradNormTensor, snapshotVariables, updateRatioTensor, weightStatsTensor,
-  trainableVariables, type LayerStats,
+  ACTIVATION_FIELDS, mainWeights, trainableVariables, type LayerStats,
 } from './layerStatistics';
+import { decodeHistogram, firstExamples, HISTOGRAM_ROW, histogramRowsTensor } from './layerHistograms';
 import { computeLoss, encodeTargets, metricKey, metricSum, type TargetEncoding } from './lossAndMetrics';
 import type { BuiltModel } from './modelBuilder';
 import type { Optimizer } from './optimizerFactory';
@@ -51,6 +52,13 @@ export class PendingStep {
 
 export class StepRunner {
   private readonly variables: Variable[];
+  /** Per-layer histograms on statistics steps (off only to measure what they cost). */
+  histograms = true;
+  /** Histograms on every Nth statistics step only (see histogramInterval). */
+  histogramInterval = 1;
+  private statisticsSteps = 0;
+  /** Whether the step in progress takes histograms (decided by forwardBackward, used by apply/inspect). */
+  private takingHistograms = false;
 
   constructor(
     private readonly tf: Tf,
@@ -65,6 +73,7 @@ export class StepRunner {
   /** Phase 1: the model on a batch in training mode, and its gradients; statistics when `measure`. */
   async forwardBackward(batch: StepInput, measure: boolean): Promise<PendingStep> {
     const { tf, built, encoding } = this;
+    if (measure) this.takingHistograms = this.histograms && this.statisticsSteps++ % this.histogramInterval === 0;
     let activationStats: Tensor | undefined;
     let metricTensor: Tensor | undefined;
     let dataLossTensor: Tensor | undefined;
@@ -75,7 +84,7 @@ export class StepRunner {
         const outputs = ([] as Tensor[]).concat(built.model.apply(xs, { training: true }) as Tensor | Tensor[]);
         const predictions = outputs[outputs.length - 1];
         // Kept: these leave the gradient scope; released with the step.
-        if (measure) activationStats = tf.keep(activationStatsTensor(tf, outputs, built.tracked));
+        if (measure) activationStats = tf.keep(this.activationStatistics(outputs));
         metricTensor = tf.keep(tf.stack(this.metrics.map((m) => metricSum(tf, m, targets, predictions, encoding))));
         const dataLoss = computeLoss(tf, targets, predictions, encoding);
         dataLossTensor = tf.keep(tf.clone(dataLoss));
@@ -93,6 +102,22 @@ export class StepRunner {
     return new PendingStep(tf, loss, dataLoss, gradNorm, metricSums, grads, activationValues, held);
   }
 
+  /** Activation moments, then (with histograms) one activation histogram row per layer. */
+  private activationStatistics(outputs: Tensor[]): Tensor {
+    const { tf, built } = this;
+    const moments = activationStatsTensor(tf, outputs, built.tracked);
+    if (!this.takingHistograms) return moments;
+    return tf.concat([moments, histogramRowsTensor(tf, built.tracked.map((_, i) => [firstExamples(tf, outputs[i])]))]);
+  }
+
+  /** Weight and gradient histogram rows per layer (empty without histograms). */
+  private parameterHistograms(grads: Record<string, Tensor>): Tensor[] {
+    const { tf, built } = this;
+    if (!this.takingHistograms) return [];
+    const gradients = built.tracked.map((layer) => trainableVariables(layer).map((v) => grads[v.name]).filter((g): g is Tensor => g !== undefined));
+    return [histogramRowsTensor(tf, built.tracked.map(mainWeights)), histogramRowsTensor(tf, gradients)];
+  }
+
   /** Phase 2: clip, measure, update; releases the step. Per-layer statistics on statistics steps. */
   async apply(step: PendingStep, optimizer: Optimizer, clipNorm: number | undefined): Promise<LayerStats[] | undefined> {
     const { tf, built } = this;
@@ -107,7 +132,7 @@ export class StepRunner {
         const gradNorms = measure ? gradNormTensor(tf, built.tracked, grads) : undefined;
         optimizer.applyGradients(applied as never);
         if (!before || !gradNorms) return undefined;
-        return tf.concat([gradNorms, updateRatioTensor(tf, built.tracked, before), weightStatsTensor(tf, built.tracked)]);
+        return tf.concat([gradNorms, updateRatioTensor(tf, built.tracked, before), weightStatsTensor(tf, built.tracked), ...this.parameterHistograms(grads)]);
       });
       if (before) tf.dispose([...before.values()]);
       if (!statistics || !step.activationValues) return undefined;
@@ -128,6 +153,7 @@ export class StepRunner {
         gradNormTensor(tf, built.tracked, step.grads),
         tf.fill([built.tracked.length], NaN),
         weightStatsTensor(tf, built.tracked),
+        ...this.parameterHistograms(step.grads),
       ]));
       const data = (await values.data()) as Float32Array;
       values.dispose();
@@ -154,6 +180,15 @@ function decodeLayerStats(built: BuiltModel, activationValues: Float32Array, val
     }
     const weightMean = values[2 * n + 2 * i];
     if (!Number.isNaN(weightMean)) stats.weights = { mean: weightMean, std: values[2 * n + 2 * i + 1] };
+    // Present when histograms were taken: after the moments, one row per layer of each kind.
+    if (activationValues.length > ACTIVATION_FIELDS * n) {
+      const histograms = {
+        activation: decodeHistogram(activationValues, ACTIVATION_FIELDS * n + i * HISTOGRAM_ROW),
+        weights: decodeHistogram(values, 4 * n + i * HISTOGRAM_ROW),
+        gradients: decodeHistogram(values, 4 * n + (n + i) * HISTOGRAM_ROW),
+      };
+      stats.histograms = Object.fromEntries(Object.entries(histograms).filter(([, h]) => h !== undefined));
+    }
     return stats;
   });
 }

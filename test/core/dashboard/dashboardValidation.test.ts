@@ -121,6 +121,32 @@ test('layer statistics: a bad layer is dropped from its sample, a sample without
   assert.equal(notes.length, 4);
 });
 
+test('layer histograms: good ones pass unchanged; a bad or oversized one is dropped on its own, its layer kept', () => {
+  const histogram = { min: -1, max: 1, count: 6, sum: 0.5, sumSquares: 2, counts: [1, 0, 2, 3] };
+  const layer = { index: 0, name: '0:dense', type: 'dense', activation: { mean: 0.1, std: 0.2 }, gradNorm: 1 };
+  const good = { ...layer, histograms: { activation: histogram, weights: { ...histogram, min: null }, gradients: histogram } };
+  const { events, notes } = appended([
+    { type: 'layer-stats', step: 0, epoch: 0, gradNorm: 1, layers: [good] },
+    {
+      type: 'layer-stats', step: 10, epoch: 0, gradNorm: 1, layers: [
+        { ...layer, histograms: { activation: { ...histogram, counts: new Array(PAYLOAD_LIMITS.histogramBuckets + 1).fill(0) }, weights: histogram } },
+        { ...layer, histograms: { activation: { ...histogram, counts: [1, 2] }, gradients: { ...histogram, count: -1 } } },
+        { ...layer, histograms: 'many' },
+      ],
+    },
+  ]);
+  assert.deepEqual(events, [
+    { type: 'layer-stats', step: 0, epoch: 0, gradNorm: 1, layers: [good] },
+    { type: 'layer-stats', step: 10, epoch: 0, gradNorm: 1, layers: [{ ...layer, histograms: { weights: histogram } }, { ...layer, histograms: {} }, layer] },
+  ]);
+  assert.deepEqual(notes.map((n) => n.replace(/: .*/, '')), [
+    'append.events[1].layers[0].histograms.activation.counts',
+    'append.events[1].layers[1].histograms.activation.counts',
+    'append.events[1].layers[1].histograms.gradients.count',
+    'append.events[1].layers[2].histograms',
+  ]);
+});
+
 test('a snapshot keeps the good parts of a run: bad steps, epochs and findings go, the run stays', () => {
   const run = fullRun(FIXTURES[1]);
   const steps = { ...run.steps, step: [...run.steps.step], loss: [...run.steps.loss] };

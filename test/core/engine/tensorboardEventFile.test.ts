@@ -36,6 +36,16 @@ describe('the event file of a training run', () => {
     assert.deepEqual(byTag.get(`${layerGroup(first.index, first.name)}/grad_norm`), result.layerStats.map((s) => s.step));
     assert.match(layerGroup(first.index, first.name), /^\d\d_[A-Za-z0-9_.-]+$/);
     assert.deepEqual(byTag.get('epoch/val_loss'), [0, 1]);
+    // Histograms of every layer's activations, weights and gradients on the statistics steps.
+    const histogramSteps = new Map<string, number[]>();
+    for (const e of read.events) {
+      if (e.type !== 'summary') continue;
+      for (const entry of e.entries) if (entry.type === 'histogram') histogramSteps.set(entry.tag, [...(histogramSteps.get(entry.tag) ?? []), e.step]);
+    }
+    const sampleSteps = result.layerStats.map((s) => s.step);
+    for (const layer of result.layerStats[0].layers) {
+      for (const kind of ['activations', 'weights', 'gradients']) assert.deepEqual(histogramSteps.get(`${layerGroup(layer.index, layer.name)}/${kind}`), sampleSteps, `${layer.name} ${kind}`);
+    }
     const losses = read.events.flatMap((e) => (e.type === 'summary' ? e.entries.filter((x) => x.tag === 'train/loss') : []));
     assert.deepEqual(losses.map((x) => x.type === 'scalar' && x.value), result.steps.map((s) => Math.fround(s.loss)));
   });

@@ -4,7 +4,7 @@
 // that TF1 and PyTorch write. Tests use both forms to exercise the reader.
 
 import { DATA_TYPE, encodeEventMessage, type EventMessage, type SummaryValueMessage } from './eventProto';
-import type { HistogramData } from './eventDecoding';
+import type { HistogramBucket, HistogramData } from './eventDecoding';
 
 export type SummaryForm = 'tensor' | 'legacy';
 
@@ -44,14 +44,25 @@ export function scalarValue(tag: string, value: number, options: ScalarOptions):
 
 export function histogramValue(tag: string, histogram: HistogramData, options: { form: SummaryForm; withMetadata?: boolean }): SummaryValueMessage {
   if (options.form === 'legacy') {
-    // HistogramProto lists right edges; the first bucket implicitly starts at the minimum.
+    // HistogramProto lists right edges; each bucket starts where the one before it ends (the
+    // first at the minimum), so an empty bucket closes every gap between non-empty ones.
+    const limits: number[] = [];
+    const counts: number[] = [];
+    histogram.buckets.forEach((b, i) => {
+      if (b.left > (i === 0 ? histogram.min : histogram.buckets[i - 1].right)) {
+        limits.push(b.left);
+        counts.push(0);
+      }
+      limits.push(b.right);
+      counts.push(b.count);
+    });
     return {
       tag,
       histo: {
         min: histogram.min, max: histogram.max, num: histogram.count,
         sum: histogram.sum ?? 0, sum_squares: histogram.sumSquares ?? 0,
-        bucket_limit: histogram.buckets.map((b) => b.right),
-        bucket: histogram.buckets.map((b) => b.count),
+        bucket_limit: limits,
+        bucket: counts,
       },
     };
   }
@@ -102,8 +113,13 @@ export function histogramOf(values: ArrayLike<number>, bucketCount = 30): Histog
     const v = values[i];
     if (Number.isFinite(v)) counts[Math.min(bucketCount - 1, Math.floor((v - min) / width))]++;
   }
-  const buckets = counts
-    .map((c, i) => ({ left: min + i * width, right: i === bucketCount - 1 ? max : min + (i + 1) * width, count: c }))
+  return { min, max, count, sum, sumSquares, buckets: equalWidthBuckets(min, max, counts) };
+}
+
+/** The non-empty ones of equal-width buckets from min to max with these counts (the last ends at max exactly). */
+export function equalWidthBuckets(min: number, max: number, counts: number[]): HistogramBucket[] {
+  const width = (max - min) / counts.length;
+  return counts
+    .map((c, i) => ({ left: min + i * width, right: i === counts.length - 1 ? max : min + (i + 1) * width, count: c }))
     .filter((b) => b.count > 0);
-  return { min, max, count, sum, sumSquares, buckets };
 }

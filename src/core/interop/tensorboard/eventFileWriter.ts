@@ -31,8 +31,9 @@ export class EventFileWriter {
     this.add(step, values);
   }
 
-  addHistograms(step: number, histograms: Record<string, HistogramData>): void {
-    const values = Object.entries(histograms).map(([tag, histogram]) => histogramValue(tag, histogram, { form: this.form, withMetadata: this.declare(tag) }));
+  /** `form` overrides the writer's: HistogramProto keeps the exact sum and sum of squares, TF2's tensors do not. */
+  addHistograms(step: number, histograms: Record<string, HistogramData>, form: SummaryForm = this.form): void {
+    const values = Object.entries(histograms).map(([tag, histogram]) => histogramValue(tag, histogram, { form, withMetadata: this.declare(tag) }));
     this.add(step, values);
   }
 

@@ -2,7 +2,8 @@
 // loss and metrics, the learning rate, and per-layer weight, gradient and activation histograms.
 // Auto-detection follows the names Keras, TF1 Estimators, PyTorch and Lightning users write
 // (`epoch_loss` in `validation/`, `Loss/train`, `val_loss`, `lr`, `dense/kernel_0`, `fc1.weight`,
-// `fc1.weight.grad`, `dnn/hiddenlayer_0/activation`, ...); a `*.tb.json` sidecar or `--map` flags
+// `fc1.weight.grad`, `dnn/hiddenlayer_0/activation`, ...) and Training Doctor's own per-layer tags
+// (`03_3_dense/weights`, `03_3_dense/dead_fraction`); a `*.tb.json` sidecar or `--map` flags
 // override it tag by tag (see README, "Reading TensorBoard logs").
 
 import type { Split } from './logdirScan';
@@ -19,9 +20,35 @@ export type TagRole =
   | { role: 'gradients'; layer: string }
   | { role: 'activations'; layer: string }
   | { role: 'zero-fraction'; layer: string }
+  | { role: 'layer-statistic'; layer: string; statistic: LayerStatistic }
   | { role: 'ignored'; reason: string };
 
 export type ValueKind = 'scalar' | 'histogram';
+
+/**
+ * Per-layer values our own runs log as scalars that no histogram gives exactly (activation
+ * histograms count the first examples of a batch only; the moments are the whole batch's).
+ */
+export type LayerStatistic = 'activationMean' | 'activationStd' | 'zeroFraction' | 'deadFraction' | 'saturatedFraction' | 'updateRatio';
+
+/** Training Doctor's own per-layer tags, `<NN>_<layer>/<what>` (trainingEventLog.ts). */
+const OWN_LAYER_TAG = /^\d{2,}_([^/]+)\/([a-z_]+)$/;
+const OWN_HISTOGRAMS: Record<string, 'activations' | 'weights' | 'gradients'> = { activations: 'activations', weights: 'weights', gradients: 'gradients' };
+const OWN_STATISTICS: Record<string, LayerStatistic> = {
+  activation_mean: 'activationMean', activation_std: 'activationStd', zero_fraction: 'zeroFraction', dead_fraction: 'deadFraction', saturated_fraction: 'saturatedFraction', update_ratio: 'updateRatio',
+};
+/** Our per-layer moments of weights and gradients: the (whole) histograms beside them give the same numbers. */
+const OWN_MOMENTS = new Set(['weight_mean', 'weight_std', 'grad_norm']);
+
+function ownLayerTag(tag: string, kind: ValueKind): TagRole | undefined {
+  const match = OWN_LAYER_TAG.exec(tag);
+  if (!match) return undefined;
+  const [, layer, what] = match;
+  if (kind === 'histogram') return Object.prototype.hasOwnProperty.call(OWN_HISTOGRAMS, what) ? { role: OWN_HISTOGRAMS[what], layer } : undefined;
+  if (Object.prototype.hasOwnProperty.call(OWN_STATISTICS, what)) return { role: 'layer-statistic', layer, statistic: OWN_STATISTICS[what] };
+  if (OWN_MOMENTS.has(what)) return { role: 'ignored', reason: 'a per-layer moment of a Training Doctor run (its histograms give the same)' };
+  return undefined;
+}
 
 const VALIDATION_WORDS = new Set(['val', 'validation', 'valid', 'eval', 'evaluation', 'test', 'dev']);
 const TRAIN_WORDS = new Set(['train', 'training']);
@@ -43,6 +70,8 @@ function words(tag: string): string[] {
 
 /** What a tag means, judged from its name, its value kind and the folder (split) it was found in. */
 export function classifyTag(tag: string, kind: ValueKind, folderSplit: Split): TagRole {
+  const own = ownLayerTag(tag, kind);
+  if (own) return own;
   return kind === 'histogram' ? classifyHistogram(tag) : classifyScalar(tag, folderSplit);
 }
 

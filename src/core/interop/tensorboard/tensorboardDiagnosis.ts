@@ -36,7 +36,13 @@ export function missingData(rule: string, data: AvailableData, layers: MappedLay
     case 'act.dead-relu': return reluLayers === 0 ? 'no activation histograms of ReLU layers' : undefined;
     case 'act.saturated': return saturating === 0 ? 'no activation histograms of tanh or sigmoid layers' : undefined;
     case 'lr.too-high': return data.stepLoss === 'none' ? 'no training loss' : undefined;
-    case 'lr.too-low': return 'needs the size of each step\'s weight update (‖Δθ‖/‖θ‖), which histograms do not record';
+    case 'lr.too-low':
+    case 'train.frozen-layer':
+      return data.updateRatioLayers === 0 ? 'needs the size of each step\'s weight update (‖Δθ‖/‖θ‖), which histograms do not record (Training Doctor\'s own event files log it as `update_ratio`)' : undefined;
+    // The stand-in config cannot say what these need: they would never fire, so they are named here.
+    case 'loss.initial-mismatch': return 'needs the number of classes and the loss function, which the logs do not say';
+    case 'lr.no-decay': return 'needs the optimizer and its schedule (plain SGD with a constant rate), which the logs do not say';
+    case 'probe.cannot-overfit-batch': return 'a check of Training Doctor\'s own probe, which trains the model itself';
     case 'fit.underfitting': return data.epochLoss === 'none' ? 'no epoch-level training loss (nor validation points to average over)' : undefined;
     case 'fit.overfitting': return data.epochLoss === 'none' || !data.validationLoss ? 'needs both a training and a validation loss per epoch' : undefined;
     default: return undefined;
@@ -79,6 +85,10 @@ export const TENSORBOARD_ADVICE: Record<string, string[]> = {
     'Lower the learning rate about 10×.',
     'Let it decay: `keras.callbacks.ReduceLROnPlateau(monitor=\'val_loss\', factor=0.5)`, `torch.optim.lr_scheduler.ReduceLROnPlateau(optimizer)`, or a cosine schedule.',
     'Clip the gradient norm (`clipnorm=1.0`; `torch.nn.utils.clip_grad_norm_`).',
+  ],
+  'train.frozen-layer': [
+    'Check that the layer trains: Keras `layer.trainable = True` (and compile again); PyTorch `p.requires_grad` on its parameters, and that they are in the optimizer (`torch.optim.Adam(model.parameters())`).',
+    'If it gets no gradient at all, look behind it: saturated or dead units, or all-zero weights, stop the gradient (`kernel_initializer=\'he_normal\'`; `torch.nn.init.kaiming_normal_`).',
   ],
   'lr.too-low': ['Raise the learning rate, or find one with a learning-rate range test (PyTorch Lightning: `Tuner(trainer).lr_find(model)`).'],
   'fit.underfitting': [

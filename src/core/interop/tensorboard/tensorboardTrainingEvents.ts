@@ -14,7 +14,7 @@
 import type { LayerStats } from '../../engine/layerStatistics';
 import type { EpochEndEvent, LayerStatsEvent, LayerSummary, RunStartedEvent, StepEvent } from '../../engine/trainingEvents';
 import type { GuessedActivation, HistogramSummary } from './histogramStatistics';
-import type { Granularity, TagRole } from './tagMapping';
+import type { Granularity, LayerStatistic, TagRole } from './tagMapping';
 import { epochDrafts, metricValues } from './epochEnds';
 import { sortedPoints, valueAtOrBefore, type RunSeries, type TagSeries } from './tensorboardSeries';
 
@@ -47,6 +47,8 @@ export interface AvailableData {
   gradientNorm: boolean;
   gradientLayers: number;
   activationLayers: number;
+  /** Layers with logged update ratios ‖Δθ‖/‖θ‖ (our own runs' event files). */
+  updateRatioLayers: number;
 }
 
 export interface MappedRun {
@@ -73,6 +75,7 @@ function describeRole(role: TagRole): string {
     case 'gradients': return `gradients of ${role.layer}`;
     case 'activations': return `activations of ${role.layer}`;
     case 'zero-fraction': return `zero fraction of ${role.layer}`;
+    case 'layer-statistic': return `${role.statistic.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`)} of ${role.layer}`;
     case 'ignored': return 'none';
   }
 }
@@ -130,7 +133,7 @@ export function mapRun(series: RunSeries, options: { final: boolean; settled?: b
   const epochPoints = epochCounter ? sortedPoints(epochCounter) : [];
 
   // Layers, numbered in the order their tags first appear (the order writers walk the model in).
-  const layerMap = new Map<string, { name: string; order: number; weights?: HistogramSeries; gradients?: HistogramSeries; activations?: HistogramSeries; zeros?: ScalarSeries }>();
+  const layerMap = new Map<string, LayerSeries>();
   const layerOf = (name: string, order: number) => {
     let layer = layerMap.get(name);
     if (!layer) layerMap.set(name, (layer = { name, order }));
@@ -155,6 +158,15 @@ export function mapRun(series: RunSeries, options: { final: boolean; settled?: b
     }
     layer.zeros = z;
     used.add(z);
+  }
+  for (const statistic of withRole(scalars, 'layer-statistic')) {
+    const layer = layerMap.get(statistic.role.layer);
+    if (!layer) {
+      unusedReason.set(statistic, 'no histograms of that layer');
+      continue;
+    }
+    (layer.statistics ??= {})[statistic.role.statistic] = statistic;
+    used.add(statistic);
   }
   const overrides = series.overrides?.activations ?? {};
   const layers = [...layerMap.values()].sort((a, b) => a.order - b.order).map((l, index) => {
@@ -224,7 +236,7 @@ export function mapRun(series: RunSeries, options: { final: boolean; settled?: b
   for (const step of histogramSteps.keys()) lastHistogramStep = Math.max(lastHistogramStep, step);
   for (const [step, wallTime] of [...histogramSteps.entries()].sort((a, b) => a[0] - b[0])) {
     if (!options.final && !options.settled && step === lastHistogramStep) continue;
-    const stats: LayerStats[] = layers.map((l) => layerStats(l.mapped, step, l.weights, l.gradients, l.activations, l.zeros));
+    const stats: LayerStats[] = layers.map((l) => layerStats(l.mapped, step, l));
     const norms = stats.map((s) => s.gradNorm).filter((n): n is number => n !== undefined);
     const event: LayerStatsEvent = {
       type: 'layer-stats', step, epoch: epochAt(step, wallTime), layers: stats,
@@ -270,13 +282,25 @@ export function mapRun(series: RunSeries, options: { final: boolean; settled?: b
       gradientNorm: gradientNorm !== undefined,
       gradientLayers: layers.filter((l) => l.gradients).length,
       activationLayers: layers.filter((l) => l.activations || l.zeros).length,
+      updateRatioLayers: layers.filter((l) => l.statistics?.updateRatio).length,
     },
     epochs: Math.max(options.plannedEpochs ?? 0, epochs.length),
     firstWallTime: Number.isFinite(firstWallTime) ? firstWallTime : undefined,
   };
 }
 
-function layerStats(layer: MappedLayer, step: number, weights?: HistogramSeries, gradients?: HistogramSeries, activations?: HistogramSeries, zeros?: ScalarSeries): LayerStats {
+interface LayerSeries {
+  name: string;
+  order: number;
+  weights?: HistogramSeries;
+  gradients?: HistogramSeries;
+  activations?: HistogramSeries;
+  zeros?: ScalarSeries;
+  /** Exact per-layer values logged as scalars (our own runs). */
+  statistics?: Partial<Record<LayerStatistic, ScalarSeries>>;
+}
+
+function layerStats(layer: MappedLayer, step: number, { weights, gradients, activations, zeros, statistics }: LayerSeries): LayerStats {
   const stats: LayerStats = {
     index: layer.index, name: layer.name, type: layer.name,
     // Without an activation histogram nothing is known: undefined fields are "not measured" to the rules.
@@ -295,6 +319,14 @@ function layerStats(layer: MappedLayer, step: number, weights?: HistogramSeries,
   }
   const z = zeros?.points.get(step)?.value;
   if (z !== undefined) stats.activation.zeroFraction = z;
+  for (const [statistic, series] of Object.entries(statistics ?? {}) as [LayerStatistic, ScalarSeries][]) {
+    const value = series.points.get(step)?.value;
+    if (value === undefined) continue;
+    if (statistic === 'updateRatio') stats.updateRatio = value;
+    else if (statistic === 'activationMean') stats.activation.mean = value;
+    else if (statistic === 'activationStd') stats.activation.std = value;
+    else stats.activation[statistic] = value;
+  }
   return stats;
 }
 

@@ -5,6 +5,8 @@
 
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
+import { parse as parseJson, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import { LineIndex } from '../../config/parseConfig';
 import type { Finding } from '../../diagnosis/finding';
 import type { TrainingEvent } from '../../engine/trainingEvents';
 import { EventDecoder } from './eventDecoding';
@@ -181,9 +183,18 @@ export async function loadOverrides(runDir: string, logdir: string, extraTags: R
   let overrides: TagOverrides = { tags: {}, activations: {} };
   if (source) {
     try {
-      const parsed = parseOverrides(JSON.parse(await fs.readFile(source, 'utf8')), source);
-      overrides = parsed.overrides;
-      problems.push(...parsed.problems);
+      const text = await fs.readFile(source, 'utf8');
+      const errors: ParseError[] = [];
+      const value: unknown = parseJson(text, errors, { allowTrailingComma: false, disallowComments: true });
+      if (errors.length > 0) {
+        const { line, character } = new LineIndex(text).position(errors[0].offset);
+        const what = printParseErrorCode(errors[0].error).replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+        problems.push(`${source}:${line + 1}:${character + 1}: not JSON (${what})`);
+      } else {
+        const parsed = parseOverrides(value, source);
+        overrides = parsed.overrides;
+        problems.push(...parsed.problems);
+      }
     } catch (error) {
       problems.push(`${source}: ${error instanceof Error ? error.message : String(error)}`);
     }

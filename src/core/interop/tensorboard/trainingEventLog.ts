@@ -4,12 +4,18 @@
 //   epoch/loss, epoch/val_loss, epoch/<metric>, epoch/val_<metric>     every epoch
 //   <NN>_<layer>/activation_mean, activation_std, zero_fraction, dead_fraction, saturated_fraction,
 //   weight_mean, weight_std, grad_norm, update_ratio                 every statistics step
-// Per-layer tags start with the layer so that TensorBoard groups them by layer. The engine keeps
-// moments of the activations, weights and gradients, not their values, so these are scalars, not
-// histograms. Writing never disturbs training: the first failure switches the log off and is
-// reported once through `failure`.
+//   <NN>_<layer>/activations, weights, gradients (histograms)       every statistics step
+// Per-layer tags start with the layer so that TensorBoard groups them by layer. Histograms are
+// written as HistogramProto (`histo`), not as TF2's [k, 3] tensors: TensorBoard reads both (it
+// converts `histo` on load), but only HistogramProto keeps the exact count, sum and sum of
+// squares, so a reader gets the exact mean, std and gradient norm back rather than estimates
+// from bucket midpoints. Writing never disturbs training: the first failure switches the log off
+// and is reported once through `failure`.
 
+import type { LayerHistogram } from '../../engine/layerHistograms';
 import type { TrainingEvent } from '../../engine/trainingEvents';
+import type { HistogramData } from './eventDecoding';
+import { equalWidthBuckets } from './eventEncoding';
 import { EventFileWriter } from './eventFileWriter';
 
 export class TrainingEventLog {
@@ -47,6 +53,7 @@ export class TrainingEventLog {
       case 'layer-stats': {
         if (!this.writer) return;
         const scalars: Record<string, number> = {};
+        const histograms: Record<string, HistogramData> = {};
         for (const layer of event.layers) {
           const group = layerGroup(layer.index, layer.name);
           const put = (name: string, value: number | undefined) => {
@@ -61,8 +68,13 @@ export class TrainingEventLog {
           put('weight_std', layer.weights?.std);
           put('grad_norm', layer.gradNorm);
           put('update_ratio', layer.updateRatio);
+          for (const [kind, tag] of HISTOGRAM_TAGS) {
+            const histogram = layer.histograms?.[kind];
+            if (histogram) histograms[`${group}/${tag}`] = histogramData(histogram);
+          }
         }
         this.writer.addScalars(event.step, scalars);
+        this.writer.addHistograms(event.step, histograms, 'legacy');
         this.writer.flush();
         return;
       }
@@ -84,6 +96,13 @@ export class TrainingEventLog {
         return;
     }
   }
+}
+
+/** Histogram tags under a layer's group, by kind: names the reader maps back (tagMapping.ts). */
+export const HISTOGRAM_TAGS = [['activation', 'activations'], ['weights', 'weights'], ['gradients', 'gradients']] as const;
+
+export function histogramData({ min, max, count, sum, sumSquares, counts }: LayerHistogram): HistogramData {
+  return { min, max, count, sum, sumSquares, buckets: equalWidthBuckets(min, max, counts) };
 }
 
 /** `03_dense_1`: depth order in TensorBoard's alphabetical groups, and only characters TF allows in a name. */

@@ -67,6 +67,8 @@ describe('TF2 tensor forms and legacy forms', () => {
       assert.equal(entry.histogram.max, 5, form);
       assert.deepEqual(entry.histogram.buckets.map((b) => b.count), histogram.buckets.map((b) => b.count), form);
       assert.deepEqual(entry.histogram.buckets.map((b) => b.right), histogram.buckets.map((b) => b.right), form);
+      // HistogramProto gives right edges only: a bucket after empty ones must not reach back over them.
+      assert.deepEqual(entry.histogram.buckets.map((b) => b.left), histogram.buckets.map((b) => b.left), form);
     }
   });
 });

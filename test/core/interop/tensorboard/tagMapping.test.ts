@@ -1,6 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { classifyTag, parseOverrides, parseRole, roleOf } from '../../../../src/core/interop/tensorboard/tagMapping';
+import { loadOverrides } from '../../../../src/core/interop/tensorboard/tensorboardWatcher';
+import { tempLogdir } from './tensorboardFixtures';
 
 describe('tag mapping: auto-detection', () => {
   const cases: [string, 'scalar' | 'histogram', 'train' | 'validation', object][] = [
@@ -37,6 +41,13 @@ describe('tag mapping: auto-detection', () => {
     ['gradients/fc2.weight', 'histogram', 'train', { role: 'gradients', layer: 'fc2' }],
     ['dense_1/kernel_0_grad', 'histogram', 'train', { role: 'gradients', layer: 'dense_1' }],
     ['fc1/activations', 'histogram', 'train', { role: 'activations', layer: 'fc1' }],
+    // Training Doctor's own runs (trainingEventLog.ts), whatever the layer's name says
+    ['03_3_dense/weights', 'histogram', 'train', { role: 'weights', layer: '3_dense' }],
+    ['04_4_grad_output/activations', 'histogram', 'train', { role: 'activations', layer: '4_grad_output' }],
+    ['04_4_grad_output/gradients', 'histogram', 'train', { role: 'gradients', layer: '4_grad_output' }],
+    ['01_1_dense/dead_fraction', 'scalar', 'train', { role: 'layer-statistic', layer: '1_dense', statistic: 'deadFraction' }],
+    ['01_1_dense/update_ratio', 'scalar', 'train', { role: 'layer-statistic', layer: '1_dense', statistic: 'updateRatio' }],
+    ['01_1_dense/activation_std', 'scalar', 'train', { role: 'layer-statistic', layer: '1_dense', statistic: 'activationStd' }],
   ];
   for (const [tag, kind, split, expected] of cases) {
     it(`${tag} (${kind}${split === 'validation' ? ', validation folder' : ''})`, () => {
@@ -45,7 +56,7 @@ describe('tag mapping: auto-detection', () => {
   }
 
   it('leaves aside what it does not recognise, saying why', () => {
-    for (const [tag, kind] of [['dense/bias_0', 'histogram'], ['fc1.bias.grad', 'histogram'], ['global_step/sec', 'scalar'], ['average_loss', 'scalar'], ['lax/foo', 'scalar']] as const) {
+    for (const [tag, kind] of [['00_0_dense/grad_norm', 'scalar'], ['00_0_dense/weight_std', 'scalar'], ['dense/bias_0', 'histogram'], ['fc1.bias.grad', 'histogram'], ['global_step/sec', 'scalar'], ['average_loss', 'scalar'], ['lax/foo', 'scalar']] as const) {
       const role = classifyTag(tag, kind, 'train');
       assert.equal(role.role, 'ignored', tag);
       assert.ok(role.role === 'ignored' && role.reason.length > 10, tag);
@@ -78,5 +89,19 @@ describe('tag mapping: overrides', () => {
     assert.equal(problems.length, 5);
     for (const p of problems) assert.match(p, /^logs\/x\.tb\.json: /);
     assert.deepEqual(parseOverrides([1], 'y.tb.json').problems, ['y.tb.json: expected a JSON object']);
+  });
+
+  it('a sidecar that is not JSON is reported at its line and column, and the --map entries still apply', async () => {
+    const root = tempLogdir('sidecar');
+    try {
+      const file = path.join(root.dir, 'run.tb.json');
+      fs.writeFileSync(file, '{\n  "tags": { "a": "loss" }\n  "epochs": 3\n}\n');
+      const { overrides, problems } = await loadOverrides(root.dir, root.dir, { b: 'lr' });
+      assert.equal(problems.length, 1);
+      assert.match(problems[0], new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:3:3: not JSON \\(comma expected\\)$`));
+      assert.deepEqual(overrides.tags, { b: 'lr' });
+    } finally {
+      root.cleanup();
+    }
   });
 });

@@ -105,7 +105,11 @@ describe('TensorBoard runs as training events', () => {
     // Epoch losses only: the loss rules get one step per epoch.
     assert.equal(ofType(events, 'step').length, 12);
     const missing = runs[0].rulesWithoutData.map((m) => m.rule);
-    assert.deepEqual(missing, ['grad.exploding', 'grad.vanishing', 'init.exploding-activations', 'init.vanishing-activations', 'act.dead-relu', 'act.saturated', 'lr.too-low']);
+    // Every rule that cannot judge is named, those that need what no TensorBoard log says included.
+    assert.deepEqual(missing, [
+      'grad.exploding', 'grad.vanishing', 'init.exploding-activations', 'init.vanishing-activations', 'loss.initial-mismatch', 'act.dead-relu', 'act.saturated',
+      'train.frozen-layer', 'lr.too-low', 'lr.no-decay', 'probe.cannot-overfit-batch',
+    ]);
   });
 
   it('after a restart the later file wins for the steps logged twice', async () => {

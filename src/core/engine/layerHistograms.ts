@@ -1,0 +1,105 @@
+// Per-layer histograms of activations, weights and gradients on statistics steps: a fixed number
+// of equal-width buckets between the observed min and max (TF2's `tf.summary.histogram` layout),
+// with the exact count, sum and sum of squares. tfjs has no histogram op, so the buckets are
+// counted on the backend with cheap element-wise ops and `bincount`, and only the compact rows
+// (min, max, count, sum, sum of squares, counts) are read back, in the same transfer as the
+// moments. The cost is linear in the values counted, and activations are by far the most of them
+// (batch × positions × channels in a CNN), so an activation histogram counts the outputs of the
+// first examples of the batch only, at most ACTIVATION_SAMPLE values; weights and gradients are
+// counted whole, so the gradient histogram's L2 norm is the layer's gradient norm.
+
+import type { Tf } from './tensorflowRuntime';
+
+type Tensor = ReturnType<Tf['tensor']>;
+
+/** Buckets per histogram: TF2's default, and few enough to keep run folders small. */
+export const HISTOGRAM_BUCKETS = 30;
+
+export interface LayerHistogram {
+  min: number;
+  max: number;
+  count: number;
+  sum: number;
+  sumSquares: number;
+  /** Counts of equal-width buckets from min to max (all in the first when min = max). */
+  counts: number[];
+}
+
+export interface LayerHistograms {
+  activation?: LayerHistogram;
+  /** The main weights (kernels, BatchNorm's gamma), as the weight mean/std. */
+  weights?: LayerHistogram;
+  /** The gradients of all the layer's trainable variables, so their L2 norm is the layer's gradNorm. */
+  gradients?: LayerHistogram;
+}
+
+/** Values per histogram row: min, max, count, sum, sum of squares, then the bucket counts. */
+export const HISTOGRAM_ROW = 5 + HISTOGRAM_BUCKETS;
+
+/**
+ * Statistics samples of a run that carry histograms, at most: TensorBoard keeps 500 histograms a
+ * tag by default (`--samples_per_plugin`), and a long run's metrics.jsonl stays small.
+ */
+export const MAX_HISTOGRAM_SAMPLES = 500;
+
+/** Histograms on every Nth statistics step, for a run of this many statistics steps. */
+export function histogramInterval(statisticsSteps: number): number {
+  return Math.max(1, Math.ceil(statisticsSteps / MAX_HISTOGRAM_SAMPLES));
+}
+
+/** At most this many activation values per histogram: whole examples, from the first of the batch. */
+export const ACTIVATION_SAMPLE = 65_536;
+
+/** The outputs of the first examples of the batch, at most ACTIVATION_SAMPLE values (at least one example). */
+export function firstExamples(tf: Tf, output: Tensor): Tensor {
+  if (output.size <= ACTIVATION_SAMPLE || output.rank === 0) return output;
+  const perExample = output.size / output.shape[0];
+  return tf.slice(output, 0, Math.max(1, Math.floor(ACTIVATION_SAMPLE / perExample)));
+}
+
+/**
+ * One row per entry (see HISTOGRAM_ROW), all packed in one tensor; an entry without tensors (a
+ * layer without weights) gives a row of NaN.
+ */
+export function histogramRowsTensor(tf: Tf, entries: Tensor[][]): Tensor {
+  return tf.tidy(() => tf.concat(entries.map((parts) => {
+    if (parts.length === 0) return tf.fill([HISTOGRAM_ROW], NaN);
+    const flat = parts.length === 1 ? tf.reshape(parts[0], [-1]) : tf.concat(parts.map((p) => tf.reshape(p, [-1])));
+    const low = tf.min(flat);
+    const high = tf.max(flat);
+    // Bucket i holds [low + i·w, low + (i+1)·w); the maximum goes into the last one. The cast
+    // truncates, which is the floor here: every value is ≥ low.
+    const scale = tf.div(HISTOGRAM_BUCKETS, tf.maximum(tf.sub(high, low), 1e-30));
+    const index = tf.cast(tf.clipByValue(tf.mul(tf.sub(flat, low), scale), 0, HISTOGRAM_BUCKETS - 1), 'int32');
+    const counts = tf.bincount(index as never, tf.tensor1d([], 'float32') as never, HISTOGRAM_BUCKETS) as Tensor;
+    const head = tf.stack([low, high, tf.scalar(flat.size), tf.sum(flat), tf.sum(tf.square(flat))]);
+    return tf.concat([head, counts]);
+  })));
+}
+
+/** The histogram of the row at `offset`; undefined for a NaN row or values that were not finite. */
+export function decodeHistogram(values: ArrayLike<number>, offset: number): LayerHistogram | undefined {
+  const [min, max, count, sum, sumSquares] = [0, 1, 2, 3, 4].map((i) => shortestFloat32(values[offset + i]));
+  if (![min, max, sum, sumSquares].every(Number.isFinite) || !(count > 0)) return undefined;
+  const counts: number[] = [];
+  for (let i = 0; i < HISTOGRAM_BUCKETS; i++) counts.push(values[offset + 5 + i]);
+  if (min === max) {
+    // One value repeated: a single bucket says it without 29 empty ones.
+    return { min, max, count, sum, sumSquares, counts: [count] };
+  }
+  return { min, max, count, sum, sumSquares, counts };
+}
+
+/**
+ * The float32 `x` as the number with the fewest digits that is the same float32: run folders
+ * hold these as JSON text, where a float32 otherwise takes 17 digits to say 7 digits' worth.
+ */
+export function shortestFloat32(x: number): number {
+  if (!Number.isFinite(x) || Number.isSafeInteger(x)) return x;
+  const single = Math.fround(x);
+  for (let digits = 1; digits < 9; digits++) {
+    const candidate = Number(single.toPrecision(digits));
+    if (Math.fround(candidate) === single) return candidate;
+  }
+  return Number(single.toPrecision(9));
+}

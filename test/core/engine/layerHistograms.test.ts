@@ -1,0 +1,144 @@
+// Per-layer histograms: counted on the backend (wasm and cpu alike), read back as compact rows,
+// and carried by a run's statistics samples, consistent with the moments measured beside them.
+import { before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { gatherBatch } from '../../../src/core/data/loadDataset';
+import {
+  ACTIVATION_SAMPLE, decodeHistogram, firstExamples, HISTOGRAM_BUCKETS, HISTOGRAM_ROW, histogramInterval, histogramRowsTensor, MAX_HISTOGRAM_SAMPLES, shortestFloat32,
+} from '../../../src/core/engine/layerHistograms';
+import { prepareModel } from '../../../src/core/engine/trainingSession';
+import type { TensorflowRuntime } from '../../../src/core/engine/tensorflowRuntime';
+import { configFrom, gaussianConfig, onBackend, train, wasmRuntime } from './engineFixtures';
+
+let runtime: TensorflowRuntime;
+before(async () => {
+  runtime = await wasmRuntime();
+});
+
+async function rows(entries: number[][][]): Promise<Float32Array> {
+  const { tf } = runtime;
+  const tensors = entries.map((parts) => parts.map((p) => tf.tensor1d(p)));
+  const packed = histogramRowsTensor(tf, tensors);
+  const values = (await packed.data()) as Float32Array;
+  tf.dispose([packed, ...tensors.flat()]);
+  return values;
+}
+
+describe('histogram rows', () => {
+  for (const backend of ['wasm', 'cpu']) {
+    it(`counts ${HISTOGRAM_BUCKETS} equal buckets from min to max, the max in the last, on ${backend}`, async () => {
+      // min 0 and max 30 make every bucket one wide.
+      const values = await onBackend(runtime.tf, backend, () => rows([[[0, 0.5, 1.5, 1.25, 29.5, 30, 7]]]));
+      assert.equal(values.length, HISTOGRAM_ROW);
+      const histogram = decodeHistogram(values, 0)!;
+      assert.equal(histogram.min, 0);
+      assert.equal(histogram.max, 30);
+      assert.equal(histogram.count, 7);
+      assert.equal(histogram.sum, 69.75);
+      assert.equal(histogram.sumSquares, 0.25 + 2.25 + 1.5625 + 870.25 + 900 + 49);
+      const expected = new Array(HISTOGRAM_BUCKETS).fill(0);
+      expected[0] = 2;
+      expected[1] = 2;
+      expected[7] = 1;
+      expected[29] = 2;
+      assert.deepEqual(histogram.counts, expected);
+    });
+  }
+
+  it('puts several tensors of one layer in one histogram, a constant in one bucket, and no values in none', async () => {
+    const values = await rows([[[1, 2], [3, 4, 5]], [[0.5, 0.5, 0.5]], []]);
+    assert.equal(values.length, 3 * HISTOGRAM_ROW);
+    const joined = decodeHistogram(values, 0)!;
+    assert.equal(joined.count, 5);
+    assert.equal(joined.counts.reduce((a, b) => a + b, 0), 5);
+    assert.deepEqual(decodeHistogram(values, HISTOGRAM_ROW), { min: 0.5, max: 0.5, count: 3, sum: 1.5, sumSquares: 0.75, counts: [3] });
+    assert.equal(decodeHistogram(values, 2 * HISTOGRAM_ROW), undefined);
+  });
+
+  it('keeps its float32 numbers in as few digits as still give the same float32', () => {
+    for (const x of [0.1, 4.713364601135254, 1e-7, -3.4e38, 285.244873046875, 2 ** -140]) {
+      const single = Math.fround(x);
+      const short = shortestFloat32(single);
+      assert.equal(Math.fround(short), single, `${x}`);
+      assert.ok(String(short).replace(/^-|\.|e.*$/g, '').replace(/^0+/, '').length <= 9, `${short}`);
+    }
+    assert.equal(shortestFloat32(Math.fround(0.1)), 0.1);
+    assert.equal(shortestFloat32(7), 7);
+  });
+
+  it('counts the activations of whole examples from the first of the batch, at most ACTIVATION_SAMPLE values', () => {
+    const { tf } = runtime;
+    const small = tf.zeros([4, 10]);
+    const large = tf.zeros([100, 28, 28, 16]);
+    const huge = tf.zeros([2, ACTIVATION_SAMPLE * 2]);
+    try {
+      assert.equal(firstExamples(tf, small), small);
+      const sample = firstExamples(tf, large);
+      assert.deepEqual(sample.shape, [Math.floor(ACTIVATION_SAMPLE / (28 * 28 * 16)), 28, 28, 16]);
+      // One example larger than the bound is still counted whole.
+      const one = firstExamples(tf, huge);
+      assert.deepEqual(one.shape, [1, ACTIVATION_SAMPLE * 2]);
+      tf.dispose([sample, one]);
+    } finally {
+      tf.dispose([small, large, huge]);
+    }
+  });
+
+  it('drops a histogram of values that were not finite rather than report nonsense', async () => {
+    const values = await rows([[[1, Infinity, 2]]]);
+    assert.equal(decodeHistogram(values, 0), undefined);
+  });
+});
+
+describe('histograms in a run\'s statistics samples', () => {
+  it('carry activations, weights and gradients that agree with the moments and norms beside them', async () => {
+    const result = await train(configFrom(gaussianConfig({ training: { epochs: 1 } })));
+    assert.ok(result.layerStats.length > 0);
+    for (const sample of result.layerStats) {
+      for (const layer of sample.layers) {
+        const h = layer.histograms;
+        assert.ok(h?.activation && h.weights && h.gradients, `layer ${layer.name} at step ${sample.step} has all three histograms`);
+        for (const histogram of [h.activation, h.weights, h.gradients]) {
+          assert.equal(histogram.counts.length, HISTOGRAM_BUCKETS);
+          assert.equal(histogram.counts.reduce((a, b) => a + b, 0), histogram.count);
+        }
+        const moments = (x: { sum: number; sumSquares: number; count: number }) => {
+          const mean = x.sum / x.count;
+          return { mean, std: Math.sqrt(x.sumSquares / x.count - mean * mean) };
+        };
+        const close = (a: number, b: number, what: string) => assert.ok(Math.abs(a - b) <= 1e-3 * Math.max(1, Math.abs(b)), `${layer.name} ${what}: ${a} vs ${b}`);
+        close(moments(h.activation).mean, layer.activation.mean, 'activation mean');
+        close(moments(h.activation).std, layer.activation.std, 'activation std');
+        close(moments(h.weights).mean, layer.weights!.mean, 'weight mean');
+        close(moments(h.weights).std, layer.weights!.std, 'weight std');
+        close(Math.sqrt(h.gradients.sumSquares), layer.gradNorm!, 'gradient norm');
+      }
+      // The first layer: 16 units, kernel 8×16 and bias 16; activations of a full batch of 32.
+      const first = sample.layers[0].histograms!;
+      assert.equal(first.weights!.count, 8 * 16);
+      assert.equal(first.gradients!.count, 8 * 16 + 16);
+      assert.equal(first.activation!.count % 16, 0);
+      assert.ok(first.activation!.min >= 0, 'ReLU outputs');
+    }
+  });
+
+  it('are taken on at most MAX_HISTOGRAM_SAMPLES statistics steps of a run, evenly spread', async () => {
+    assert.equal(histogramInterval(38), 1);
+    assert.equal(histogramInterval(MAX_HISTOGRAM_SAMPLES), 1);
+    assert.equal(histogramInterval(10_000), Math.ceil(10_000 / MAX_HISTOGRAM_SAMPLES));
+    assert.ok(Math.ceil(10_000 / histogramInterval(10_000)) <= MAX_HISTOGRAM_SAMPLES);
+    const config = configFrom(gaussianConfig());
+    const { steps, data } = await prepareModel(config, runtime, { baseDir: '.' });
+    steps.histogramInterval = 2;
+    const batch = { ...gatherBatch(data.train, data.featureSize, Int32Array.from({ length: 8 }, (_, i) => i), 0, 8), count: 8 };
+    const taken: boolean[] = [];
+    for (let i = 0; i < 5; i++) taken.push((await steps.inspect(await steps.forwardBackward(batch, true))).every((l) => l.histograms?.activation !== undefined));
+    assert.deepEqual(taken, [true, false, true, false, true]);
+  });
+
+  it('are left out when the run asks for none', async () => {
+    const result = await train(configFrom(gaussianConfig({ training: { epochs: 1 } })), { layerHistograms: false });
+    assert.ok(result.layerStats.length > 0);
+    assert.ok(result.layerStats.every((s) => s.layers.every((l) => l.histograms === undefined && l.weights !== undefined)));
+  });
+});
