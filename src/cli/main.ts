@@ -7,7 +7,7 @@
 //   watch <logdir> [--once] [--json] [--map TAG=ROLE,...]  diagnose TensorBoard logs of any framework
 //   import <model.json|.keras> [--out F] [--data SPEC]     a Keras / TF.js model → *.train.json
 //   export <file> --to keras-json [--out F]               the config's model as Keras JSON
-//   export <file> --to pytorch [--out F]                  the experiment as a PyTorch training script
+//   export <file> --to pytorch|keras [--out F]            the experiment as a PyTorch / Keras training script
 //   every config command takes --allow-data-outside: read data beyond the config's repository and the cwd
 // Exit codes: 0 ok, 1 errors found / run failed, 2 usage or config error (incl. an --out that cannot be
 // written), 130 cancelled, 141 output closed (`| head`).
@@ -46,7 +46,7 @@ Commands:
   import <model.json | model.keras> [--out F.train.json] [--data SPEC] [--output LAYER] [--force]
                                                   a Keras or TF.js model definition → a config
   export <file> --to keras-json [--out F]         the config's model as Keras JSON (model.to_json())
-  export <file> --to pytorch [--out F]            the experiment as a PyTorch training script, DDP-ready
+  export <file> --to pytorch|keras [--out F]      the experiment as a training script (PyTorch: DDP-ready)
                                                   (default F: train_<name>.py here; - prints it)
 
 Options:

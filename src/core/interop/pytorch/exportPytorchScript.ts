@@ -13,7 +13,7 @@ import { INITIALIZER_HELPERS } from './pytorchInitializers';
 import { DISTRIBUTED, INSTRUMENTS, TRAINING_LOOP } from './pytorchLoop';
 import { layerTable, MODEL_HELPERS, modelLayersCode } from './pytorchModel';
 import { lossCode, optimizerCode, SCHEDULE_HELPERS } from './pytorchTraining';
-import { indent, pyFloat, pyValue } from './pythonSource';
+import { indent, pyFloat, pyValue, trainingScriptName } from './pythonSource';
 
 export interface PytorchExportOptions extends DataLocationOptions {
   /** The config's text as written (comments kept): the run folders' config.train.json. */
@@ -22,10 +22,6 @@ export interface PytorchExportOptions extends DataLocationOptions {
   configPath?: string;
 }
 
-/** `train_<name>.py`, the name exported scripts get by default (a valid Python module name). */
-export function trainingScriptName(configName: string): string {
-  return `train_${configName.replace(/[^A-Za-z0-9_]+/g, '_')}.py`;
-}
 
 function header(config: TrainConfig, options: PytorchExportOptions): string {
   const source = options.configPath ? path.basename(options.configPath) : `${config.name}.train.json`;
@@ -55,6 +51,8 @@ Requires Python 3 and PyTorch 1.13 or later (the tensorboard package is optional
 }
 
 /** The whole script for a validated config and its shape report. */
+export { trainingScriptName };
+
 export function exportPytorchScript(config: TrainConfig, shapes: ShapeReport, options: PytorchExportOptions = {}): string {
   const training = config.training;
   const outputShape = shapes.outputShape ?? [1];
