@@ -34,7 +34,7 @@ export async function runExport(context: CommandContext): Promise<number> {
   const { flags, stdout, stderr } = context;
   const target = flags.to;
   if (typeof target !== 'string' || !(TARGETS as readonly string[]).includes(target)) {
-    throw new UsageError(`export needs --to ${TARGETS.join(' or ')}${typeof target === 'string' ? `, not ${JSON.stringify(target)}` : ''}.`);
+    throw new UsageError(`export needs --to keras-json, pytorch or keras${typeof target === 'string' ? `, not ${JSON.stringify(target)}` : ''}.`);
   }
   const file = runnableConfig(context);
   if (!file) return EXIT.usage;
