@@ -4,7 +4,7 @@
 //   train <file> [--json] [--out DIR] [--epochs N]        train, report, record a run folder
 //   lr-find <file> [--json] [--steps N] [--out DIR]       learning-rate range test
 //   fix <file> --rule ID [--fix ID] [--layer N] [--dry-run]  apply a finding's fix to the config
-//   watch <logdir> [--once] [--json] [--map TAG=ROLE,...]  diagnose TensorBoard logs of any framework
+//   watch <logdir> [--once] [--json] [--map TAG=ROLE,...]  diagnose TensorBoard logs of any framework, and run folders
 //   import <model.json|.keras> [--out F] [--data SPEC]     a Keras / TF.js model → *.train.json
 //   export <file> --to keras-json [--out F]               the config's model as Keras JSON
 //   export <file> --to pytorch|keras [--out F]            the experiment as a PyTorch / Keras training script
@@ -42,7 +42,8 @@ Commands:
                                                   apply a finding's fix (preferred by default), print the diff
   watch  <logdir> [--once] [--json] [--map TAG=ROLE,...] [--mapping FILE]
                                                   diagnose runs logged as TensorBoard event files
-                                                  (PyTorch, Keras, TF, ...), live unless --once
+                                                  (PyTorch, Keras, TF, ...) or as Training Doctor run
+                                                  folders (an exported script's --logdir), live unless --once
   import <model.json | model.keras> [--out F.train.json] [--data SPEC] [--output LAYER] [--force]
                                                   a Keras or TF.js model definition → a config
   export <file> --to keras-json [--out F]         the config's model as Keras JSON (model.to_json())
