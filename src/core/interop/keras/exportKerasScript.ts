@@ -5,11 +5,9 @@
 // gradient clipping follow the config. It cannot be run where TensorFlow is not installed.
 
 import * as path from 'node:path';
-import { evaluationBatchSize } from '../../config/memoryEstimate';
 import { finalActivation, type ShapeReport } from '../../config/shapeInference';
 import type { TrainConfig } from '../../config/trainConfig';
-import { dataArguments, dataConstants, datasetImports, datasetLoader, PIPELINE_HELPERS, RANDOM_HELPERS, taskOf, type DataLocationOptions } from '../pytorch/pythonDataPipeline';
-import { SCHEDULE_HELPERS } from '../pytorch/pytorchTraining';
+import { dataConstants, datasetImports, sharedSections, taskOf, trainingConstants, type DataLocationOptions } from '../pytorch/pythonDataPipeline';
 import { indent, pyFloat, pyValue, trainingScriptName } from '../pytorch/pythonSource';
 import { exportKerasJson } from './exportKerasJson';
 import { isObject, type RawObject } from './importProblem';
@@ -196,7 +194,6 @@ if __name__ == "__main__":
 
 /** The whole Keras script for a validated config and its shape report. */
 export function exportKerasScript(config: TrainConfig, shapes: ShapeReport, options: DataLocationOptions & { configPath?: string } = {}): string {
-  const training = config.training;
   const source = options.configPath ? path.basename(options.configPath) : `${config.name}.train.json`;
   const outputShape = shapes.outputShape ?? [1];
   const imports = ['argparse', 'json', 'math', 'os', ...datasetImports(config.data.dataset)].sort();
@@ -221,24 +218,13 @@ Requires TensorFlow 2.7 or later.
 # ---------------------------------------------------------------------------------------------
 # The experiment, as the config says it.
 # ---------------------------------------------------------------------------------------------
-SEED = ${config.seed}
-INPUT_SHAPE = (${config.model.input.join(', ')}${config.model.input.length === 1 ? ',' : ''})
-EPOCHS = ${training.epochs}
-BATCH_SIZE = ${training.batchSize}
-LEARNING_RATE = ${pyFloat(training.optimizer.learningRate)}
-LR_SCHEDULE = ${pyValue(training.lrSchedule)}
-EARLY_STOPPING = ${pyValue(training.earlyStopping ?? null)}
-EVALUATION_BATCH = ${evaluationBatchSize(config, shapes)}
+${trainingConstants(config, shapes)}
 ${dataConstants(config, options)}
 `,
     modelCode(config, shapes),
     lossAndMetrics(config, outputShape[outputShape.length - 1]),
     `OPTIMIZER = ${optimizerCode(config)}\n`,
-    SCHEDULE_HELPERS,
-    RANDOM_HELPERS,
-    datasetLoader(config.data.dataset),
-    dataArguments(config.data.dataset, 'keras'),
-    PIPELINE_HELPERS,
+    ...sharedSections(config.data.dataset, 'keras'),
     KERAS_TRAINING,
   ].join('\n').replace(/\n{3,}/g, '\n\n\n').trimEnd() + '\n';
 }

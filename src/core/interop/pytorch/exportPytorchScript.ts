@@ -4,15 +4,14 @@
 // clipping, and reports Training Doctor's training events, on one process or under torchrun.
 
 import * as path from 'node:path';
-import { evaluationBatchSize } from '../../config/memoryEstimate';
 import { finalActivation, type ShapeReport } from '../../config/shapeInference';
 import type { TrainConfig } from '../../config/trainConfig';
-import { type DataLocationOptions, dataArguments, dataConstants, datasetImports, datasetLoader, PIPELINE_HELPERS, RANDOM_HELPERS, taskOf } from './pythonDataPipeline';
+import { dataConstants, datasetImports, sharedSections, taskOf, trainingConstants, type DataLocationOptions } from './pythonDataPipeline';
 import { EVENT_SINKS } from './pytorchEventSinks';
 import { INITIALIZER_HELPERS } from './pytorchInitializers';
 import { DISTRIBUTED, INSTRUMENTS, TRAINING_LOOP } from './pytorchLoop';
 import { layerTable, MODEL_HELPERS, modelLayersCode } from './pytorchModel';
-import { lossCode, optimizerCode, SCHEDULE_HELPERS } from './pytorchTraining';
+import { lossCode, optimizerCode } from './pytorchTraining';
 import { indent, pyFloat, pyValue, trainingScriptName } from './pythonSource';
 
 export interface PytorchExportOptions extends DataLocationOptions {
@@ -64,20 +63,13 @@ export function exportPytorchScript(config: TrainConfig, shapes: ShapeReport, op
 CONFIG_NAME = ${pyValue(config.name)}
 CONFIG_PATH = ${pyValue(options.configPath ?? null)}
 CONFIG_TEXT = ${pyValue(options.configText ?? JSON.stringify(config, null, 2))}
-SEED = ${config.seed}
 # Training Doctor's event format names the tfjs backends; a PyTorch run reports itself as "cpu"
 # and says what it really is in backendDetail.
 EVENT_BACKEND = "cpu"
 
-INPUT_SHAPE = (${config.model.input.join(', ')}${config.model.input.length === 1 ? ',' : ''})
-EPOCHS = ${training.epochs}
-BATCH_SIZE = ${training.batchSize}
-LEARNING_RATE = ${pyFloat(training.optimizer.learningRate)}
-LR_SCHEDULE = ${pyValue(training.lrSchedule)}
-EARLY_STOPPING = ${pyValue(training.earlyStopping ?? null)}
+${trainingConstants(config, shapes)}
 CLIP_NORM = ${training.gradientClipping ? pyFloat(training.gradientClipping.norm) : 'None'}  # clip the global gradient norm to this
 STATS_EVERY = ${config.diagnostics.every}  # per-layer statistics every N steps
-EVALUATION_BATCH = ${evaluationBatchSize(config, shapes)}
 
 ${dataConstants(config, options)}
 `;
@@ -111,11 +103,7 @@ ${indent(modelLayersCode(config.model.layers, shapes), 2)}
     model,
     `# ---------------------------------------------------------------------------------------------\n# Loss, metrics and optimizer.\n# ---------------------------------------------------------------------------------------------${loss}`,
     optimizerCode(training.optimizer),
-    SCHEDULE_HELPERS,
-    RANDOM_HELPERS,
-    datasetLoader(config.data.dataset),
-    dataArguments(config.data.dataset, 'torchvision'),
-    PIPELINE_HELPERS,
+    ...sharedSections(config.data.dataset, 'torchvision'),
     EVENT_SINKS,
     INSTRUMENTS,
     DISTRIBUTED,

@@ -5,9 +5,12 @@
 // augmentation. Only the loader the config uses is emitted.
 
 import * as path from 'node:path';
+import { evaluationBatchSize } from '../../config/memoryEstimate';
+import type { ShapeReport } from '../../config/shapeInference';
 import type { DatasetConfig, TrainConfig } from '../../config/trainConfig';
 import { describe as describeSynthetic } from '../../data/syntheticDatasets';
 import { indent, pyFloat, pyValue } from './pythonSource';
+import { SCHEDULE_HELPERS } from './pytorchTraining';
 
 export interface DataLocationOptions {
   /** The config's folder: relative data paths (the CSV) start there. */
@@ -384,6 +387,26 @@ export function datasetImports(dataset: DatasetConfig): string[] {
 
 export function taskOf(dataset: DatasetConfig): 'classification' | 'regression' {
   return dataset.kind === 'csv' || dataset.kind === 'placeholder' ? dataset.task : 'classification';
+}
+
+/** The sections both scripts share, in order: schedule and early stopping, random source, loader, its options, pipeline. */
+export function sharedSections(dataset: DatasetConfig, mnistAlternative: 'torchvision' | 'keras'): string[] {
+  return [SCHEDULE_HELPERS, RANDOM_HELPERS, datasetLoader(dataset), dataArguments(dataset, mnistAlternative), PIPELINE_HELPERS];
+}
+
+/** The training constants both scripts share: seed, input, epochs, batch, rate, schedule, early stopping. */
+export function trainingConstants(config: TrainConfig, shapes: ShapeReport): string {
+  const training = config.training;
+  return [
+    `SEED = ${config.seed}`,
+    `INPUT_SHAPE = (${config.model.input.join(', ')}${config.model.input.length === 1 ? ',' : ''})`,
+    `EPOCHS = ${training.epochs}`,
+    `BATCH_SIZE = ${training.batchSize}`,
+    `LEARNING_RATE = ${pyFloat(training.optimizer.learningRate)}`,
+    `LR_SCHEDULE = ${pyValue(training.lrSchedule)}`,
+    `EARLY_STOPPING = ${pyValue(training.earlyStopping ?? null)}`,
+    `EVALUATION_BATCH = ${evaluationBatchSize(config, shapes)}`,
+  ].join('\n');
 }
 
 /** The data section's constants: split, preprocessing, augmentation and the dataset's own. */
