@@ -487,10 +487,10 @@ def main():
     signal.signal(signal.SIGTERM, request_stop)
     run = None
     status, reason, best_epoch = "failed", None, None
-    events = None
+    events = Events(cluster.rank0, args, started)
     crashed = False
     try:
-        events = Events(cluster.rank0, args, started)
+        events.open_logdir(args, started)
         run = Run(args, cluster, events, started)
         status, reason, best_epoch = run.run()
     except SetupError as error:
@@ -498,7 +498,7 @@ def main():
     except Exception as error:  # a crash still ends the run with a reason
         traceback.print_exc()
         status, reason, crashed = "failed", "%s: %s" % (type(error).__name__, error), True
-    if crashed and events is not None:
+    if crashed:
         events.emit({"type": "log", "level": "error", "message": reason})
     if reason:
         say(reason)
@@ -517,10 +517,9 @@ def main():
         ended["final"]["loss"] = last["loss"]
         if "valLoss" in last:
             ended["final"]["valLoss"] = last["valLoss"]
-    if events is not None:
-        if not args.plain:
-            events.emit(ended)
-        events.close(ended)
+    if not args.plain:
+        events.emit(ended)
+    events.close(ended)
     if cluster.rank0 and run:
         # The CPU time of the step loop (this process), for benchmarks: steady under a loaded machine.
         say("td-timing: steps=%d train_seconds=%.6f" % (run.step, run.train_seconds))

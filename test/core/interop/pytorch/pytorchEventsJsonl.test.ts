@@ -49,6 +49,20 @@ describe('exported PyTorch script: --events-jsonl', { skip: skipReason() }, () =
   });
 });
 
+describe('exported PyTorch script: a log folder that cannot be made', { skip: skipReason() }, () => {
+  it('ends the run as failed on stdout, saying why, without a stack trace', () => {
+    const { script, dir } = exportToTemp('examples/spirals-mlp.train.json');
+    const run = runPython([script, '--events-jsonl', '--logdir', '/dev/null/runs'], { cwd: dir });
+    assert.equal(run.status, 1);
+    const events = readTrainingEvents(jsonLines(run.stdout), 'stdout', new PayloadIssues());
+    assert.deepEqual(events.map((e) => e.type), ['log', 'run-ended']);
+    const ended = events[1];
+    assert.ok(ended.type === 'run-ended' && ended.status === 'failed');
+    assert.match(ended.reason ?? '', /cannot make the log folder \/dev\/null\/runs \(Not a directory\)/);
+    assert.doesNotMatch(run.stderr, /Traceback/);
+  });
+});
+
 describe('exported PyTorch script: the data', { skip: skipReason() }, () => {
   for (const example of ['examples/mnist-mlp.train.json', 'examples/houses-regression.train.json', 'examples/spirals-mlp.train.json']) {
     it(`splits and measures ${example.split('/').pop()} as the engine does (same examples, same raw input statistics)`, async () => {
