@@ -18,7 +18,7 @@ import { DEFAULT_PYTHON_CANDIDATES, findPythonWithTorch } from '../../src/core/p
 const root = path.resolve(__dirname, '..', '..');
 const rounds = Number(process.argv[2] ?? 3);
 const configs = ['examples/mnist-mlp.train.json', 'examples/mnist-cnn.train.json'];
-const TRAIN_EXAMPLES = 3200;
+const TRAIN_EXAMPLES = 6400;
 
 async function exportScript(file: string, dir: string): Promise<string> {
   const loaded = await loadConfigFile(path.join(root, file));
@@ -46,7 +46,7 @@ function msPerStep(python: string, script: string, extra: string[]): number {
     return;
   }
   const python = search.found.command;
-  console.log(`${python}: PyTorch ${search.found.torchVersion}, 1 thread; ${TRAIN_EXAMPLES / 64} steps per run, median of ${rounds} interleaved rounds`);
+  console.log(`${python}: PyTorch ${search.found.torchVersion}, 1 thread; ${TRAIN_EXAMPLES / 64} steps per run (the first 6 untimed), median of ${rounds} interleaved rounds`);
   console.log('CPU ms per step (the script\'s own step-loop timing); ratios to plain, and hooks = statistics every 10 / events without statistics');
   console.log('config                     plain   events   stats@10   stats@1   events/plain   stats@10/plain   hooks@10   hooks@1');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'td-bench-pytorch-'));

@@ -4,10 +4,10 @@
 //   train <file> [--json] [--out DIR] [--epochs N]        train, report, record a run folder
 //   lr-find <file> [--json] [--steps N] [--out DIR]       learning-rate range test
 //   fix <file> --rule ID [--fix ID] [--layer N] [--dry-run]  apply a finding's fix to the config
-//   watch <logdir> [--once] [--json] [--map TAG=ROLE,...]  diagnose TensorBoard logs of any framework
+//   watch <logdir> [--once] [--json] [--map TAG=ROLE,...]  diagnose TensorBoard logs of any framework, and run folders
 //   import <model.json|.keras> [--out F] [--data SPEC]     a Keras / TF.js model → *.train.json
 //   export <file> --to keras-json [--out F]               the config's model as Keras JSON
-//   export <file> --to pytorch [--out F]                  the experiment as a PyTorch training script
+//   export <file> --to pytorch|keras [--out F]            the experiment as a PyTorch / Keras training script
 //   every config command takes --allow-data-outside: read data beyond the config's repository and the cwd
 // Exit codes: 0 ok, 1 errors found / run failed, 2 usage or config error (incl. an --out that cannot be
 // written), 130 cancelled, 141 output closed (`| head`).
@@ -42,11 +42,12 @@ Commands:
                                                   apply a finding's fix (preferred by default), print the diff
   watch  <logdir> [--once] [--json] [--map TAG=ROLE,...] [--mapping FILE]
                                                   diagnose runs logged as TensorBoard event files
-                                                  (PyTorch, Keras, TF, ...), live unless --once
+                                                  (PyTorch, Keras, TF, ...) or as Training Doctor run
+                                                  folders (an exported script's --logdir), live unless --once
   import <model.json | model.keras> [--out F.train.json] [--data SPEC] [--output LAYER] [--force]
                                                   a Keras or TF.js model definition → a config
   export <file> --to keras-json [--out F]         the config's model as Keras JSON (model.to_json())
-  export <file> --to pytorch [--out F]            the experiment as a PyTorch training script, DDP-ready
+  export <file> --to pytorch|keras [--out F]      the experiment as a training script (PyTorch: DDP-ready)
                                                   (default F: train_<name>.py here; - prints it)
 
 Options:

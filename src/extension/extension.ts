@@ -10,6 +10,7 @@ import type { TrainerJob } from '../core/trainerProcess/trainerProtocol';
 import { registerDashboards } from './dashboard/registerDashboards';
 import { registerOpenRuleDocs, RULE_DOCS_LINK } from './editor/openRuleDocs';
 import { registerEditorFeatures } from './editor/registerEditorFeatures';
+import { registerExportScript } from './exporting/registerExportScript';
 import { registerImportModel } from './importing/registerImportModel';
 import { RunStore } from './runs/runStore';
 import { TrainingController } from './runs/trainingController';
@@ -26,6 +27,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const controller = new TrainingController(context.extensionUri, store, editor);
   registerOpenRuleDocs(context);
   registerImportModel(context);
+  registerExportScript(context);
   const dashboards = registerDashboards(context, store, {
     applyFix: (runId, findingIndex, fixId) => controller.applyFix(runId, findingIndex, fixId),
     rerun: (runId) => controller.rerun(runId),

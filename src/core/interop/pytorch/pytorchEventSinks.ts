@@ -43,7 +43,10 @@ def safe_name(name):
 
 def new_run_dir(root, started):
     """<root>/<yyyymmdd-hhmmss>-<config name>[-n], as Training Doctor names its run folders."""
-    os.makedirs(root, exist_ok=True)
+    try:
+        os.makedirs(root, exist_ok=True)
+    except OSError as error:
+        fail_setup("cannot make the log folder %s (%s)." % (root, error.strerror or error))
     base = time.strftime("%Y%m%d-%H%M%S", time.localtime(started)) + "-" + safe_name(CONFIG_NAME)
     for n in range(1, 1000):
         run_id = base if n == 1 else "%s-%d" % (base, n)
@@ -52,7 +55,9 @@ def new_run_dir(root, started):
             return run_id, os.path.abspath(os.path.join(root, run_id))
         except FileExistsError:
             continue
-    raise RuntimeError("no free run folder name under " + root)
+        except OSError as error:
+            fail_setup("cannot make a run folder in %s (%s)." % (root, error.strerror or error))
+    fail_setup("no free run folder name under " + root)
 
 
 def write_atomic(path, text):
@@ -207,11 +212,13 @@ class Events:
         self.run_id = "pytorch-" + time.strftime("%Y%m%d-%H%M%S", time.localtime(started))
         self.run_dir = None
         self.folder = None
-        if not rank0:
-            return
-        if args.events_jsonl:
+        self.rank0 = rank0
+        if rank0 and args.events_jsonl:
             self.sinks.append(StdoutEvents())
-        if args.logdir:
+
+    def open_logdir(self, args, started):
+        """The --logdir sink (apart, so that a log folder that cannot be made still ends the run on stdout)."""
+        if self.rank0 and args.logdir:
             writer_class = summary_writer_class() if args.log_format != "jsonl" else None
             if args.log_format == "tensorboard" and writer_class is None:
                 fail_setup("--log-format tensorboard needs the tensorboard package (pip install tensorboard) or tensorboardX.")

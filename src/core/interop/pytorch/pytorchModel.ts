@@ -95,7 +95,7 @@ export function layerExpression(layer: LayerConfig, shape: LayerShape): string {
         `bias_init=${init(layer.biasInitializer, { fanIn: layer.filters, fanOut: layer.filters })}`,
         ...regularizerArg('kernel_l1l2', layer.kernelRegularizer), ...regularizerArg('bias_l1l2', layer.biasRegularizer),
       ];
-      return call('Conv2d', args, initializerNote(layer.kernelInitializer));
+      return call('conv2d', args, initializerNote(layer.kernelInitializer));
     }
     case 'conv1d': {
       const k = layer.kernelSize;
@@ -107,7 +107,7 @@ export function layerExpression(layer: LayerConfig, shape: LayerShape): string {
         `bias_init=${init(layer.biasInitializer, { fanIn: layer.filters, fanOut: layer.filters })}`,
         ...regularizerArg('kernel_l1l2', layer.kernelRegularizer), ...regularizerArg('bias_l1l2', layer.biasRegularizer),
       ];
-      return call('Conv1d', args, initializerNote(layer.kernelInitializer));
+      return call('conv1d', args, initializerNote(layer.kernelInitializer));
     }
     case 'depthwiseConv2d': {
       const [kh, kw] = layer.kernelSize;
@@ -120,7 +120,7 @@ export function layerExpression(layer: LayerConfig, shape: LayerShape): string {
         `bias_init=${init(layer.biasInitializer, { fanIn: channels * m, fanOut: channels * m })}`,
         ...regularizerArg('kernel_l1l2', layer.kernelRegularizer), ...regularizerArg('bias_l1l2', layer.biasRegularizer),
       ];
-      return call('DepthwiseConv2d', args, 'fans of the Keras kernel [kh, kw, in, multiplier]');
+      return call('depthwise_conv2d', args, 'fans of the Keras kernel [kh, kw, in, multiplier]');
     }
     case 'separableConv2d': {
       const [kh, kw] = layer.kernelSize;
@@ -139,12 +139,12 @@ export function layerExpression(layer: LayerConfig, shape: LayerShape): string {
     case 'maxPooling2d':
     case 'averagePooling2d': {
       const pad = padding2d(layer.padding, input, layer.poolSize, layer.strides);
-      const cls = layer.type === 'maxPooling2d' ? 'MaxPool2d' : 'AvgPool2d';
+      const cls = layer.type === 'maxPooling2d' ? 'max_pool2d' : 'AvgPool2d';
       return call(cls, [`pool_size=(${layer.poolSize.join(', ')})`, `strides=(${layer.strides.join(', ')})`, `padding=${pad ?? 'None'}`]);
     }
     case 'maxPooling1d': {
       const pad = padding1d(layer.padding, input, layer.poolSize, layer.strides);
-      return call('MaxPool1d', [`pool_size=${layer.poolSize}`, `stride=${layer.strides}`, `padding=${pad ?? 'None'}`]);
+      return call('max_pool1d', [`pool_size=${layer.poolSize}`, `stride=${layer.strides}`, `padding=${pad ?? 'None'}`]);
     }
     case 'globalAveragePooling2d': return 'GlobalAvgPool2d()';
     case 'globalMaxPooling2d': return 'GlobalMaxPool2d()';
@@ -286,13 +286,11 @@ class Dense(Weighted):
         return self.linear.weight
 
 
-class Conv2d(Weighted):
-    """Keras Conv2D; "same" padding as explicit (left, right, top, bottom) zeros, TensorFlow's way (the odd one after)."""
-    def __init__(self, in_channels, filters, kernel_size, strides, padding, activation, use_bias, kernel_init, bias_init,
-                 kernel_l1l2=None, bias_l1l2=None, groups=1):
+class Convolution(Weighted):
+    """A Keras convolution: "same" padding made explicit (TensorFlow's way: the odd one after), the convolution, its activation."""
+    def __init__(self, pad, conv, activation, use_bias, kernel_init, bias_init, kernel_l1l2=None, bias_l1l2=None):
         super().__init__()
-        self.pad = nn.ZeroPad2d(padding) if padding else nn.Identity()
-        self.conv = nn.Conv2d(in_channels, filters, kernel_size, stride=strides, groups=groups, bias=use_bias)
+        self.pad, self.conv = pad, conv
         kernel_init(self.conv.weight)
         if use_bias:
             bias_init(self.conv.bias)
@@ -307,10 +305,21 @@ class Conv2d(Weighted):
         return self.conv.weight
 
 
-class DepthwiseConv2d(Conv2d):
+def conv2d(in_channels, filters, kernel_size, strides, padding, groups=1, use_bias=True, **options):
+    """Keras Conv2D; padding: (left, right, top, bottom) zeros, or None."""
+    pad = nn.ZeroPad2d(padding) if padding else nn.Identity()
+    return Convolution(pad, nn.Conv2d(in_channels, filters, kernel_size, stride=strides, groups=groups, bias=use_bias), use_bias=use_bias, **options)
+
+
+def depthwise_conv2d(in_channels, depth_multiplier, **options):
     """Keras DepthwiseConv2D: a grouped convolution, one group per input channel (output c·m + k as in Keras)."""
-    def __init__(self, in_channels, depth_multiplier, **options):
-        super().__init__(in_channels, in_channels * depth_multiplier, groups=in_channels, **options)
+    return conv2d(in_channels, in_channels * depth_multiplier, groups=in_channels, **options)
+
+
+def conv1d(in_channels, filters, kernel_size, stride, padding, use_bias=True, **options):
+    """Keras Conv1D; padding: (left, right) zeros, or None."""
+    pad = nn.ConstantPad1d(padding, 0.0) if padding else nn.Identity()
+    return Convolution(pad, nn.Conv1d(in_channels, filters, kernel_size, stride=stride, bias=use_bias), use_bias=use_bias, **options)
 
 
 class SeparableConv2d(Weighted):
@@ -337,35 +346,22 @@ class SeparableConv2d(Weighted):
         return self.depthwise.weight
 
 
-class Conv1d(Weighted):
-    def __init__(self, in_channels, filters, kernel_size, stride, padding, activation, use_bias, kernel_init, bias_init,
-                 kernel_l1l2=None, bias_l1l2=None):
+class PaddedMaxPool(nn.Module):
+    """Max pooling after "same" padding with -inf, so the padding never wins (TensorFlow ignores it)."""
+    def __init__(self, pad, pool):
         super().__init__()
-        self.pad = nn.ConstantPad1d(padding, 0.0) if padding else nn.Identity()
-        self.conv = nn.Conv1d(in_channels, filters, kernel_size, stride=stride, bias=use_bias)
-        kernel_init(self.conv.weight)
-        if use_bias:
-            bias_init(self.conv.bias)
-        self.activation = make_activation(activation)
-        self.regularize(self.conv.weight, kernel_l1l2)
-        self.regularize(self.conv.bias, bias_l1l2)
-
-    def forward(self, x):
-        return self.activation(self.conv(self.pad(x)))
-
-    def main_weight(self):
-        return self.conv.weight
-
-
-class MaxPool2d(nn.Module):
-    """"same" pads with -inf, so the padding never wins (TensorFlow ignores it)."""
-    def __init__(self, pool_size, strides, padding):
-        super().__init__()
-        self.pad = nn.ConstantPad2d(padding, -math.inf) if padding else nn.Identity()
-        self.pool = nn.MaxPool2d(pool_size, strides)
+        self.pad, self.pool = pad, pool
 
     def forward(self, x):
         return self.pool(self.pad(x))
+
+
+def max_pool2d(pool_size, strides, padding):
+    return PaddedMaxPool(nn.ConstantPad2d(padding, -math.inf) if padding else nn.Identity(), nn.MaxPool2d(pool_size, strides))
+
+
+def max_pool1d(pool_size, stride, padding):
+    return PaddedMaxPool(nn.ConstantPad1d(padding, -math.inf) if padding else nn.Identity(), nn.MaxPool1d(pool_size, stride))
 
 
 class AvgPool2d(nn.Module):
@@ -380,16 +376,6 @@ class AvgPool2d(nn.Module):
             return self.pool(x)
         ones = torch.ones_like(x[:1, :1])
         return self.pool(F.pad(x, self.padding)) / self.pool(F.pad(ones, self.padding))
-
-
-class MaxPool1d(nn.Module):
-    def __init__(self, pool_size, stride, padding):
-        super().__init__()
-        self.pad = nn.ConstantPad1d(padding, -math.inf) if padding else nn.Identity()
-        self.pool = nn.MaxPool1d(pool_size, stride)
-
-    def forward(self, x):
-        return self.pool(self.pad(x))
 
 
 class GlobalAvgPool2d(nn.Module):
@@ -418,15 +404,12 @@ class ChannelsLastReshape(nn.Module):
         return channels_first(channels_last(x).reshape(x.shape[0], *self.target_shape))
 
 
-class BatchNorm(Weighted):
-    """Keras BatchNormalization over the channel axis. Keras keeps moving = m·moving + (1−m)·batch,
-    PyTorch running = (1−p)·running + p·batch: p = 1 − m. (PyTorch updates the running variance
-    with the unbiased batch variance, tfjs with the biased one: a factor n/(n−1), negligible.)
-    A gamma or beta the config leaves out is a frozen 1 or 0, which computes the same."""
-    def __init__(self, channels, rank, keras_momentum, epsilon, center, scale, gamma_init, beta_init):
+class Normalization(Weighted):
+    """A normalization with gamma (scale) and beta (center); one the config leaves out is a frozen
+    1 or 0, which computes the same. Its main weight is the first trainable one, as in tfjs."""
+    def __init__(self, norm, center, scale, gamma_init, beta_init):
         super().__init__()
-        norm = nn.BatchNorm2d if rank == 3 else nn.BatchNorm1d
-        self.norm = norm(channels, eps=epsilon, momentum=1.0 - keras_momentum, affine=True)
+        self.norm = norm
         if scale:
             gamma_init(self.norm.weight)
         else:
@@ -436,36 +419,31 @@ class BatchNorm(Weighted):
         else:
             nn.init.zeros_(self.norm.bias)
             self.norm.bias.requires_grad_(False)
+
+    def main_weight(self):
+        trainable = [p for p in (self.norm.weight, self.norm.bias) if p.requires_grad]
+        return trainable[0] if trainable else None
+
+
+class BatchNorm(Normalization):
+    """Keras BatchNormalization over the channel axis. Keras keeps moving = m·moving + (1−m)·batch,
+    PyTorch running = (1−p)·running + p·batch: p = 1 − m. (PyTorch updates the running variance
+    with the unbiased batch variance, tfjs with the biased one: a factor n/(n−1), negligible.)"""
+    def __init__(self, channels, rank, keras_momentum, epsilon, **options):
+        norm = nn.BatchNorm2d if rank == 3 else nn.BatchNorm1d
+        super().__init__(norm(channels, eps=epsilon, momentum=1.0 - keras_momentum, affine=True), **options)
 
     def forward(self, x):
         return self.norm(x)
 
-    def main_weight(self):
-        trainable = [p for p in (self.norm.weight, self.norm.bias) if p.requires_grad]
-        return trainable[0] if trainable else None
 
-
-class LayerNorm(Weighted):
+class LayerNorm(Normalization):
     """Keras LayerNormalization over the last (channel) axis."""
-    def __init__(self, channels, epsilon, center, scale, gamma_init, beta_init):
-        super().__init__()
-        self.norm = nn.LayerNorm(channels, eps=epsilon, elementwise_affine=True)
-        if scale:
-            gamma_init(self.norm.weight)
-        else:
-            self.norm.weight.requires_grad_(False)
-        if center:
-            beta_init(self.norm.bias)
-        else:
-            nn.init.zeros_(self.norm.bias)
-            self.norm.bias.requires_grad_(False)
+    def __init__(self, channels, epsilon, **options):
+        super().__init__(nn.LayerNorm(channels, eps=epsilon, elementwise_affine=True), **options)
 
     def forward(self, x):
         return channels_first(self.norm(channels_last(x)))
-
-    def main_weight(self):
-        trainable = [p for p in (self.norm.weight, self.norm.bias) if p.requires_grad]
-        return trainable[0] if trainable else None
 
 
 class Residual(nn.Module):

@@ -71,6 +71,17 @@ ${metrics}
 `;
 }
 
+const TFJS_OPTIMIZER = String.raw`
+class TfjsOptimizer(torch.optim.Optimizer):
+    """An optimizer with TensorFlow.js's update rule (update(): one tensor's step, given its state)."""
+    @torch.no_grad()
+    def step(self):
+        for group in self.param_groups:
+            for p in group["params"]:
+                if p.grad is not None:
+                    self.update(p, p.grad, self.state[p], group)
+`;
+
 export function optimizerCode(optimizer: OptimizerConfig): string {
   switch (optimizer.type) {
     case 'sgd':
@@ -86,51 +97,38 @@ def make_optimizer(params):
     return torch.optim.Adam(params, lr=${pyFloat(optimizer.learningRate)}, betas=(${pyFloat(optimizer.beta1)}, ${pyFloat(optimizer.beta2)}), eps=${pyFloat(optimizer.epsilon)})
 `;
     case 'rmsprop':
-      return String.raw`
-class TfjsRMSprop(torch.optim.Optimizer):
+      return TFJS_OPTIMIZER + String.raw`
+class TfjsRMSprop(TfjsOptimizer):
     """RMSprop as TensorFlow.js computes it: ms = ρ·ms + (1−ρ)·g²; mom = μ·mom + lr·g/√(ms + ε);
     θ −= mom. torch.optim.RMSprop adds ε outside the square root and applies lr after the
     momentum, which differs noticeably for ε = 1e-7."""
     def __init__(self, params, lr, decay, momentum, eps):
         super().__init__(params, dict(lr=lr, decay=decay, momentum=momentum, eps=eps))
 
-    @torch.no_grad()
-    def step(self):
-        for group in self.param_groups:
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                state = self.state[p]
-                if not state:
-                    state["ms"] = torch.zeros_like(p)
-                    state["mom"] = torch.zeros_like(p)
-                ms, mom = state["ms"], state["mom"]
-                ms.mul_(group["decay"]).addcmul_(p.grad, p.grad, value=1.0 - group["decay"])
-                mom.mul_(group["momentum"]).add_(group["lr"] * p.grad / (ms + group["eps"]).sqrt())
-                p.sub_(mom)
+    def update(self, p, grad, state, group):
+        if not state:
+            state["ms"] = torch.zeros_like(p)
+            state["mom"] = torch.zeros_like(p)
+        state["ms"].mul_(group["decay"]).addcmul_(grad, grad, value=1.0 - group["decay"])
+        state["mom"].mul_(group["momentum"]).add_(group["lr"] * grad / (state["ms"] + group["eps"]).sqrt())
+        p.sub_(state["mom"])
 
 
 def make_optimizer(params):
     return TfjsRMSprop(params, lr=` + `${pyFloat(optimizer.learningRate)}, decay=${pyFloat(optimizer.decay)}, momentum=${pyFloat(optimizer.momentum)}, eps=${pyFloat(optimizer.epsilon)})
 `;
     case 'adagrad':
-      return String.raw`
-class TfjsAdagrad(torch.optim.Optimizer):
+      return TFJS_OPTIMIZER + String.raw`
+class TfjsAdagrad(TfjsOptimizer):
     """Adagrad as TensorFlow.js computes it: acc += g²; θ −= lr·g/√(acc + 1e-7) (ε inside the root)."""
     def __init__(self, params, lr, initial_accumulator_value):
         super().__init__(params, dict(lr=lr, initial=initial_accumulator_value))
 
-    @torch.no_grad()
-    def step(self):
-        for group in self.param_groups:
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                state = self.state[p]
-                if not state:
-                    state["acc"] = torch.full_like(p, group["initial"])
-                state["acc"].addcmul_(p.grad, p.grad)
-                p.sub_(group["lr"] * p.grad / (state["acc"] + 1e-7).sqrt())
+    def update(self, p, grad, state, group):
+        if not state:
+            state["acc"] = torch.full_like(p, group["initial"])
+        state["acc"].addcmul_(grad, grad)
+        p.sub_(group["lr"] * grad / (state["acc"] + 1e-7).sqrt())
 
 
 def make_optimizer(params):

@@ -2,8 +2,10 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { PayloadIssues } from '../../../../src/core/dashboard/payloadReader';
 import { readTrainingEvents } from '../../../../src/core/dashboard/trainingEventValidation';
-import type { TrainingEvent } from '../../../../src/core/engine/trainingEvents';
-import { exportToTemp, jsonLines, runPython, skipReason } from './pytorchHarness';
+import * as path from 'node:path';
+import { loadDataset } from '../../../../src/core/data/loadDataset';
+import type { RunStartedEvent, TrainingEvent } from '../../../../src/core/engine/trainingEvents';
+import { exportToTemp, jsonLines, loadExample, runPython, skipReason } from './pytorchHarness';
 
 describe('exported PyTorch script: --events-jsonl', { skip: skipReason() }, () => {
   it('prints only training events on stdout, each one valid, in the engine\'s order', () => {
@@ -45,4 +47,40 @@ describe('exported PyTorch script: --events-jsonl', { skip: skipReason() }, () =
     assert.ok(epochs.every((e) => e.type === 'epoch-end' && e.valLoss !== undefined && e.valMetrics.accuracy !== undefined));
     assert.match(run.stderr, /epoch 2\/2/, 'people read stderr');
   });
+});
+
+describe('exported PyTorch script: a log folder that cannot be made', { skip: skipReason() }, () => {
+  it('ends the run as failed on stdout, saying why, without a stack trace', () => {
+    const { script, dir } = exportToTemp('examples/spirals-mlp.train.json');
+    const run = runPython([script, '--events-jsonl', '--logdir', '/dev/null/runs'], { cwd: dir });
+    assert.equal(run.status, 1);
+    const events = readTrainingEvents(jsonLines(run.stdout), 'stdout', new PayloadIssues());
+    assert.deepEqual(events.map((e) => e.type), ['log', 'run-ended']);
+    const ended = events[1];
+    assert.ok(ended.type === 'run-ended' && ended.status === 'failed');
+    assert.match(ended.reason ?? '', /cannot make the log folder \/dev\/null\/runs \(Not a directory\)/);
+    assert.doesNotMatch(run.stderr, /Traceback/);
+  });
+});
+
+describe('exported PyTorch script: the data', { skip: skipReason() }, () => {
+  for (const example of ['examples/mnist-mlp.train.json', 'examples/houses-regression.train.json', 'examples/spirals-mlp.train.json']) {
+    it(`splits and measures ${example.split('/').pop()} as the engine does (same examples, same raw input statistics)`, async () => {
+      const { script, dir, config } = exportToTemp(example);
+      const run = runPython([script, '--events-jsonl', '--epochs', '0'], { cwd: dir });
+      assert.equal(run.status, 0, run.stderr);
+      const started = jsonLines(run.stdout)[0] as RunStartedEvent;
+      const ours = await loadDataset(config.data, config.seed, path.dirname(loadExample(example).file));
+      assert.equal(started.dataset, ours.source);
+      assert.equal(started.trainExamples, ours.train.count);
+      assert.equal(started.validationExamples, ours.validation.count);
+      const { labelCounts, nearConstantFeatures, ...measured } = started.inputStats;
+      assert.deepEqual(labelCounts, ours.rawInputStats.labelCounts, 'the same examples in the training split');
+      assert.equal(nearConstantFeatures, ours.rawInputStats.nearConstantFeatures);
+      for (const [key, value] of Object.entries(measured)) {
+        const expected = ours.rawInputStats[key as keyof typeof measured];
+        assert.ok(Math.abs(value - expected) <= 1e-9 * Math.max(1, Math.abs(expected)), `${key}: script ${value}, engine ${expected}`);
+      }
+    });
+  }
 });

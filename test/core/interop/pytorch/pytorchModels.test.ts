@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { inferShapes } from '../../../../src/core/config/shapeInference';
 import { weightStatsTensor } from '../../../../src/core/engine/layerStatistics';
 import { buildModel } from '../../../../src/core/engine/modelBuilder';
+import { exportKerasScript } from '../../../../src/core/interop/keras/exportKerasScript';
 import { wasmRuntime } from '../../engine/engineFixtures';
 import { exportToTemp, repoRoot, runPython, skipReason } from './pytorchHarness';
 
@@ -45,9 +46,14 @@ function initReports(scripts: string[]): InitReport[] {
 }
 
 describe('exported PyTorch scripts: models', { skip: skipReason() }, () => {
-  it('exports every example and seed config, and every script compiles', () => {
+  it('exports every example and seed config, to PyTorch and to Keras, and every script compiles', () => {
     assert.ok(seeds.length >= 6 && examples.length >= 18, `found ${examples.length} configs`);
-    const scripts = [...examples, EVERY_LAYER].map((f) => exportToTemp(f).script);
+    const scripts = [...examples, EVERY_LAYER].flatMap((f) => {
+      const { script, config } = exportToTemp(f);
+      const keras = script.replace(/\.py$/, '_keras.py');
+      fs.writeFileSync(keras, exportKerasScript(config, inferShapes(config.model.layers, config.model.input), { mnistDir: 'digits' }));
+      return [script, keras];
+    });
     const compiled = runPython(['-m', 'py_compile', ...scripts]);
     assert.equal(compiled.status, 0, compiled.stderr);
   });

