@@ -63,9 +63,9 @@ export function exportPytorchScript(config: TrainConfig, shapes: ShapeReport, op
 CONFIG_NAME = ${pyValue(config.name)}
 CONFIG_PATH = ${pyValue(options.configPath ?? null)}
 CONFIG_TEXT = ${pyValue(options.configText ?? JSON.stringify(config, null, 2))}
-# Training Doctor's event format names the tfjs backends; a PyTorch run reports itself as "cpu"
-# and says what it really is in backendDetail.
-EVENT_BACKEND = "cpu"
+# How a run of this script names its engine in Training Doctor's events; backendDetail says more
+# (torch version, device, processes, threads).
+EVENT_BACKEND = "pytorch"
 
 ${trainingConstants(config, shapes)}
 CLIP_NORM = ${training.gradientClipping ? pyFloat(training.gradientClipping.norm) : 'None'}  # clip the global gradient norm to this

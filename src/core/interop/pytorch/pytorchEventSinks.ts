@@ -176,7 +176,7 @@ class TensorBoardEvents:
 
     def histograms(self, step, layers):
         """Per-layer histograms on statistics steps, named as Training Doctor's TensorBoard reader maps
-        them (<layer>/activations, <layer>/weight, <layer>/weight.grad), and TensorBoard shows them."""
+        them (<layer>/activations, <layer>/weights, <layer>/gradients, as our own engine's event files), and TensorBoard shows them."""
         for index, name, values in layers:
             group = layer_group(index, name)
             for kind, tensor in values.items():

@@ -100,8 +100,8 @@ class Instruments:
             grads = [w.grad for w in weights if w.grad is not None]
             values.append((LAYERS[i]["index"], LAYERS[i]["name"], {
                 "activations": self.outputs[i],
-                "weight": torch.cat([w.detach().reshape(-1) for w in weights]) if weights else None,
-                "weight.grad": torch.cat([g.detach().reshape(-1) for g in grads]) if grads else None,
+                "weights": torch.cat([w.detach().reshape(-1) for w in weights]) if weights else None,
+                "gradients": torch.cat([g.detach().reshape(-1) for g in grads]) if grads else None,
             }))
         self.outputs = [None] * len(self.layers)
         return values

@@ -79,6 +79,7 @@ describe('exported PyTorch script: the data', { skip: skipReason() }, () => {
       assert.equal(nearConstantFeatures, ours.rawInputStats.nearConstantFeatures);
       for (const [key, value] of Object.entries(measured)) {
         const expected = ours.rawInputStats[key as keyof typeof measured];
+        assert.ok(typeof value === 'number' && typeof expected === 'number', `${key}: script ${JSON.stringify(value)}, engine ${JSON.stringify(expected)}`);
         assert.ok(Math.abs(value - expected) <= 1e-9 * Math.max(1, Math.abs(expected)), `${key}: script ${value}, engine ${expected}`);
       }
     });

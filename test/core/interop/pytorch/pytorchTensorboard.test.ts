@@ -48,10 +48,11 @@ describe('exported PyTorch script: --logdir with a TensorBoard writer', { skip: 
     assert.equal(mapped('epoch/val_loss'), JSON.stringify({ role: 'loss', split: 'validation', granularity: 'epoch' }));
     assert.equal(mapped('epoch/val_accuracy'), JSON.stringify({ role: 'metric', name: 'accuracy', split: 'validation', granularity: 'epoch' }));
     for (let i = 0; i < 7; i++) {
+      // The engine's own group naming (03_dense_1): the reader gives back the layer's name.
       const group = `0${i}_${i}_dense`;
-      assert.equal(mapped(`${group}/activations`), JSON.stringify({ role: 'activations', layer: group }));
-      assert.equal(mapped(`${group}/weight`), JSON.stringify({ role: 'weights', layer: group }));
-      assert.equal(mapped(`${group}/weight.grad`), JSON.stringify({ role: 'gradients', layer: group }));
+      assert.equal(mapped(`${group}/activations`), JSON.stringify({ role: 'activations', layer: `${i}_dense` }));
+      assert.equal(mapped(`${group}/weights`), JSON.stringify({ role: 'weights', layer: `${i}_dense` }));
+      assert.equal(mapped(`${group}/gradients`), JSON.stringify({ role: 'gradients', layer: `${i}_dense` }));
     }
     // Only the per-layer scalars (for people reading TensorBoard) are left to the histograms.
     const ignored = [...roles.entries()].filter(([, role]) => role === 'ignored').map(([tag]) => tag);
