@@ -212,6 +212,13 @@ describe('lr.no-decay (live: a stalled constant-rate SGD run)', () => {
     assert.deepEqual(run(sgd, [1.5, 1.0, 0.8, 0.7, 0.65, 0.65, 0.651, 0.65, 0.652, 0.651, 0.65]), [], 'flat, not bouncing: a schedule would not help');
   });
 
+  it('is quiet on full-batch gradient descent: no mini-batch noise keeps the steps large, so a decay has nothing to settle (issue 10: CS231n\'s spiral net)', () => {
+    const replay = new Replay(parseFixture(mlpConfig({ training: { ...sgd, batchSize: 500 } })));
+    replay.feed({ ...runStarted(undefined, 30), batchSize: 500, trainExamples: 500, stepsPerEpoch: 1 }, ...steps(5, () => 2.3));
+    stalled.forEach((loss, epoch) => replay.feed(epochEnd(epoch, loss)));
+    assert.deepEqual(replay.of('lr.no-decay'), []);
+  });
+
   it('is quiet with a schedule or an adaptive optimizer', () => {
     assert.deepEqual(run({ ...sgd, lrSchedule: { type: 'cosine' } }, stalled), []);
     assert.deepEqual(run({ epochs: 30, optimizer: { type: 'adam', learningRate: 0.001 } }, stalled), []);
