@@ -38,6 +38,16 @@ describe('fit.overfitting', () => {
     assert.equal(replay.of('fit.overfitting').length, 1, 'reported once');
   });
 
+  it('is quiet on a model too small to memorize its data: 10 or more training examples per parameter (issue 10: pytorch/examples\' 5-parameter polynomial fit)', () => {
+    const linear = parseFixture(mlpConfig({ hidden: [] })); // one dense layer, 32 × 10 + 10 = 330 parameters
+    const plenty = new Replay(linear);
+    plenty.feed({ ...runStarted(), trainExamples: 3300 }, ...history(turning));
+    assert.equal(plenty.of('fit.overfitting').length, 0, 'a rising validation loss there is noise of the steps, not memorization');
+    const few = new Replay(linear);
+    few.feed({ ...runStarted(), trainExamples: 3299 }, ...history(turning));
+    assert.equal(few.of('fit.overfitting').length, 1, 'just under 10 per parameter: judged');
+  });
+
   it('on a 10-example validation set, needs a rise beyond the noise of its mean (2/√10 ≈ 63%)', () => {
     const tiny = { ...runStarted(), validationExamples: 10 };
     const wobble = new Replay(parseFixture(mlpConfig()));
