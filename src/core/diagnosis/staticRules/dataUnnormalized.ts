@@ -126,7 +126,8 @@ export const dataUnnormalizedRule: StaticRule = {
       ? ' "per": "channel" on data that is not an image uses one mean and std for all features, so their different scales remain.'
       : '';
     const reasons = [...new Set(seen.map((o) => o.kind))].map((kind) => WHY[kind]).join(' ');
-    const conventional = inConventionalRange(raw) ? ` The values lie in [${num(raw.min!)}, ${num(raw.max!)}], a conventional input range.` : '';
+    const squeezed = serious ? ', but min-max scaled features would share a spread, so some features were squeezed (scaled twice, or by far too large a range)' : '';
+    const conventional = inConventionalRange(raw) ? ` The values lie in [${num(raw.min!)}, ${num(raw.max!)}], a conventional input range${squeezed}.` : '';
     const why = serious ? reasons : `This is workable, but centred, unit-scale inputs usually train faster. ${reasons}`;
     return [{
       severity: serious ? undefined : 'info',

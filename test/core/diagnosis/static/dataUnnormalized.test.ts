@@ -137,6 +137,7 @@ describe('data.unnormalized', () => {
       const [finding] = findingsOf(analyze(table, raw), rule);
       assert.equal(finding.severity, 'warning');
       assert.match(finding.message, /feature stds range from/);
+      assert.match(finding.message, /a conventional input range, but min-max scaled features would share a spread/);
     });
   });
 });
