@@ -7,6 +7,7 @@ import type { LayerStats } from '../../engine/layerStatistics';
 import type { EpochEndEvent } from '../../engine/trainingEvents';
 import type { FindingDraft, LiveRule, LiveVerdict } from '../rule';
 import { chanceLevelLoss, inputsAreNormalized, layerPath } from './configLayers';
+import { chanceAccuracy } from './learningEvidence';
 import { fixList, normalizeInputs, raiseLearningRate, weightDecay } from './liveFixes';
 import { num, percent } from './numberText';
 import { type PenaltyEstimate, estimateKernelPenalty } from './regularizationPenalty';
@@ -20,13 +21,14 @@ export const underfitting: LiveRule = {
   id: 'fit.underfitting',
   kind: 'live',
   defaultSeverity: 'warning',
-  thresholds: { minEpochs: 2, minSteps: 100, judgeAfterFraction: 0.3, minProgress: 0.1, chanceFraction: 0.9, minUpdateRatio: 1e-4, healthyUpdateRatio: 1e-3, maxPenaltyToChance: 1 },
+  thresholds: { minEpochs: 2, minSteps: 100, judgeAfterFraction: 0.3, minProgress: 0.1, chanceFraction: 0.9, minUpdateRatio: 1e-4, healthyUpdateRatio: 1e-3, maxPenaltyToChance: 1, minAccuracyShare: 0.25 },
   docs: {
     title: 'The model underfits: the training loss stays high',
     description:
       'The optimizer is working (gradients flow, the weights move at a normal pace) but the training loss has hardly ' +
       'fallen (less than `minProgress`, relative), or a classifier\'s loss is still above ' +
-      '`chanceFraction` of the loss of a uniform guess (ln of the number of classes). The model does not find the ' +
+      '`chanceFraction` of the loss of a uniform guess (ln of the number of classes), or its training accuracy has not covered ' +
+      '`minAccuracyShare` of the way from the best constant guess to perfect. The model does not find the ' +
       'pattern: too few units or layers, inputs that are not standardized, or simply too few epochs. Some problems sit ' +
       'on a plateau for a few epochs before the loss drops, so the rule judges only after `judgeAfterFraction` of the ' +
       'planned epochs (AUTOTRAINER\'s judgment point, 30%), at least `minEpochs` epochs and at least `minSteps` steps (a ' +
@@ -54,6 +56,19 @@ export const underfitting: LiveRule = {
       return estimate && estimate.penalty >= t.maxPenaltyToChance * chance ? estimate : undefined;
     };
 
+    let inputStats = context.inputStats;
+    /**
+     * The epoch's training accuracy when a classifier has not covered `minAccuracyShare` of the way from the best
+     * constant guess to perfect: a loss can fall below chance (the model learns the class frequencies and a rough
+     * ordering) while one number, say, still cannot tell ten digits apart.
+     */
+    const accuracyNearChance = (event: EpochEndEvent): { accuracy: number; chance: number } | undefined => {
+      const accuracy = event.metrics.accuracy;
+      const guess = chanceAccuracy(config, shapes, inputStats);
+      if (guess === undefined || accuracy === undefined || !Number.isFinite(accuracy)) return undefined;
+      return accuracy < guess + t.minAccuracyShare * (1 - guess) ? { accuracy, chance: guess } : undefined;
+    };
+
     let withdrawn = false;
     /** A later epoch that learned after all withdraws the finding (issue 10: one fired at 30% of a run that ended at accuracy 1.0). */
     const reconsider = (event: EpochEndEvent): LiveVerdict['resolve'] => {
@@ -63,7 +78,7 @@ export const underfitting: LiveRule = {
       // An over-regularized model is judged by the same measure: once the loss, penalty included, is clearly below a
       // uniform guess's, the weights earn more than they cost (a penalty that merely shrank to its balance with the
       // data's gradient is not enough: the balance can still sit above chance).
-      const nearChance = chance !== undefined && seen.currentLoss >= t.chanceFraction * chance;
+      const nearChance = (chance !== undefined && seen.currentLoss >= t.chanceFraction * chance) || accuracyNearChance(event) !== undefined;
       if (seen.progress < t.minProgress || nearChance) return undefined;
       withdrawn = true;
       return {
@@ -84,15 +99,19 @@ export const underfitting: LiveRule = {
       if (seen.steps < t.minSteps) return undefined;
       const diverged = chance !== undefined ? seen.currentLoss > DIVERGED_CHANCE_FACTOR * chance : seen.progress < -t.minProgress;
       const noProgress = seen.progress < t.minProgress;
-      const nearChance = chance !== undefined && seen.currentLoss >= t.chanceFraction * chance;
+      const lossNearChance = chance !== undefined && seen.currentLoss >= t.chanceFraction * chance;
+      const lowAccuracy = accuracyNearChance(event);
+      const nearChance = lossNearChance || lowAccuracy !== undefined;
       const updates = seen.updates;
       // Tiny updates everywhere are lr.too-low's case; frozen layers next to moving ones are vanishing gradients.
       const moving = !updates || (updates.median >= t.minUpdateRatio && updates.spread >= 1e-2);
       const flowing = seen.gradNorm === undefined || seen.gradNorm > NO_GRADIENT;
       if (diverged || !(noProgress || nearChance) || !moving || !flowing || !ledger.claim('run')) return undefined;
-      const level = nearChance
+      const level = lossNearChance
         ? `${num(seen.currentLoss)}, ${percent(seen.currentLoss / chance!)} of the loss of a uniform guess over the classes (${num(chance!)})`
-        : `${num(seen.currentLoss)}, down only ${percent(Math.max(0, seen.progress))} from ${num(seen.initialLoss)}`;
+        : lowAccuracy
+          ? `${num(seen.currentLoss)} and the training accuracy is only ${num(lowAccuracy.accuracy)} (always guessing the largest class scores ${num(lowAccuracy.chance)})`
+          : `${num(seen.currentLoss)}, down only ${percent(Math.max(0, seen.progress))} from ${num(seen.initialLoss)}`;
       const slowish = updates !== undefined && updates.median < t.healthyUpdateRatio;
       const normalized = inputsAreNormalized(config);
       return {
@@ -108,6 +127,7 @@ export const underfitting: LiveRule = {
         step: event.step,
         evidence: {
           initialLoss: seen.initialLoss, loss: seen.currentLoss, progress: seen.progress, chanceLoss: chance ?? null,
+          accuracy: event.metrics.accuracy ?? null,
           medianUpdateRatio: updates?.median ?? null,
         },
         fixes: fixList([
@@ -138,7 +158,10 @@ export const underfitting: LiveRule = {
 
     return {
       observe(event) {
-        if (event.type === 'run-started') plannedEpochs = event.epochs;
+        if (event.type === 'run-started') {
+          plannedEpochs = event.epochs;
+          inputStats ??= event.inputStats;
+        }
         if (event.type === 'layer-stats') latestSample = event.layers;
         progress.observe(event);
         if (event.type !== 'epoch-end') return;
