@@ -1,7 +1,8 @@
 // fit.underfitting: after the first epochs the training loss has hardly fallen, or a classifier's
 // loss still sits near the chance level (ln of the class count), although the weights are moving
 // at a normal pace and gradients flow. The optimizer works; the model does not find the pattern:
-// too little capacity, uninformative or badly scaled inputs, or too few epochs.
+// too little capacity, uninformative or badly scaled inputs, or too few epochs. Or the objective
+// itself forbids learning: a weight penalty that costs more than a model with no weights scores.
 
 import type { LayerStats } from '../../engine/layerStatistics';
 import type { EpochEndEvent } from '../../engine/trainingEvents';
