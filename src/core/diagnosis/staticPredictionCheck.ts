@@ -3,7 +3,9 @@
 // the measurement as the reason), as a live finding that later proves wrong is:
 //   init.vanishing-activations / init.exploding-activations: the first statistics sample measures
 //     the activations the variance model predicted; if the live half of the rule, which judges that
-//     sample, raised nothing at warning level, the prediction did not hold for this model;
+//     sample, raised nothing at warning level, the prediction did not hold for this model (a
+//     predicted growth at a linear output, which the live half does not judge, holds when the
+//     measured output's std passes the same absolute bar as the prediction's RMS);
 //   lr.too-high-static: a rate above the usual range is a guess about the steps; a run whose loss
 //     fell to at most `minDropToClear` of its start by epoch `clearAfterEpochs`, without a live
 //     lr.too-high, trains well at that rate (the TensorFlow regression tutorial uses Adam at 0.1).
@@ -14,6 +16,8 @@ import { isAlarm, type Finding } from './finding';
 import { depthProfile } from './liveRules/activationDepthProfile';
 import { num } from './liveRules/numberText';
 import { ProgressTracker } from './liveRules/trainingProgress';
+import { EXPLODED_RMS } from './staticRules/activationScale';
+import { outputLayerIndex } from './staticRules/layerSites';
 
 const MEASURED_BY_FIRST_SAMPLE = ['init.vanishing-activations', 'init.exploding-activations'];
 /** The loss must have fallen by at least this much (relative) by `CLEAR_AFTER_EPOCHS`. */
@@ -39,6 +43,7 @@ export class StaticPredictionCheck {
     this.progress.observe(event);
     if (event.type === 'layer-stats' && !this.firstSampleSeen) {
       this.firstSampleSeen = true;
+      this.keepConfirmedOutput(event);
       return MEASURED_BY_FIRST_SAMPLE.flatMap((rule) => this.liveAlarms.has(rule) ? this.keep(rule) : this.withdraw(rule, this.measuredReason(event, rule)));
     }
     if (event.type === 'epoch-end' && event.epoch + 1 >= CLEAR_AFTER_EPOCHS && this.open.has('lr.too-high-static')) {
@@ -48,6 +53,18 @@ export class StaticPredictionCheck {
         `The run trains well at this rate: by epoch ${event.epoch + 1} the training loss fell from ${num(seen.initialLoss)} to ${num(seen.currentLoss)} (−${Math.round(seen.progress * 100)}%) without overshooting.`);
     }
     return [];
+  }
+
+  /** A growth predicted at the (linear) output stays open when the measured output is as large as predicted. */
+  private keepConfirmedOutput(event: Extract<TrainingEvent, { type: 'layer-stats' }>): void {
+    const output = outputLayerIndex(this.config);
+    const measured = event.layers.find((l) => l.index === output)?.activation.std;
+    const findings = this.open.get('init.exploding-activations');
+    if (!findings || measured === undefined || !(measured > EXPLODED_RMS)) return;
+    const rest = findings.filter((f) => f.layer !== output);
+    if (rest.length === findings.length) return;
+    if (rest.length > 0) this.open.set('init.exploding-activations', rest);
+    else this.open.delete('init.exploding-activations');
   }
 
   private keep(rule: string): Finding[] {

@@ -187,6 +187,21 @@ function circles() {
   writeTable('circles.csv', ['x1', 'x2', 'inner'], rows);
 }
 
+// TensorFlow Playground's "circle" data as its dataset.ts makes it (noise 0, 500 points): radius 5,
+// the positive half at r ~ U(0, 2.5), the negative half at r ~ U(3.5, 5), raw coordinates in [-5, 5],
+// labels ±1 as the Playground's tanh output is trained on them with square loss.
+function playgroundCircle() {
+  const rng = generator(20251221);
+  const rows = [];
+  for (let i = 0; i < 500; i++) {
+    const inner = i < 250;
+    const radius = inner ? 2.5 * rng.uniform() : 3.5 + 1.5 * rng.uniform();
+    const angle = 2 * Math.PI * rng.uniform();
+    rows.push([round(radius * Math.sin(angle), 4), round(radius * Math.cos(angle), 4), inner ? 1 : -1]);
+  }
+  writeTable('playground-circle.csv', ['x1', 'x2', 'label'], shuffled(rows, rng));
+}
+
 // Stack Overflow 52800582: y = x⁴ for x in [-100, 100].
 function fourthPower() {
   const rng = generator(20251209);
@@ -284,5 +299,5 @@ function advertising() {
 
 fs.mkdirSync(dir, { recursive: true });
 polynomial(); cubic(); advertising();
-autoMpg(); iris(); pima(); sonar(); heart(); boston(); phishing(); circles();
+autoMpg(); iris(); pima(); sonar(); heart(); boston(); phishing(); circles(); playgroundCircle();
 fourthPower(); square(); logarithm(); binaryVectors(); digitsUnbalanced(); creditCard();

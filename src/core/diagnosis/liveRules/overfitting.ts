@@ -3,7 +3,10 @@
 // examples' particulars rather than what carries over to new data. Patience as in Keras'
 // EarlyStopping: the validation loss must have failed to beat its best for `patience` epochs.
 // A small validation set makes its loss noisy (a 10-example set once raised this rule on a run
-// that generalized fine): below `minValidationExamples` the rise must exceed that noise.
+// that generalized fine): below `minValidationExamples` the rise must exceed that noise. A model
+// with `maxExamplesPerParameter` or more training examples per parameter cannot memorize its
+// training set (a 5-parameter polynomial fit on 800 examples): its validation loss moves with the
+// steps' noise, not with overfitting, so it is not judged.
 
 import type { EpochEndEvent } from '../../engine/trainingEvents';
 import type { FindingDraft, LiveRule } from '../rule';
@@ -23,7 +26,7 @@ export const overfitting: LiveRule = {
   id: 'fit.overfitting',
   kind: 'live',
   defaultSeverity: 'warning',
-  thresholds: { patience: 3, minRise: 0.01, minTrainDrop: 0.1, minGapRatio: 0.5, maxGapRatio: 1, minValidationExamples: 30, noiseFactor: 2 },
+  thresholds: { patience: 3, minRise: 0.01, minTrainDrop: 0.1, minGapRatio: 0.5, maxGapRatio: 1, minValidationExamples: 30, noiseFactor: 2, maxExamplesPerParameter: 10 },
   docs: {
     title: 'The model overfits: validation loss rises while training loss falls',
     description:
@@ -35,17 +38,21 @@ export const overfitting: LiveRule = {
       'validation loss that wobbles near the training loss is noise, not overfitting), or the gap alone is over ' +
       '`maxGapRatio` times the training loss. With fewer than `minValidationExamples` validation examples the mean ' +
       'validation loss is itself noisy (its standard error is about the loss over the square root of the count), so ' +
-      'the rise must then exceed `noiseFactor` standard errors and the gap alone is not enough. The remedies: stop at the best epoch ' +
+      'the rise must then exceed `noiseFactor` standard errors and the gap alone is not enough. A model with ' +
+      '`maxExamplesPerParameter` or more training examples per parameter is too small to memorize them and is not judged. ' +
+      'The remedies: stop at the best epoch ' +
       '(early stopping) and regularize (dropout, weight decay, more or augmented data).',
   },
   fixes: ['fix.early-stopping', 'fix.add-dropout', 'fix.weight-decay', 'fix.augment'],
 
   start(context, settings) {
-    const { config } = context;
+    const { config, shapes } = context;
     const t = settings.thresholds;
     const ledger = new ReportLedger(settings);
     let best: EpochLosses | undefined;
     let validationExamples: number | undefined;
+    let tooSmallToMemorize = false;
+    const parameters = shapes.layers.reduce((sum, layer) => sum + layer.params, 0);
 
     const fixes = () => {
       const stopping = config.training.earlyStopping;
@@ -111,8 +118,11 @@ export const overfitting: LiveRule = {
 
     return {
       observe(event) {
-        if (event.type === 'run-started') validationExamples = event.validationExamples;
-        if (event.type !== 'epoch-end') return;
+        if (event.type === 'run-started') {
+          validationExamples = event.validationExamples;
+          tooSmallToMemorize = parameters > 0 && event.trainExamples >= t.maxExamplesPerParameter * parameters;
+        }
+        if (event.type !== 'epoch-end' || tooSmallToMemorize) return;
         const finding = judge(event);
         return finding ? { findings: [finding] } : undefined;
       },

@@ -3,13 +3,14 @@
 // before them) learn very slowly, and they output the same value whatever the input.
 
 import type { LayerStats } from '../../engine/layerStatistics';
-import type { LayerStatsEvent } from '../../engine/trainingEvents';
-import type { FindingDraft, LiveRule } from '../rule';
+import type { EpochEndEvent, LayerStatsEvent } from '../../engine/trainingEvents';
+import type { FindingDraft, LiveRule, LiveVerdict } from '../rule';
 import {
   feedingWeightedLayer, hiddenWeightedLayers, inputsAreNormalized, inputsLookUnscaled, isOutputLayer, layerPath, layersWithUnsuitedInit,
 } from './configLayers';
+import { chanceAccuracy, learnedBeyondChance } from './learningEvidence';
 import { addBatchNormalization, fixList, initializerFixes, normalizeInputs } from './liveFixes';
-import { epochText, percent } from './numberText';
+import { epochText, num, percent } from './numberText';
 import { ReportLedger } from './reportLedger';
 import { SampleGate } from './sampleGate';
 
@@ -25,7 +26,8 @@ export const saturatedActivations: LiveRule = {
       'the unit passes back almost no gradient. When most outputs of a layer sit within 1% of an asymptote, that layer ' +
       'and the ones before it learn very slowly. Inputs to the layer are too large: weights initialized too big, ' +
       'unnormalized inputs, or weights grown by large steps. The output layer is not judged (a confident sigmoid output ' +
-      'is the goal there).',
+      'is the goal there). Withdrawn when a classifier learns anyway: its accuracy covers half the way from chance ' +
+      'to perfect (a working recipe such as Nielsen\'s N(0, 1) sigmoid net trains while half-saturated).',
   },
   fixes: ['fix.glorot-init', 'fix.add-batchnorm', 'fix.normalize-inputs'],
 
@@ -36,6 +38,21 @@ export const saturatedActivations: LiveRule = {
     const t = settings.thresholds;
     const gate = new SampleGate(t.samples);
     const ledger = new ReportLedger(settings);
+
+    let reported = false;
+    let withdrawn = false;
+    /** The claim is "these units learn very slowly"; a classifier well above chance disproves it for the run. */
+    const reconsider = (event: EpochEndEvent): LiveVerdict['resolve'] => {
+      if (!reported || withdrawn) return undefined;
+      const learned = learnedBeyondChance(event, chanceAccuracy(config, shapes, inputStats));
+      if (!learned) return undefined;
+      withdrawn = true;
+      return {
+        reason: `By epoch ${event.epoch + 1} the ${learned.split} accuracy is ${num(learned.accuracy)} (chance ${num(learned.chance)}): ` +
+          'the model learns despite the saturated units, so they are not holding the run back.',
+        evidence: { epoch: event.epoch, accuracy: learned.accuracy, chanceAccuracy: learned.chance },
+      };
+    };
 
     const judge = (event: LayerStatsEvent, layer: LayerStats): FindingDraft | undefined => {
       const fraction = layer.activation.saturatedFraction;
@@ -72,8 +89,13 @@ export const saturatedActivations: LiveRule = {
       observe(event) {
         gate.see(event);
         if (event.type === 'run-started') inputStats ??= event.inputStats;
-        if (event.type !== 'layer-stats') return;
+        if (event.type === 'epoch-end') {
+          const resolve = reconsider(event);
+          return resolve ? { resolve } : undefined;
+        }
+        if (event.type !== 'layer-stats' || withdrawn) return;
         const findings = event.layers.map((layer) => judge(event, layer)).filter((f): f is FindingDraft => f !== undefined);
+        if (findings.length > 0) reported = true;
         return findings.length > 0 ? { findings } : undefined;
       },
     };

@@ -2,7 +2,10 @@
 // momentum SGD at a constant rate whose training loss has stopped improving for `patience` epochs
 // while it is still well above zero and still bouncing from epoch to epoch: the weights circle
 // the minimum at a step size the mini-batch noise keeps large. A decaying rate is what settles them.
-// A run whose loss levels off near zero, or falls steadily, is fine at a constant rate: quiet.
+// A run whose loss levels off near zero, or falls steadily, is fine at a constant rate: quiet. So is
+// full-batch gradient descent (one batch holds the whole training split): without mini-batch noise
+// there is nothing for a decay to average out, and a bouncing loss there is a step too large for
+// the curvature, which a decay only hides.
 
 import type { EpochEndEvent } from '../../engine/trainingEvents';
 import type { FindingDraft, LiveRule } from '../rule';
@@ -22,7 +25,8 @@ export const sgdPlateau: LiveRule = {
       'Live evidence for lr.no-decay: SGD at a constant learning rate whose epoch training loss has not beaten its best ' +
       'by `minImprovement` (relative) for `patience` epochs, while it is still above `minRemainingLoss` of the initial ' +
       'loss and moves up and down from epoch to epoch by at least `minBounce` of its level. The weights are circling ' +
-      'the minimum at a step size that the mini-batch noise keeps large; a decaying rate lets them settle.',
+      'the minimum at a step size that the mini-batch noise keeps large; a decaying rate lets them settle. Full-batch ' +
+      'gradient descent has no such noise and is not judged.',
   },
   fixes: ['fix.lr-decay'],
 
@@ -32,7 +36,7 @@ export const sgdPlateau: LiveRule = {
     const ledger = new ReportLedger(settings);
     const progress = new ProgressTracker();
     const { optimizer, lrSchedule } = config.training;
-    const applies = optimizer.type === 'sgd' && lrSchedule.type === 'constant';
+    let applies = optimizer.type === 'sgd' && lrSchedule.type === 'constant';
     const losses: number[] = [];
 
     const judge = (event: EpochEndEvent): FindingDraft | undefined => {
@@ -67,6 +71,7 @@ export const sgdPlateau: LiveRule = {
 
     return {
       observe(event) {
+        if (event.type === 'run-started' && event.batchSize >= event.trainExamples) applies = false;
         if (!applies) return;
         progress.observe(event);
         if (event.type !== 'epoch-end') return;

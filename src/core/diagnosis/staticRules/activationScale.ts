@@ -15,6 +15,10 @@
 // scale away), and a chain stops at a constant-initialized kernel (init.symmetry reports those).
 // Both checks are relative; a layer must also be small (or large) in absolute terms: a tanh that
 // squashes a huge input down to RMS 0.9 has a tiny gain, but its output is not vanishing.
+// The output layer is judged only for growth, and only when it is linear (logits or a regression's
+// prediction): its scale is then the chain's compounded growth made visible, and large logits make
+// the first predictions confidently wrong (TheDeepChecker's baseCNN with N(0, 0.1²) kernels: gains
+// 0.35, 1.2, 4 and 2.3, logits RMS 2.4). Small initial outputs are often deliberate (a zero-init head).
 
 import type { ActivationName, LayerConfig, TrainConfig } from '../../config/trainConfig';
 import { compareIndexPaths } from '../fixes/layerTargets';
@@ -64,7 +68,7 @@ interface ChainState {
 
 /** Vanishing also needs an output RMS below this; exploding one above EXPLODED_RMS. */
 const VANISHED_RMS = 0.5;
-const EXPLODED_RMS = 2;
+export const EXPLODED_RMS = 2;
 
 const newChain = (): ChainState => ({ product: 1, base: undefined, layers: [], pending: undefined });
 
@@ -92,7 +96,8 @@ function walk(layers: LayerConfig[], predictions: LayerVariance[], stopAt: numbe
   let chain = newChain();
   const pendingViolations: { violation: Omit<ScaleViolation, 'chain'>; chain: ChainState }[] = [];
   for (let i = 0; i < predictions.length && i < layers.length; i++) {
-    if (i === stopAt) break;
+    const atOutput = i === stopAt;
+    if (atOutput && !isLinearOutput(layers, i)) break;
     const layer = layers[i];
     const prediction = predictions[i];
     if (layer.type === 'batchNormalization') {
@@ -124,11 +129,18 @@ function walk(layers: LayerConfig[], predictions: LayerVariance[], stopAt: numbe
     if (isWeighted(layer) && layer.activation === 'linear' && next?.type === 'activation') continue;
     if (next?.type === 'batchNormalization') continue;
 
-    for (const v of checks(chain, prediction, limits)) pendingViolations.push({ violation: v, chain });
+    for (const v of checks(chain, prediction, atOutput ? { maxGain: limits.maxGain, maxTrend: limits.maxTrend } : limits)) pendingViolations.push({ violation: v, chain });
     if (chain.base === undefined) chain.base = chain.product;
+    if (atOutput) break;
   }
   // Attach each violation to its whole chain (layers after the violation need the fix too).
   for (const { violation, chain: c } of pendingViolations) report({ ...violation, chain: c.layers });
+}
+
+/** A dense/conv output layer without an activation, none after it either. */
+function isLinearOutput(layers: LayerConfig[], i: number): boolean {
+  const layer = layers[i];
+  return isWeighted(layer) && layer.activation === 'linear' && !layers.slice(i + 1).some((l) => l.type === 'activation');
 }
 
 function checks(chain: ChainState, at: LayerVariance, limits: ScaleLimits): Omit<ScaleViolation, 'chain'>[] {

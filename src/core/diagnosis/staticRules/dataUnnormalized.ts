@@ -8,7 +8,11 @@
 // Judged on the raw training statistics when the data is loaded, else on what the config says
 // (synthetic datasets) or on typical MNIST pixel statistics; CSV files are only judged once loaded.
 // Inputs already in [0, 1] or [-1, 1] (raw MNIST pixels: mean 0.13, std 0.31) are the
-// conventional input of countless working models: info at most. Pixels flattened into CSV rows are
+// conventional input of countless working models: info at most, unless a table's features differ
+// in scale by more than maxScaleRatio: min-max scaling gives every feature a spread of 0.1–0.5, so
+// such a table had some features squeezed (scaled twice, or by a far larger range). The warning
+// thresholds sit a decade off unit scale (reached, not just passed): features of order one (raw iris measurements, means up
+// to ~6) only slow the first steps, and working models are fed them everywhere. Pixels flattened into CSV rows are
 // still pixels: their columns share one scale (near-constant border columns are left out of the
 // spread of feature scales by the statistics), and they are standardized per channel, since
 // per-feature standardization blows up the nearly empty border pixels.
@@ -83,11 +87,11 @@ function observe(config: TrainConfig, raw: RawInputEstimate, t: Record<string, n
   const seen: Observation[] = [];
   const offset = raw.featureMeanAbsMax ?? Math.abs(raw.mean);
   if (normalize === 'none') {
-    if (offset > t.maxAbsMean) seen.push({ kind: 'offset', text: `${raw.featureMeanAbsMax !== undefined ? 'a feature has mean' : 'the mean is'} ${num(offset)}`, serious: true });
+    if (offset >= t.maxAbsMean) seen.push({ kind: 'offset', text: `${raw.featureMeanAbsMax !== undefined ? 'a feature has mean' : 'the mean is'} ${num(offset)}`, serious: true });
     else if (Math.abs(raw.mean) > t.infoAbsMean) seen.push({ kind: 'offset', text: `the mean is ${num(raw.mean)}`, serious: false });
   }
   if (normalize === 'none' || (normalize === 'meanSubtract' && perFeature)) {
-    if (raw.std > t.maxStd || raw.std < t.minStd) seen.push({ kind: 'spread', text: `the std is ${num(raw.std)}`, serious: true });
+    if (raw.std >= t.maxStd || raw.std < t.minStd) seen.push({ kind: 'spread', text: `the std is ${num(raw.std)}`, serious: true });
     else if (raw.std > t.infoMaxStd || raw.std < t.infoMinStd) seen.push({ kind: 'spread', text: `the std is ${num(raw.std)}`, serious: false });
   }
   const scaled = normalize === 'standardize' && perFeature;
@@ -95,14 +99,14 @@ function observe(config: TrainConfig, raw: RawInputEstimate, t: Record<string, n
   if (!scaled && !isPixels(config, raw) && low !== undefined && high !== undefined && low > 0 && high / low > t.maxScaleRatio) {
     seen.push({ kind: 'ratio', text: `feature stds range from ${num(low)} to ${num(high)} (${num(high / low)}×)`, serious: true });
   }
-  return inConventionalRange(raw) ? seen.map((o) => ({ ...o, serious: false })) : seen;
+  return inConventionalRange(raw) ? seen.map((o) => ({ ...o, serious: o.serious && o.kind === 'ratio' })) : seen;
 }
 
 export const dataUnnormalizedRule: StaticRule = {
   id: 'data.unnormalized',
   kind: 'static',
   defaultSeverity: 'warning',
-  thresholds: { maxAbsMean: 3, minStd: 0.05, maxStd: 5, maxScaleRatio: 20, infoAbsMean: 0.1, infoMinStd: 0.25, infoMaxStd: 2.5 },
+  thresholds: { maxAbsMean: 10, minStd: 0.05, maxStd: 10, maxScaleRatio: 20, infoAbsMean: 0.1, infoMinStd: 0.25, infoMaxStd: 2.5 },
   docs: {
     title: 'Inputs are not normalized',
     description:
@@ -110,9 +114,10 @@ export const dataUnnormalizedRule: StaticRule = {
       'layer see one large shared component (the gradients of its weights share a sign and the updates zig-zag); a large or ' +
       'tiny spread scales every activation after it; features on very different scales stretch the loss surface so that no ' +
       'single learning rate suits all weights. Standardizing (subtract the training mean, divide by the training std; per ' +
-      'channel for images) fixes all three. Warning when a feature mean exceeds maxAbsMean, the std leaves [minStd, maxStd] ' +
-      'or feature stds differ by more than maxScaleRatio; info for milder cases (|mean| > infoAbsMean, std outside ' +
-      '[infoMinStd, infoMaxStd]), such as raw MNIST pixels.',
+      'channel for images) fixes all three. Warning when a feature mean reaches maxAbsMean, the std reaches maxStd or falls below minStd, ' +
+      'or feature stds differ by more than maxScaleRatio (also for a table already in [0, 1]: min-max scaled features share a ' +
+      'spread); info for milder cases (|mean| > infoAbsMean, std outside [infoMinStd, infoMaxStd]), such as raw MNIST pixels ' +
+      'or raw iris measurements.',
   },
   fixes: ['fix.normalize-inputs'],
   check(context: StaticContext, settings: RuleSettings): FindingDraft[] {
@@ -129,7 +134,8 @@ export const dataUnnormalizedRule: StaticRule = {
       ? ' "per": "channel" on data that is not an image uses one mean and std for all features, so their different scales remain.'
       : '';
     const reasons = [...new Set(seen.map((o) => o.kind))].map((kind) => WHY[kind]).join(' ');
-    const conventional = inConventionalRange(raw) ? ` The values lie in [${num(raw.min!)}, ${num(raw.max!)}], a conventional input range.` : '';
+    const squeezed = serious ? ', but min-max scaled features would share a spread, so some features were squeezed (scaled twice, or by far too large a range)' : '';
+    const conventional = inConventionalRange(raw) ? ` The values lie in [${num(raw.min!)}, ${num(raw.max!)}], a conventional input range${squeezed}.` : '';
     const why = serious ? reasons : `This is workable, but centred, unit-scale inputs usually train faster. ${reasons}`;
     return [{
       severity: serious ? undefined : 'info',

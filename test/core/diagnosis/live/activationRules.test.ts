@@ -5,7 +5,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  healthyLayers, layer, layerStats, mlpConfig, parseFixture, preferredFix, Replay, runStarted, samples, withRuleSettings,
+  epochEnd, healthyLayers, layer, layerStats, mlpConfig, parseFixture, preferredFix, Replay, runStarted, samples, step, withRuleSettings,
 } from './liveTestKit';
 
 const smallInitRelu = mlpConfig({
@@ -120,6 +120,33 @@ describe('act.saturated', () => {
     const wide = { mean: 50, std: 80, min: 0, max: 400, featureMeanAbsMax: 120, featureStdMin: 1, featureStdMax: 90 };
     replay.feed(runStarted(wide), ...samples(3, () => tanhLayers(0.9)));
     assert.equal(preferredFix(replay.of('act.saturated')[0]).id, 'fix.normalize-inputs');
+  });
+
+  describe('a run that learns despite the saturation (issue 10: Nielsen\'s N(0, 1) sigmoid net, a working recipe)', () => {
+    const epochWith = (epoch: number, loss: number, accuracy: number) => ({ ...epochEnd(epoch, loss, loss, { step: (epoch + 1) * 16 }), valMetrics: { accuracy } });
+    const saturatedRun = () => {
+      const replay = new Replay(parseFixture(bigInitTanh));
+      replay.feed(runStarted(), step(0, 2.3), step(1, 2.3), ...samples(3, () => tanhLayers(0.8)));
+      assert.equal(replay.of('act.saturated').length, 1);
+      return replay;
+    };
+
+    it('is withdrawn once a classifier\'s accuracy has covered half the way from chance to perfect', () => {
+      const replay = saturatedRun();
+      replay.feed(epochWith(0, 1.5, 0.45));
+      assert.equal(replay.of('act.saturated').length, 1, '0.45 is less than half the way from 0.1 to 1');
+      replay.feed(epochWith(1, 0.9, 0.62));
+      const [open, resolved] = replay.of('act.saturated');
+      assert.equal(resolved?.id, open.id);
+      assert.equal(resolved.state, 'resolved');
+      assert.match(resolved.resolution ?? '', /validation accuracy is 0\.62.*chance 0\.1/);
+    });
+
+    it('stays open while the accuracy is near chance, whatever the loss did (an MSE net learning the class prior)', () => {
+      const replay = saturatedRun();
+      replay.feed(epochWith(0, 0.2, 0.19), epochWith(1, 0.1, 0.19));
+      assert.deepEqual(replay.of('act.saturated').map((f) => f.state), [undefined]);
+    });
   });
 
   it('obeys a threshold override', () => {

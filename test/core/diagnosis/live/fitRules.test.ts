@@ -38,6 +38,16 @@ describe('fit.overfitting', () => {
     assert.equal(replay.of('fit.overfitting').length, 1, 'reported once');
   });
 
+  it('is quiet on a model too small to memorize its data: 10 or more training examples per parameter (issue 10: pytorch/examples\' 5-parameter polynomial fit)', () => {
+    const linear = parseFixture(mlpConfig({ hidden: [] })); // one dense layer, 32 × 10 + 10 = 330 parameters
+    const plenty = new Replay(linear);
+    plenty.feed({ ...runStarted(), trainExamples: 3300 }, ...history(turning));
+    assert.equal(plenty.of('fit.overfitting').length, 0, 'a rising validation loss there is noise of the steps, not memorization');
+    const few = new Replay(linear);
+    few.feed({ ...runStarted(), trainExamples: 3299 }, ...history(turning));
+    assert.equal(few.of('fit.overfitting').length, 1, 'just under 10 per parameter: judged');
+  });
+
   it('on a 10-example validation set, needs a rise beyond the noise of its mean (2/√10 ≈ 63%)', () => {
     const tiny = { ...runStarted(), validationExamples: 10 };
     const wobble = new Replay(parseFixture(mlpConfig()));
@@ -193,6 +203,80 @@ describe('fit.underfitting', () => {
     const noGradient = new Replay(parseFixture(mlpConfig()));
     noGradient.feed(...flatEpochs(2.3, 3e-3, { gradNorm: 0 }));
     assert.equal(noGradient.of('fit.underfitting').length, 0);
+  });
+
+  it('reports a classifier whose accuracy stays within a quarter of the way from chance to perfect, though its loss fell below 90% of chance (the one-unit bottleneck)', () => {
+    // Loss 2.2 -> 1.8 (-18%, 78% of ln 10) with a training accuracy of 0.22 on 10 classes: threshold 0.1 + 0.25 · 0.9 = 0.325.
+    const withAccuracy = (accuracy: number) => flatEpochs(2.2, 3e-3).map((e) => (e.type === 'epoch-end' ? { ...e, loss: 1.8, metrics: { accuracy } } : e));
+    const stuck = new Replay(parseFixture(mlpConfig()));
+    stuck.feed(...withAccuracy(0.22));
+    const [finding] = stuck.of('fit.underfitting');
+    assert.ok(finding);
+    assert.equal(finding.evidence.accuracy, 0.22);
+    assert.match(finding.message, /the accuracy is only 0\.22/);
+    stuck.feed({ ...epochEnd(2, 1.7, 1.75, { step: 150 }), metrics: { accuracy: 0.25 } }, { ...epochEnd(3, 1.7, 1.75, { step: 200 }), metrics: { accuracy: 0.3 } });
+    assert.equal(stuck.of('fit.underfitting').length, 1, 'still below a quarter of the way: not withdrawn');
+    stuck.feed({ ...epochEnd(4, 1.2, 1.3, { step: 250 }), metrics: { accuracy: 0.6 } });
+    assert.equal(stuck.of('fit.underfitting')[1]?.state, 'resolved');
+    const learning = new Replay(parseFixture(mlpConfig()));
+    learning.feed(...withAccuracy(0.6));
+    assert.equal(learning.of('fit.underfitting').length, 0, 'accuracy 0.6 is learning, whatever the loss');
+  });
+
+  it('takes the better of the training and validation accuracies: the training one lags behind dropout (keras-io\'s heart-disease net)', () => {
+    const lagging = flatEpochs(2.2, 3e-3).map((e) => (e.type === 'epoch-end' ? { ...e, loss: 1.8, metrics: { accuracy: 0.22 }, valMetrics: { accuracy: 0.6 } } : e));
+    const replay = new Replay(parseFixture(mlpConfig()));
+    replay.feed(...lagging);
+    assert.equal(replay.of('fit.underfitting').length, 0);
+  });
+
+  /** mlpConfig with both hidden layers' kernels penalized by this L2 coefficient. */
+  const penalized = (l2: number) => parseFixture(mlpConfig({
+    hidden: [0, 1].map(() => ({ type: 'dense', units: 64, activation: 'relu', kernelInitializer: 'heNormal', kernelRegularizer: { l2 } })),
+  }));
+  /**
+   * Two epochs of 12 steps (a short trial, under minSteps), the kernels at std `weightStd`: with l2 0.1 and std 0.1 the
+   * penalty is 0.1 · (32·64 + 64·64) · 0.01 ≈ 6.1, the loss the penalty plus a data loss of 0.7 that fits well.
+   */
+  const shrinkingEpochs = (l2: number, weightStd: number): TrainingEvent[] => {
+    const penalty = l2 * (32 * 64 + 64 * 64) * weightStd ** 2;
+    const events: TrainingEvent[] = [runStarted(undefined, 2)];
+    for (let i = 0; i < 24; i++) {
+      events.push(step(i, penalty + 0.7 + (24 - i) * 0.05, { epoch: Math.floor(i / 12) }));
+      if (i % 6 === 0) events.push(layerStats(i, healthyLayers({ 0: { weights: { mean: 0, std: weightStd } }, 1: { weights: { mean: 0, std: weightStd } } })));
+      if (i % 12 === 11) events.push(epochEnd(Math.floor(i / 12), penalty + 0.7, penalty + 0.75, { step: i + 1 }));
+    }
+    return events;
+  };
+
+  it('reports a classifier whose kernel penalty costs more than a uniform guess scores (issue 10: TheDeepChecker\'s baseCNN with l2 0.1)', () => {
+    const replay = new Replay(penalized(0.1));
+    replay.feed(...shrinkingEpochs(0.1, 0.1));
+    const [finding] = replay.of('fit.underfitting');
+    assert.ok(finding, 'measured over-regularization needs no 100 steps of progress');
+    assert.equal(finding.epoch, 1);
+    assert.ok(Math.abs((finding.evidence.penalty as number) - 0.1 * 6144 * 0.01) < 1e-9);
+    assert.deepEqual(finding.evidence.regularizedLayers, [0, 1]);
+    assert.match(finding.message, /over-regularized/);
+    assert.deepEqual(finding.path, ['model', 'layers', 0, 'kernelRegularizer']);
+    assert.deepEqual(preferredFix(finding), { ...preferredFix(finding), id: 'fix.weight-decay', args: { layers: [0, 1], l2: 1e-4 } });
+  });
+
+  it('stays quiet on the usual weight decay; withdraws the over-regularization finding only once the loss, penalty included, is below chance', () => {
+    const usual = new Replay(penalized(1e-4));
+    usual.feed(...shrinkingEpochs(1e-4, 0.1));
+    assert.equal(usual.of('fit.underfitting').length, 0);
+    const replay = new Replay(penalized(0.1));
+    replay.feed(...shrinkingEpochs(0.1, 0.1));
+    assert.equal(replay.of('fit.underfitting').length, 1);
+    const shrunk = layerStats(30, healthyLayers({ 0: { weights: { mean: 0, std: 0.01 } }, 1: { weights: { mean: 0, std: 0.01 } } }));
+    replay.feed(shrunk, epochEnd(2, 3.2, 3.3, { step: 36 }));
+    assert.equal(replay.of('fit.underfitting').length, 1, 'the penalty shrank to its balance with the data, but the loss still sits above chance');
+    replay.feed(shrunk, epochEnd(3, 0.8, 0.85, { step: 48 }));
+    const versions = replay.of('fit.underfitting');
+    assert.equal(versions.length, 2);
+    assert.equal(versions[1].state, 'resolved');
+    assert.match(versions[1].resolution ?? '', /penalty included, fell to 0\.8 .*earn more than their penalty costs/);
   });
 
   it('stays quiet when the loss falls, and when it has diverged far above chance', () => {

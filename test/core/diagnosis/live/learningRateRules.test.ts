@@ -126,12 +126,12 @@ describe('lr.too-high', () => {
 });
 
 /** `epochs` epochs of 16 steps with a loss falling by `drop` per epoch (relative), stats every 10 steps. */
-function slowRun(updateRatio: (layer: number) => number, options: { epochs?: number; drop?: number; gradNorm?: number } = {}): TrainingEvent[] {
+function slowRun(updateRatio: (layer: number) => number, options: { epochs?: number; drop?: number; gradNorm?: number; start?: number } = {}): TrainingEvent[] {
   const events: TrainingEvent[] = [runStarted()];
   const drop = options.drop ?? 0.02;
   for (let i = 0; i < 16 * (options.epochs ?? 2); i++) {
     const epoch = Math.floor(i / 16);
-    const loss = 3.2 * (1 - drop * (i / 16));
+    const loss = (options.start ?? 3.2) * (1 - drop * (i / 16));
     events.push(step(i, loss, { epoch, gradNorm: options.gradNorm ?? 5, learningRate: 1e-4 }));
     if (i % 10 === 0) events.push(layerStats(i, healthyLayers({ 0: { updateRatio: updateRatio(0) }, 1: { updateRatio: updateRatio(1) }, 2: { updateRatio: updateRatio(2) } })));
     if (i % 16 === 15) events.push(epochEnd(epoch, loss, loss, { learningRate: 1e-4 }));
@@ -155,6 +155,21 @@ describe('lr.too-low', () => {
     assert.equal(fix.id, 'fix.raise-lr');
     assert.deepEqual(fix.args, { learningRate: 0.005 }, '1e-4 × (1e-3 / 2e-5) = 5e-3');
     assert.equal(replay.of('fit.underfitting').length, 0);
+  });
+
+  it('reports updates 3× or more below the healthy size while a classifier is still near chance, though the loss moved (issue 10: TheDeepChecker\'s baseCNN at SGD 0.001)', () => {
+    // ln 10 = 2.30; 2.5 falling 7% per epoch ends epoch 2 at 2.18, 95% of chance, down 13% (more than minProgress).
+    const nearChance = new Replay(parseFixture(lowLr));
+    nearChance.feed(...slowRun(() => 1.3e-4, { start: 2.5, drop: 0.07 }));
+    const [finding] = nearChance.of('lr.too-low');
+    assert.ok(finding, 'reported');
+    assert.match(finding.message, /of the loss of a uniform guess/);
+    const learning = new Replay(parseFixture(lowLr));
+    learning.feed(...slowRun(() => 1.3e-4, { start: 1.2, drop: 0.07 }));
+    assert.equal(learning.of('lr.too-low').length, 0, 'far below chance: the model learns at this rate');
+    const healthySteps = new Replay(parseFixture(lowLr));
+    healthySteps.feed(...slowRun(() => 5e-4, { start: 2.5, drop: 0.07 }));
+    assert.equal(healthySteps.of('lr.too-low').length, 0, 'updates within 3× of the healthy size');
   });
 
   it('caps the suggested raise at 100×', () => {
@@ -210,6 +225,13 @@ describe('lr.no-decay (live: a stalled constant-rate SGD run)', () => {
     assert.deepEqual(run(sgd, Array.from({ length: 20 }, (_, e) => 2 * 0.85 ** e)), [], 'steady progress');
     assert.deepEqual(run(sgd, [1.0, 0.3, 0.1, 0.05, 0.04, 0.041, 0.042, 0.04, 0.043, 0.041, 0.042]), [], 'converged: 2% of the initial loss');
     assert.deepEqual(run(sgd, [1.5, 1.0, 0.8, 0.7, 0.65, 0.65, 0.651, 0.65, 0.652, 0.651, 0.65]), [], 'flat, not bouncing: a schedule would not help');
+  });
+
+  it('is quiet on full-batch gradient descent: no mini-batch noise keeps the steps large, so a decay has nothing to settle (issue 10: CS231n\'s spiral net)', () => {
+    const replay = new Replay(parseFixture(mlpConfig({ training: { ...sgd, batchSize: 500 } })));
+    replay.feed({ ...runStarted(undefined, 30), batchSize: 500, trainExamples: 500, stepsPerEpoch: 1 }, ...steps(5, () => 2.3));
+    stalled.forEach((loss, epoch) => replay.feed(epochEnd(epoch, loss)));
+    assert.deepEqual(replay.of('lr.no-decay'), []);
   });
 
   it('is quiet with a schedule or an adaptive optimizer', () => {

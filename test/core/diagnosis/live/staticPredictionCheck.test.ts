@@ -47,4 +47,31 @@ describe('static predictions checked by the run', () => {
     const stuck = run(fixture, [runStarted(), ...Array.from({ length: 32 }, (_, i) => step(i, 2.3, { epoch: Math.floor(i / 16) })), epochEnd(0, 2.3), epochEnd(1, 2.3)]);
     assert.equal(stuck.find((f) => f.rule === 'lr.too-high-static')?.state, undefined, 'a loss that does not fall: the prediction stands');
   });
+
+  it('a growth predicted at a linear output stands when the measured logits are that large, and is withdrawn when they are not', () => {
+    const normal01 = { type: 'randomNormal', stddev: 0.1 };
+    const fixture = parseFixture({
+      name: 'basecnn-random-init', seed: 1,
+      data: { dataset: 'mnist', shape: 'image', trainSize: 100, validationSize: 0, preprocess: { normalize: 'none' } },
+      model: {
+        input: [28, 28, 1],
+        layers: [
+          { type: 'conv2d', filters: 32, kernelSize: 5, padding: 'same', activation: 'relu', kernelInitializer: normal01 }, { type: 'maxPooling2d', poolSize: 2 },
+          { type: 'conv2d', filters: 64, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: normal01 }, { type: 'maxPooling2d', poolSize: 2 },
+          { type: 'flatten' }, { type: 'dense', units: 512, activation: 'relu', kernelInitializer: normal01 }, { type: 'dense', units: 10, kernelInitializer: normal01 },
+        ],
+      },
+      training: { epochs: 2, optimizer: { type: 'sgd', learningRate: 0.1 } },
+    });
+    const measured = (outputStd: number) => layerStats(0, [
+      layer(0, 'conv2d', { std: 0.1 }, { gradNorm: 0.5 }), layer(2, 'conv2d', { std: 0.16 }, { gradNorm: 0.5 }),
+      layer(5, 'dense', { std: 0.9 }, { gradNorm: 0.5 }), layer(6, 'dense', { std: outputStd }, { gradNorm: 0.5 }),
+    ]);
+    const pixels = { mean: 0.13, std: 0.31, min: 0, max: 1, featureMeanAbsMax: 0.55, featureStdMin: 0.02, featureStdMax: 0.45 };
+    const confirmed = run(fixture, [runStarted(pixels), measured(2.4)]).filter((f) => f.rule === 'init.exploding-activations');
+    assert.equal(confirmed.length, 1, 'predicted from the config');
+    assert.equal(confirmed[0].state, undefined, 'logits of std 2.4: the prediction holds');
+    const refuted = run(fixture, [runStarted(pixels), measured(1.1)]).filter((f) => f.rule === 'init.exploding-activations');
+    assert.equal(refuted[0]?.state, 'resolved');
+  });
 });

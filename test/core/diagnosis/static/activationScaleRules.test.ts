@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { analyze, configText, conv, dense, findingsOf, MNIST_IMAGES, mlp, resnet } from './staticTestHelpers';
+import { analyze, configText, conv, dense, findingsOf, MNIST_FLAT, MNIST_IMAGES, mlp, resnet } from './staticTestHelpers';
 
 const vanishing = 'init.vanishing-activations';
 const exploding = 'init.exploding-activations';
@@ -135,5 +135,32 @@ describe('init.vanishing-activations is depth-aware (issue 10: shallow nets with
   it('minDepth can be set', () => {
     const text = configText({ data: mnist, input: [784], layers: mlp(2, 128, 'tanh', tiny), rules: { [vanishing]: { minDepth: 2 } } });
     assert.equal(findingsOf(analyze(text), vanishing)[0]?.severity, 'warning');
+  });
+});
+
+describe('init.exploding-activations at a linear output (issue 10: TheDeepChecker\'s baseCNN with N(0, 0.1²) kernels)', () => {
+  const normal01 = { type: 'randomNormal', stddev: 0.1 };
+  const rawPixels = { dataset: 'mnist', shape: 'image', preprocess: { normalize: 'none' } };
+  // Gains 0.35 (a 5×5 conv on 1 channel), 1.2, 4 (dense on 3136 inputs): the hidden scale stays near 1, the logits reach RMS 2.4.
+  const baseCnn = (head: unknown[]) => configText({
+    data: rawPixels, input: [28, 28, 1],
+    layers: [
+      { ...conv(32, 'relu', normal01), kernelSize: 5 }, { type: 'maxPooling2d', poolSize: 2 },
+      conv(64, 'relu', normal01), { type: 'maxPooling2d', poolSize: 2 }, { type: 'flatten' },
+      dense(512, 'relu', normal01), ...head,
+    ],
+    training: { epochs: 2, optimizer: { type: 'sgd', learningRate: 0.1 } },
+  });
+
+  it('reports logits that the compounded gains make 3.8× the scale entering the stack', () => {
+    const [finding] = findingsOf(analyze(baseCnn([dense(10, 'linear', normal01)])), exploding);
+    assert.ok(finding, 'reported');
+    assert.equal(finding.layer, 6);
+    assert.match(finding.message, /0\.354, 1\.2, 3\.96, 2\.26/);
+  });
+
+  it('never reports a linear output for being small (a zero-initialized head is deliberate)', () => {
+    const text = configText({ data: MNIST_FLAT, input: [784], layers: [dense(128, 'relu', 'heNormal'), dense(10, 'linear', { type: 'randomNormal', stddev: 0.001 })] });
+    assert.deepEqual(findingsOf(analyze(text), vanishing), []);
   });
 });

@@ -106,10 +106,38 @@ describe('data.unnormalized', () => {
       assert.deepEqual(finding.fixes[0].args, { per: 'channel' });
     });
 
-    it('any table already in [-1, 1] is info at most, even with feature scales 50× apart', () => {
+    it('a table already in [-1, 1] is info at most while its features share a scale', () => {
       const table = configText({ input: [5], data: { dataset: { csv: 'houses.csv', label: 'price', task: 'regression' }, preprocess: { normalize: 'none' } }, layers: [dense(32, 'relu', 'heNormal'), dense(1)] });
-      const raw = stats(0.1, 0.3, { min: -1, max: 1, featureMeanAbsMax: 0.4, featureStdMin: 0.01, featureStdMax: 0.5 });
+      const raw = stats(0.3, 0.2, { min: -1, max: 1, featureMeanAbsMax: 0.4, featureStdMin: 0.1, featureStdMax: 0.5 });
       assert.deepEqual(findingsOf(analyze(table, raw), rule).map((f) => f.severity), ['info']);
+    });
+  });
+
+  describe('the scale of a working model: features of order one are not a fault', () => {
+    const irisNet = (inputStats: ReturnType<typeof stats>) => findingsOf(analyze(configText({
+      input: [4], data: { dataset: { csv: 'iris.csv', label: 'species' } }, layers: [dense(8, 'relu'), dense(3, 'softmax')],
+    }), inputStats), rule);
+
+    it('raw iris measurements (feature means up to 5.9, stds 0.4 to 1.8) are advice: info', () => {
+      const iris = stats(3.47, 1.97, { min: 0.1, max: 8.3, featureMeanAbsMax: 5.86, featureStdMin: 0.41, featureStdMax: 1.77 });
+      assert.deepEqual(irisNet(iris).map((f) => f.severity), ['info']);
+    });
+
+    it('a decade off unit scale still warns: a feature mean of 12, or a spread of 12', () => {
+      assert.deepEqual(irisNet(stats(6, 2, { min: 0, max: 30, featureMeanAbsMax: 12, featureStdMin: 1, featureStdMax: 3 })).map((f) => f.severity), ['warning']);
+      assert.deepEqual(irisNet(stats(0, 12, { min: -40, max: 40, featureMeanAbsMax: 0.5, featureStdMin: 6, featureStdMax: 14 })).map((f) => f.severity), ['warning']);
+    });
+  });
+
+  describe('a table in [0, 1] whose features were squeezed (TheDeepChecker\'s double normalization)', () => {
+    const table = configText({ input: [9], data: { dataset: { csv: 'autompg.csv', label: 'mpg', task: 'regression' }, preprocess: { normalize: 'none' } }, layers: [dense(64, 'relu', 'heNormal'), dense(1)] });
+
+    it('warns: min-max scaled features share a spread of 0.1–0.5, so stds 6700× apart mean some were scaled twice', () => {
+      const raw = stats(0.14, 0.31, { min: 0, max: 1, featureMeanAbsMax: 0.64, featureStdMin: 0.0000717, featureStdMax: 0.481 });
+      const [finding] = findingsOf(analyze(table, raw), rule);
+      assert.equal(finding.severity, 'warning');
+      assert.match(finding.message, /feature stds range from/);
+      assert.match(finding.message, /a conventional input range, but min-max scaled features would share a spread/);
     });
   });
 });
