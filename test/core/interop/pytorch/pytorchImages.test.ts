@@ -1,0 +1,126 @@
+// The exported scripts on an image folder (examples/shapes-cnn.train.json pointed at a folder the
+// test draws itself, so that no `npm run make-images` is needed): the same files in the same
+// split, the same per-channel statistics as our loader, unreadable files skipped, a short run
+// trained with rotation and crop; the Keras script compiles.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, describe, it } from 'node:test';
+import { inferShapes } from '../../../../src/core/config/shapeInference';
+import type { TrainConfig } from '../../../../src/core/config/trainConfig';
+import { DATA_ANYWHERE } from '../../../../src/core/data/dataAccessPolicy';
+import { encodePng } from '../../../../src/core/data/imageEncoding';
+import { loadDataset } from '../../../../src/core/data/loadDataset';
+import { writeShapeFolder } from '../../../../src/core/data/syntheticShapes';
+import type { RunStartedEvent } from '../../../../src/core/engine/trainingEvents';
+import { exportKerasScript } from '../../../../src/core/interop/keras/exportKerasScript';
+import { exportToTemp, jsonLines, loadExample, runPython, skipReason, torchPython } from './pytorchHarness';
+
+const EXAMPLE = 'examples/shapes-cnn.train.json';
+
+function pillowSkipReason(): string | false {
+  const torch = skipReason();
+  if (torch) return torch;
+  const probe = spawnSync(torchPython()!, ['-c', 'import PIL'], { encoding: 'utf8' });
+  return probe.status === 0 ? false : `the Python with torch (${torchPython()}) has no Pillow`;
+}
+const skip = pillowSkipReason();
+
+const top = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'td-pytorch-images-')));
+after(() => fs.rmSync(top, { recursive: true, force: true }));
+
+/**
+ * 40×40 shapes (shrunk to 32×32: a ratio of 1.25, so the area weights are fractional), half PNG
+ * half JPEG, plus what a real folder has: a truncated PNG, a text file named .jpg, a grey picture
+ * among colour ones, a hidden file and a file with another extension.
+ */
+function drawFolder(name: string, perClass: number): string {
+  const folder = path.join(top, name);
+  writeShapeFolder(folder, { perClass, size: 40, seed: 3 });
+  const png = fs.readFileSync(path.join(folder, 'circle', 'circle-0000.png'));
+  fs.writeFileSync(path.join(folder, 'circle', 'broken.png'), png.subarray(0, png.length >> 1));
+  fs.writeFileSync(path.join(folder, 'square', 'notes.jpg'), 'not a picture');
+  const grey = new Uint8Array(48 * 24).map((_, i) => (i * 7) % 256);
+  fs.writeFileSync(path.join(folder, 'triangle', 'grey.png'), encodePng({ width: 24, height: 48, channels: 1, pixels: grey }));
+  fs.writeFileSync(path.join(folder, 'triangle', '.hidden.png'), png);
+  fs.writeFileSync(path.join(folder, 'triangle', 'readme.txt'), 'ignored');
+  return folder;
+}
+
+function pointAt(folder: string, edit?: (config: TrainConfig) => void): (config: TrainConfig) => void {
+  return (config) => {
+    assert.equal(config.data.dataset.kind, 'images');
+    if (config.data.dataset.kind === 'images') config.data.dataset.images = folder;
+    edit?.(config);
+  };
+}
+
+describe('exported PyTorch script: an image folder', { skip }, () => {
+  it('reads, splits and measures the folder as our loader does', async () => {
+    const folder = drawFolder('measured', 30);
+    const { script, dir, config } = exportToTemp(EXAMPLE, pointAt(folder));
+    const run = runPython([script, '--events-jsonl', '--epochs', '0'], { cwd: dir });
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stderr, /2 images in .* could not be used and were skipped: circle\/broken\.png \(.*\), square\/notes\.jpg \(neither a PNG nor a JPEG/);
+    const started = jsonLines(run.stdout)[0] as RunStartedEvent;
+    const ours = await loadDataset(config.data, config.seed, path.dirname(loadExample(EXAMPLE).file), DATA_ANYWHERE);
+
+    assert.equal(started.dataset, ours.source, 'same counts, skips and conversions in the description');
+    assert.match(started.dataset, /91 images in 3 classes, resized to 32×32×3; 2 skipped as unreadable, 1 converted to the channel count/);
+    assert.equal(started.trainExamples, ours.train.count);
+    assert.equal(started.validationExamples, ours.validation.count);
+    const script_ = started.inputStats;
+    const engine = ours.rawInputStats;
+    assert.deepEqual(script_.labelCounts, engine.labelCounts, 'the same files in the training split');
+    // The only differences left are the JPEG decoder (libjpeg in Pillow, jpeg-js here: IDCT and
+    // chroma upsampling differ by a few levels at edges) and float rounding in the resize. A
+    // channel mean over ~70 000 pixels moves by far less than 0.5 of 255 from that; a wrong file,
+    // a wrong channel order or a wrong resize would move it by several levels.
+    const channels = script_.channelMeans?.length ?? 0;
+    assert.equal(channels, 3);
+    for (let c = 0; c < channels; c++) {
+      const meanGap = Math.abs(script_.channelMeans![c] - engine.channelMeans![c]);
+      const stdGap = Math.abs(script_.channelStds![c] - engine.channelStds![c]);
+      console.log(`channel ${c}: mean script ${script_.channelMeans![c].toFixed(4)} ours ${engine.channelMeans![c].toFixed(4)}; ` +
+        `std script ${script_.channelStds![c].toFixed(4)} ours ${engine.channelStds![c].toFixed(4)}`);
+      assert.ok(meanGap < 0.5, `channel ${c} mean: script ${script_.channelMeans![c]}, ours ${engine.channelMeans![c]}`);
+      assert.ok(stdGap < 0.5, `channel ${c} std: script ${script_.channelStds![c]}, ours ${engine.channelStds![c]}`);
+    }
+    assert.ok(Math.abs(script_.mean - engine.mean) < 0.5 && Math.abs(script_.std - engine.std) < 0.5, `${script_.mean}/${script_.std} vs ${engine.mean}/${engine.std}`);
+    assert.ok(Math.abs(script_.min - engine.min) <= 3 && Math.abs(script_.max - engine.max) <= 3, `range ${script_.min}–${script_.max} vs ${engine.min}–${engine.max}`);
+  });
+
+  it('trains an epoch with rotation, crop and flips on the training split', () => {
+    const folder = drawFolder('trained', 8);
+    const { script, dir } = exportToTemp(EXAMPLE, pointAt(folder, (config) => {
+      config.training.batchSize = 8;
+      config.data.augment = { ...config.data.augment, rotate: 15, crop: 3, translate: 1, flipHorizontal: true };
+    }));
+    const run = runPython([script, '--events-jsonl', '--epochs', '1', '--threads', '1'], { cwd: dir });
+    assert.equal(run.status, 0, run.stderr);
+    const events = jsonLines(run.stdout) as { type: string; status?: string; loss?: number }[];
+    const ended = events[events.length - 1];
+    assert.equal(ended.type, 'run-ended');
+    assert.equal(ended.status, 'completed');
+    assert.ok(events.some((e) => e.type === 'epoch-end'));
+    assert.ok(events.filter((e) => e.type === 'step').every((e) => Number.isFinite(e.loss)));
+  });
+
+  it('says clearly when the folder is not there', () => {
+    const { script, dir } = exportToTemp(EXAMPLE, pointAt(path.join(top, 'nowhere')));
+    const run = runPython([script, '--epochs', '0'], { cwd: dir });
+    assert.notEqual(run.status, 0);
+    assert.match(run.stderr, /cannot read the image folder .*nowhere .*--images/);
+    assert.doesNotMatch(run.stderr, /Traceback/);
+  });
+
+  it('writes a Keras script for the same config that compiles', () => {
+    const { config, file } = loadExample(EXAMPLE);
+    const keras = path.join(top, 'train_shapes_keras.py');
+    fs.writeFileSync(keras, exportKerasScript(config, inferShapes(config.model.layers, config.model.input), { configPath: file, baseDir: path.dirname(file) }));
+    const compiled = runPython(['-m', 'py_compile', keras]);
+    assert.equal(compiled.status, 0, compiled.stderr);
+  });
+});
