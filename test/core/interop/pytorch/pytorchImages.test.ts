@@ -10,11 +10,13 @@ import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { inferShapes } from '../../../../src/core/config/shapeInference';
 import type { TrainConfig } from '../../../../src/core/config/trainConfig';
+import { augmentBatch } from '../../../../src/core/data/augment';
 import { DATA_ANYWHERE } from '../../../../src/core/data/dataAccessPolicy';
 import { encodePng } from '../../../../src/core/data/imageEncoding';
 import type { LoadedData } from '../../../../src/core/data/dataset';
 import { loadDataset } from '../../../../src/core/data/loadDataset';
 import { writeShapeFolder } from '../../../../src/core/data/syntheticShapes';
+import { SeededRandom } from '../../../../src/core/random';
 import type { RunStartedEvent } from '../../../../src/core/engine/trainingEvents';
 import { exportKerasScript } from '../../../../src/core/interop/keras/exportKerasScript';
 import { exportToTemp, jsonLines, loadExample, runPython, skipReason, torchPython } from './pytorchHarness';
@@ -127,6 +129,43 @@ describe('exported PyTorch script: an image folder', { skip }, () => {
     assert.equal(ended.status, 'completed');
     assert.ok(events.some((e) => e.type === 'epoch-end'));
     assert.ok(events.filter((e) => e.type === 'step').every((e) => Number.isFinite(e.loss)));
+  });
+
+  it('augments a batch exactly as our engine does: translate, flip, rotate and crop from the same draws', () => {
+    const { script, dir, config } = exportToTemp(EXAMPLE, (edited) => {
+      edited.data.augment = { translate: 1, flipHorizontal: true, rotate: 20, crop: 2, noise: 0 };
+    });
+    const image = { height: 9, width: 7, channels: 3 };
+    const featureSize = image.height * image.width * image.channels;
+    const count = 40;
+    const values = new SeededRandom(7);
+    const x = Float32Array.from({ length: count * featureSize }, () => 4 * values.next() - 2);
+    const background = [-1, 0.5, 2];
+    fs.writeFileSync(path.join(dir, 'batch.f32'), Buffer.from(x.buffer));
+    // Imported, not run: the script trains only as __main__.
+    const run = runPython(['-c', `
+import importlib.util, numpy as np
+spec = importlib.util.spec_from_file_location("exported", ${JSON.stringify(script)})
+script = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(script)
+x = np.fromfile("batch.f32", dtype=np.float32).reshape(${count}, -1)
+fill = np.tile(np.asarray(${JSON.stringify(background)}, dtype=np.float32), ${image.height * image.width})
+out = script.augment(x, (${image.height}, ${image.width}, ${image.channels}), script.SeededRandom(123), fill, None)
+out.astype(np.float32).tofile("augmented.f32")
+`], { cwd: dir });
+    assert.equal(run.status, 0, run.stderr);
+    const theirs = new Float32Array(new Uint8Array(fs.readFileSync(path.join(dir, 'augmented.f32'))).buffer);
+    const ours = augmentBatch(x, count, featureSize, config.data.augment, image, new SeededRandom(123), background);
+    assert.equal(theirs.length, ours.length);
+    let changed = 0;
+    let largest = 0;
+    for (let i = 0; i < ours.length; i++) {
+      largest = Math.max(largest, Math.abs(theirs[i] - ours[i]));
+      if (ours[i] !== x[i]) changed++;
+    }
+    assert.ok(changed > ours.length / 2, 'most pixels moved');
+    // The same arithmetic in float64 both sides; libm's sin/cos may differ in the last bit.
+    assert.ok(largest <= 1e-5, `largest difference ${largest}`);
   });
 
   it('says clearly when the folder is not there', () => {
