@@ -1,5 +1,5 @@
 // The data pipeline of the exported training scripts (PyTorch and Keras), in NumPy: Training
-// Doctor's own seeded random source (sfc32), so that the MNIST and CSV orders, the
+// Doctor's own seeded random source (sfc32), so that the MNIST, CSV and image-folder orders, the
 // validation/training split, the synthetic datasets and the batch order of a single process are
 // the ones our engine uses; the same preprocessing computed on the training split only; the same
 // augmentation. Only the loader the config uses is emitted.

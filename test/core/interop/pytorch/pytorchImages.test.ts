@@ -176,6 +176,17 @@ out.astype(np.float32).tofile("augmented.f32")
     assert.doesNotMatch(run.stderr, /Traceback/);
   });
 
+  it('says clearly when Pillow is missing', () => {
+    const { script, dir } = exportToTemp(EXAMPLE, pointAt(drawFolder('no-pillow', 2)));
+    // A PIL package that fails to import stands in for a Python without Pillow.
+    fs.mkdirSync(path.join(dir, 'fake', 'PIL'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'fake', 'PIL', '__init__.py'), 'raise ImportError("No module named PIL")\n');
+    const run = runPython([script, '--epochs', '0'], { cwd: dir, env: { PYTHONPATH: path.join(dir, 'fake') } });
+    assert.notEqual(run.status, 0);
+    assert.match(run.stderr, /needs Pillow: pip install Pillow/);
+    assert.doesNotMatch(run.stderr, /Traceback/);
+  });
+
   it('writes a Keras script for the same config that compiles', () => {
     const { config, file } = loadExample(EXAMPLE);
     const keras = path.join(top, 'train_shapes_keras.py');
