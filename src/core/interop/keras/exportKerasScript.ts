@@ -116,7 +116,7 @@ class TrainingBatches(keras.utils.Sequence):
         self.order_rng = SeededRandom(derive_seed(SEED, "batch-order"))
         self.augment_rng = SeededRandom(derive_seed(SEED, "augment"))
         self.noise_rng = np.random.default_rng(derive_seed(SEED, "augment-noise"))
-        self.augmenting = AUGMENT_NOISE > 0 or (data["image"] is not None and (AUGMENT_TRANSLATE > 0 or AUGMENT_FLIP))
+        self.augmenting = augmenting(data["image"])
         self.on_epoch_end()
 
     def on_epoch_end(self):

@@ -1,5 +1,5 @@
 // The data pipeline of the exported training scripts (PyTorch and Keras), in NumPy: Training
-// Doctor's own seeded random source (sfc32), so that the MNIST and CSV orders, the
+// Doctor's own seeded random source (sfc32), so that the MNIST, CSV and image-folder orders, the
 // validation/training split, the synthetic datasets and the batch order of a single process are
 // the ones our engine uses; the same preprocessing computed on the training split only; the same
 // augmentation. Only the loader the config uses is emitted.
@@ -252,6 +252,156 @@ def blobs(d, rng):
     return x, y
 `;
 
+const IMAGES_LOADER = String.raw`
+IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg")
+MAX_IMAGE_FILE_BYTES = 32 * 1024 * 1024
+MAX_IMAGE_PIXELS = 40000000
+
+
+def list_image_folder(root):
+    """<root>/<class>/<file>, as Training Doctor lists it: class folders and files sorted by name
+    (code point order; Training Doctor compares UTF-16 units, which differs only for names with
+    characters beyond U+FFFF), hidden entries, loose files and other extensions ignored, class
+    folders not searched below their first level."""
+    try:
+        entries = sorted(os.listdir(root))
+    except OSError as error:
+        fail_setup("cannot read the image folder %s (%s); give its path with --images." % (root, error.strerror or error))
+    classes = []
+    for name in entries:
+        folder = os.path.join(root, name)
+        if name.startswith(".") or not os.path.isdir(folder):
+            continue
+        try:
+            names = sorted(os.listdir(folder))
+        except OSError as error:
+            fail_setup("cannot read the class folder %s (%s)." % (folder, error.strerror or error))
+        files = [f for f in names if not f.startswith(".") and os.path.splitext(f)[1].lower() in IMAGE_EXTENSIONS
+                 and not (os.path.isdir(os.path.join(folder, f)) and not os.path.islink(os.path.join(folder, f)))]
+        if not files:
+            fail_setup("the class folder %s holds no .png, .jpg or .jpeg file: a class needs examples." % folder)
+        classes.append((name, files))
+    if len(classes) < 2:
+        fail_setup("the image folder %s has %s: put the images of each class in a sub-folder named after it."
+                   % (root, "no class sub-folders" if not classes else "a single class folder (%s)" % classes[0][0]))
+    return classes
+
+
+def read_image(Image, path):
+    """(pixels [h, w, stored channels] as float64 0-255, stored channels), or (None, why not).
+    Like Training Doctor: PNG and JPEG only (told by the file, not its name), grey PNGs (with or
+    without alpha) and one-component JPEGs are grey, everything else colour; alpha is dropped."""
+    try:
+        if os.path.getsize(path) > MAX_IMAGE_FILE_BYTES:
+            return None, "larger than the 32 MB cap on one image file"
+        with open(path, "rb") as f:
+            start = f.read(8)
+        if start != b"\x89PNG\r\n\x1a\n" and start[:3] != b"\xff\xd8\xff":
+            return None, "neither a PNG nor a JPEG (its first bytes say so, whatever its name)"
+        with Image.open(path) as picture:
+            if picture.width * picture.height > MAX_IMAGE_PIXELS:
+                return None, "%d×%d pixels, over the 40-megapixel cap on one image" % (picture.width, picture.height)
+            picture.load()
+            mode = picture.mode
+            if mode in ("I", "I;16", "I;16B", "I;16L"):
+                # 16-bit grey: scaled to 8 bits and rounded, as pngjs does.
+                return np.floor(np.asarray(picture, dtype=np.float64) * 255 / 65535 + 0.5)[..., None], 1
+            if mode in ("1", "L", "LA"):
+                return np.asarray(picture.convert("L"), dtype=np.float64)[..., None], 1
+            return np.asarray(picture.convert("RGB"), dtype=np.float64), 3
+    except Exception as error:  # Pillow raises many kinds for damaged or truncated files
+        return None, "cannot be decoded (%s)" % (str(error) or type(error).__name__)
+
+
+def convert_channels(pixels, channels):
+    """Grey repeated into R, G and B; colour to grey by luma (ITU-R BT.601 weights)."""
+    if pixels.shape[2] == channels:
+        return pixels
+    if channels == 3:
+        return np.repeat(pixels, 3, axis=2)
+    luma = 0.299 * pixels[..., 0] + 0.587 * pixels[..., 1] + 0.114 * pixels[..., 2]
+    return luma.astype(np.float32).astype(np.float64)[..., None]
+
+
+def resize_weights(source, target):
+    """[target, source] weights of one axis, Training Doctor's resize: area averaging where the axis
+    shrinks (partly covered pixels weighted by the covered fraction, as OpenCV's INTER_AREA), bilinear
+    between half-pixel centres with clamped edges where it grows. Written out in NumPy rather than
+    with Pillow's filters: Pillow's BOX weighs whole pixels by their centre (not the covered
+    fraction) when the ratio is not an integer, and Pillow rounds 8-bit images to integers after
+    each pass, where Training Doctor keeps fractions. What remains different is float rounding
+    (float64 here, float32 weights there) and the JPEG decoder (libjpeg here, jpeg-js there)."""
+    weights = np.zeros((target, source))
+    scale = source / target
+    for o in range(target):
+        if scale > 1:
+            start, end = o * scale, (o + 1) * scale
+            for i in range(math.floor(start), min(source - 1, math.ceil(end) - 1) + 1):
+                covered = min(end, i + 1) - max(start, i)
+                if covered > 0:
+                    weights[o, i] += np.float32(covered / scale)
+        else:
+            centre = min(source - 1, max(0.0, (o + 0.5) * scale - 0.5))
+            left = math.floor(centre)
+            right = min(source - 1, left + 1)
+            t = centre - left
+            weights[o, left] += np.float32(1 - t)
+            weights[o, right] += np.float32(t)
+    return weights
+
+
+def resize_image(pixels, height, width):
+    """Stretched to height×width (the aspect ratio is not kept, as Keras's default), columns then rows."""
+    rows = resize_weights(pixels.shape[0], height)
+    columns = resize_weights(pixels.shape[1], width)
+    wide = np.einsum("oj,ijc->ioc", columns, pixels).astype(np.float32).astype(np.float64)
+    return np.einsum("oi,ijc->ojc", rows, wide).astype(np.float32)
+
+
+def load_examples(seed, args):
+    """The image folder: one sub-folder per class (sorted names give the class indices), every
+    image decoded with Pillow, converted to IMAGES_CHANNELS, resized to IMAGES_SIZE, pixels kept in
+    0-255; images that cannot be read are skipped and counted. Shuffled by the run's seed."""
+    try:
+        from PIL import Image
+    except ImportError:
+        fail_setup("this config reads an image folder, which needs Pillow: pip install Pillow (or apt-get install python3-pil).")
+    root = args.images or IMAGES_PATH
+    height, width = IMAGES_SIZE
+    classes = list_image_folder(root)
+    x, y, skipped, converted, emptied = [], [], [], 0, []
+    for label, (name, files) in enumerate(classes):
+        kept_before = len(x)
+        for file in files:
+            pixels, stored = read_image(Image, os.path.join(root, name, file))
+            if pixels is None:
+                skipped.append("%s/%s (%s)" % (name, file, stored))
+                continue
+            if stored != IMAGES_CHANNELS:
+                converted += 1
+            x.append(resize_image(convert_channels(pixels, IMAGES_CHANNELS), height, width).reshape(-1))
+            y.append(float(label))
+        if len(x) == kept_before:
+            emptied.append(name)
+    if skipped:
+        print("%d image%s in %s could not be used and %s skipped: %s" % (
+            len(skipped), "" if len(skipped) == 1 else "s", root, "was" if len(skipped) == 1 else "were",
+            ", ".join(skipped[:8]) + (" and %d more" % (len(skipped) - 8) if len(skipped) > 8 else "")), file=sys.stderr)
+    if emptied:
+        fail_setup("no image of class%s %s in %s could be read: a class needs examples." % ("" if len(emptied) == 1 else "es", ", ".join(emptied), root))
+    x = np.stack(x).astype(np.float32)
+    x, y = shuffled_copy(x, np.asarray(y, dtype=np.float32), SeededRandom(derive_seed(seed, "images-order")))
+    notes = []
+    if skipped:
+        notes.append("%d skipped as unreadable" % len(skipped))
+    if converted:
+        notes.append("%d converted to the channel count" % converted)
+    description = "image folder %s (%d images in %d classes, resized to %d×%d×%d%s)" % (
+        args.images or IMAGES_NAME, x.shape[0], len(classes), height, width, IMAGES_CHANNELS, "; " + ", ".join(notes) if notes else "")
+    return {"x": x, "y": y, "task": "classification", "classes": len(classes), "image": (height, width, IMAGES_CHANNELS),
+            "description": description}
+`;
+
 export const PIPELINE_HELPERS = String.raw`
 # ---------------------------------------------------------------------------------------------
 # Split, input statistics, normalization (statistics of the training split only) and
@@ -265,8 +415,9 @@ def split_sizes(total):
     return train, validation
 
 
-def input_statistics(x, y, task, classes):
-    """The raw training inputs' statistics, as the run-started event reports them."""
+def input_statistics(x, y, task, classes, image):
+    """The raw training inputs' statistics, as the run-started event reports them (colour images:
+    each channel's mean and std too, over all its pixels, as float32 like Training Doctor's)."""
     x = x.astype(np.float64)
     n = x.shape[0]
     feature_mean = x.mean(0)
@@ -284,6 +435,12 @@ def input_statistics(x, y, task, classes):
         "featureStdMax": float(feature_std.max()),
         "nearConstantFeatures": int(near_constant.sum()),
     }
+    if image is not None and image[2] > 1 and n > 0:
+        channels = x.reshape(-1, image[2])
+        channel_means = channels.mean(0)
+        channel_stds = np.maximum(np.sqrt(((channels - channel_means) ** 2).mean(0)), 1e-7)
+        stats["channelMeans"] = [float(v) for v in channel_means.astype(np.float32)]
+        stats["channelStds"] = [float(v) for v in channel_stds.astype(np.float32)]
     if task == "classification" and 2 <= classes <= 1000:
         stats["labelCounts"] = [int(c) for c in np.bincount(y.astype(np.int64), minlength=classes)]
     return stats
@@ -317,30 +474,78 @@ def normalize(x, mean, std, groups):
     return ((x.astype(np.float64) - mean[groups]) / std[groups]).astype(np.float32)
 
 
+def augmenting(image):
+    """Whether training batches are changed at all (moves need an image)."""
+    moves = AUGMENT_TRANSLATE > 0 or AUGMENT_FLIP or AUGMENT_ROTATE > 0 or AUGMENT_CROP > 0
+    return AUGMENT_NOISE > 0 or (image is not None and moves)
+
+
+def move_image(picture, dy, dx, flip, fill):
+    """Mirrors (optional) then shifts one [height, width, channels] picture by (dy, dx); pixels from outside get fill."""
+    height, width, _ = picture.shape
+    from_row = np.arange(height).reshape(-1, 1) - dy
+    shifted = np.arange(width).reshape(1, -1) - dx
+    from_col = width - 1 - shifted if flip else shifted
+    inside = (from_row >= 0) & (from_row < height) & (shifted >= 0) & (shifted < width)
+    moved = picture[np.clip(from_row, 0, height - 1), np.clip(from_col, 0, width - 1)]
+    return np.where(inside[..., None], moved, fill)
+
+
+def rotate_image(picture, degrees, fill):
+    """Turns one picture by degrees about its centre, sampling bilinearly; points outside get fill."""
+    height, width, _ = picture.shape
+    angle = degrees * math.pi / 180
+    cos, sin = math.cos(angle), math.sin(angle)
+    centre_y, centre_x = (height - 1) / 2, (width - 1) / 2
+    r = np.arange(height, dtype=np.float64).reshape(-1, 1)
+    c = np.arange(width, dtype=np.float64).reshape(1, -1)
+    # The inverse rotation: where in the source each output pixel comes from.
+    y = centre_y + (r - centre_y) * cos - (c - centre_x) * sin
+    x = centre_x + (r - centre_y) * sin + (c - centre_x) * cos
+    outside = (y < -0.5) | (y > height - 0.5) | (x < -0.5) | (x > width - 0.5)
+    top = np.clip(np.floor(y), 0, height - 1).astype(np.int64)
+    left = np.clip(np.floor(x), 0, width - 1).astype(np.int64)
+    bottom = np.minimum(height - 1, top + 1)
+    right = np.minimum(width - 1, left + 1)
+    ty = np.clip(y - top, 0, 1)[..., None]
+    tx = np.clip(x - left, 0, 1)[..., None]
+    source = picture.astype(np.float64)
+    upper = source[top, left] * (1 - tx) + source[top, right] * tx
+    lower = source[bottom, left] * (1 - tx) + source[bottom, right] * tx
+    return np.where(outside[..., None], fill, upper * (1 - ty) + lower * ty).astype(np.float32)
+
+
 def augment(x, image, rng, background, noise_rng):
-    """Shift by up to AUGMENT_TRANSLATE pixels and mirror (draws from Training Doctor's generator in
-    its order: dy, dx, flip per example), then Gaussian noise (NumPy's generator: not the same
-    numbers as Training Doctor's). x: [N, features], channels-last rows; returns a new array."""
+    """Shift by up to AUGMENT_TRANSLATE pixels, mirror, turn by up to AUGMENT_ROTATE degrees, then
+    pad by AUGMENT_CROP pixels and cut a window of the image's size (a second shift), drawing from
+    Training Doctor's generator in its order (dy, dx, flip, angle, crop y, crop x per example; the
+    angle and crop only when on); then Gaussian noise (NumPy's generator: not the same numbers as
+    Training Doctor's). Every change keeps the label. x: [N, features], channels-last rows; returns
+    a new array."""
     out = x.copy()
-    if image is not None and (AUGMENT_TRANSLATE > 0 or AUGMENT_FLIP):
+    if image is not None and (AUGMENT_TRANSLATE > 0 or AUGMENT_FLIP or AUGMENT_ROTATE > 0 or AUGMENT_CROP > 0):
         height, width, channels = image
         shift = max(0, math.floor(AUGMENT_TRANSLATE))
-        rows = np.arange(height).reshape(-1, 1)
-        cols = np.arange(width).reshape(1, -1)
+        max_degrees = max(0.0, AUGMENT_ROTATE)
+        padding = max(0, math.floor(AUGMENT_CROP))
         fill = background.reshape(height, width, channels)
         for i in range(x.shape[0]):
             dy = rng.int(2 * shift + 1) - shift if shift > 0 else 0
             dx = rng.int(2 * shift + 1) - shift if shift > 0 else 0
             flip = AUGMENT_FLIP and rng.next() < 0.5
-            if dy == 0 and dx == 0 and not flip:
+            degrees = (2 * rng.next() - 1) * max_degrees if max_degrees > 0 else 0
+            crop_y = rng.int(2 * padding + 1) - padding if padding > 0 else 0
+            crop_x = rng.int(2 * padding + 1) - padding if padding > 0 else 0
+            if dy == 0 and dx == 0 and not flip and degrees == 0 and crop_y == 0 and crop_x == 0:
                 continue
-            from_row = rows - dy
-            shifted = cols - dx
-            from_col = width - 1 - shifted if flip else shifted
-            inside = (from_row >= 0) & (from_row < height) & (shifted >= 0) & (shifted < width)
             picture = x[i].reshape(height, width, channels)
-            moved = picture[np.clip(from_row, 0, height - 1), np.clip(from_col, 0, width - 1)]
-            out[i] = np.where(inside[..., None], moved, fill).reshape(-1)
+            if dy != 0 or dx != 0 or flip:
+                picture = move_image(picture, dy, dx, flip, fill)
+            if degrees != 0:
+                picture = rotate_image(picture, degrees, fill)
+            if crop_y != 0 or crop_x != 0:
+                picture = move_image(picture, crop_y, crop_x, False, fill)
+            out[i] = picture.reshape(-1)
     if AUGMENT_NOISE > 0:
         out += (AUGMENT_NOISE * noise_rng.standard_normal(out.shape)).astype(np.float32)
     return out
@@ -355,7 +560,7 @@ def load_data(seed, args):
     data = dict(examples)
     data["val_x"], data["val_y"] = x[:validation_count], y[:validation_count]
     data["train_x"], data["train_y"] = x[validation_count:validation_count + train_count], y[validation_count:validation_count + train_count]
-    data["input_stats"] = input_statistics(data["train_x"], data["train_y"], examples["task"], examples["classes"])
+    data["input_stats"] = input_statistics(data["train_x"], data["train_y"], examples["task"], examples["classes"], image)
     mean, std, groups = compute_normalization(data["train_x"], image)
     if NORMALIZE != "none":
         data["train_x"] = normalize(data["train_x"], mean, std, groups)
@@ -372,6 +577,7 @@ export function datasetLoader(dataset: DatasetConfig): string {
     case 'mnist': return MNIST_LOADER;
     case 'csv': return CSV_LOADER;
     case 'gaussian': case 'spirals': case 'blobs': return SYNTHETIC_LOADER;
+    case 'images': return IMAGES_LOADER;
     case 'placeholder': return String.raw`
 def load_examples(seed, args):
     fail_setup("this config still has the placeholder dataset that training-doctor import writes; "
@@ -382,7 +588,7 @@ def load_examples(seed, args):
 
 /** The Python modules the loader needs beyond the script's common imports. */
 export function datasetImports(dataset: DatasetConfig): string[] {
-  return dataset.kind === 'csv' ? ['csv'] : [];
+  return dataset.kind === 'csv' ? ['csv'] : dataset.kind === 'images' ? ['sys'] : [];
 }
 
 export function taskOf(dataset: DatasetConfig): 'classification' | 'regression' {
@@ -420,6 +626,8 @@ export function dataConstants(config: TrainConfig, options: DataLocationOptions)
     `NORMALIZE_PER = ${pyValue(config.data.preprocess.per)}`,
     `AUGMENT_TRANSLATE = ${pyFloat(config.data.augment.translate)}`,
     `AUGMENT_FLIP = ${pyValue(config.data.augment.flipHorizontal)}`,
+    `AUGMENT_ROTATE = ${pyFloat(config.data.augment.rotate ?? 0)}`,
+    `AUGMENT_CROP = ${pyFloat(config.data.augment.crop ?? 0)}`,
     `AUGMENT_NOISE = ${pyFloat(config.data.augment.noise)}`,
   ];
   switch (dataset.kind) {
@@ -434,6 +642,13 @@ export function dataConstants(config: TrainConfig, options: DataLocationOptions)
       break;
     case 'gaussian': case 'spirals': case 'blobs':
       lines.push(`SYNTHETIC = ${pyValue(dataset)}`, `SYNTHETIC_DESCRIPTION = ${pyValue(describeSynthetic(dataset))}`);
+      break;
+    case 'images':
+      lines.push(
+        `IMAGES_PATH = ${pyValue(options.baseDir ? path.resolve(options.baseDir, dataset.images) : dataset.images)}  # override with --images`,
+        `IMAGES_NAME = ${pyValue(dataset.images)}  # as the config names it`,
+        `IMAGES_SIZE = (${dataset.size[0]}, ${dataset.size[1]})`, `IMAGES_CHANNELS = ${dataset.channels}`,
+      );
       break;
     case 'placeholder':
       break;
@@ -450,7 +665,9 @@ export function dataArguments(dataset: DatasetConfig, mnistAlternative: 'torchvi
     ]
     : dataset.kind === 'csv'
       ? ['parser.add_argument("--csv", help="the CSV file (default: the one the config names)")']
-      : ['pass'];
+      : dataset.kind === 'images'
+        ? ['parser.add_argument("--images", help="the image folder, one sub-folder per class (default: the one the config names)")']
+        : ['pass'];
   return `def add_data_arguments(parser):\n${indent(body.join('\n'))}\n`;
 }
 

@@ -311,7 +311,7 @@ class Run:
             sampler = None
             order = SeededRandom(derive_seed(SEED, "batch-order"))
             steps_per_epoch = math.ceil(n / batch)
-        augmenting = AUGMENT_NOISE > 0 or (data["image"] is not None and (AUGMENT_TRANSLATE > 0 or AUGMENT_FLIP))
+        augment_batches = augmenting(data["image"])
         augment_rng = SeededRandom(derive_seed(SEED, "augment") + cluster.rank)
         noise = np.random.default_rng(derive_seed(SEED, "augment-noise") + cluster.rank)
         stopper = EarlyStopper(EARLY_STOPPING, val_x.shape[0] > 0) if EARLY_STOPPING else None
@@ -346,7 +346,7 @@ class Run:
                 step_start = time.process_time()
                 rows = indices[b * local_batch:(b + 1) * local_batch]
                 x = train_x[rows]
-                if augmenting:
+                if augment_batches:
                     x = torch.from_numpy(augment(x.numpy(), data["image"], augment_rng, data["background"], noise))
                 x = x.view(-1, *INPUT_SHAPE).to(cluster.device)
                 t = encode_targets(train_y[rows]).to(cluster.device)
