@@ -12,7 +12,7 @@ import type { ParsedConfig } from '../../core/config/parseConfig';
 import type { DataConfig } from '../../core/config/trainConfig';
 import type { DataAccess } from '../../core/data/dataAccessPolicy';
 import type { InputStatistics } from '../../core/data/dataset';
-import { loadDataset } from '../../core/data/loadDataset';
+import { loadInputStatistics } from '../../core/data/loadDataset';
 
 export interface DataReport {
   /** Statistics of the raw training split; absent when the data cannot be loaded. */
@@ -36,7 +36,7 @@ export interface DataLoaders {
 }
 
 export const fileSystemDataLoaders: DataLoaders = {
-  inputStatistics: async (data, seed, baseDir, access) => (await loadDataset(data, seed, baseDir, access)).rawInputStats,
+  inputStatistics: loadInputStatistics,
   checkDataSource,
   modifiedTime(file) {
     try {
