@@ -92,6 +92,12 @@ function replaceMaxPoolGrad(tf: Tf): void {
     dx.fill(0);
     const { inHeight, inWidth, inChannels: channels, outHeight, outWidth, strideHeight, strideWidth } = info;
     const { effectiveFilterHeight: filterH, effectiveFilterWidth: filterW, dilationHeight, dilationWidth } = info;
+    const twoByTwo = filterH === 2 && filterW === 2 && strideHeight === 2 && strideWidth === 2 && dilationHeight === 1 &&
+      dilationWidth === 1 && info.padInfo.top === 0 && info.padInfo.left === 0 && 2 * outHeight <= inHeight && 2 * outWidth <= inWidth;
+    if (twoByTwo) {
+      maxPoolGrad2x2(x, dyValues, dx, info.batchSize, inHeight, inWidth, channels, outHeight, outWidth);
+      return out;
+    }
     const best = new Float32Array(channels);
     const at = new Int32Array(channels);
     for (let b = 0; b < info.batchSize; b++) {
@@ -124,4 +130,34 @@ function replaceMaxPoolGrad(tf: Tf): void {
   };
   if (tf.getKernel('MaxPoolGrad', 'wasm')) tf.unregisterKernel('MaxPoolGrad', 'wasm');
   tf.registerKernel({ kernelName: 'MaxPoolGrad', backendName: 'wasm', kernelFunc: kernelFunc as never });
+}
+
+/**
+ * The common 2×2, stride 2 pooling without padding (windows inside the image, never overlapping):
+ * the general loop's comparisons in the same order (so the same first maximum), without its bounds.
+ */
+function maxPoolGrad2x2(x: Float32Array, dy: Float32Array, dx: Float32Array, batch: number, inHeight: number, inWidth: number,
+  channels: number, outHeight: number, outWidth: number): void {
+  const rowStride = inWidth * channels;
+  for (let b = 0; b < batch; b++) {
+    for (let oh = 0; oh < outHeight; oh++) {
+      for (let ow = 0; ow < outWidth; ow++) {
+        const topLeft = ((b * inHeight + 2 * oh) * inWidth + 2 * ow) * channels;
+        const dyPixel = ((b * outHeight + oh) * outWidth + ow) * channels;
+        for (let c = 0; c < channels; c++) {
+          const p00 = topLeft + c;
+          const p01 = p00 + channels;
+          const p10 = p00 + rowStride;
+          const p11 = p10 + channels;
+          let best = -Infinity;
+          let at = -1;
+          if (x[p00] > best) { best = x[p00]; at = p00; }
+          if (x[p01] > best) { best = x[p01]; at = p01; }
+          if (x[p10] > best) { best = x[p10]; at = p10; }
+          if (x[p11] > best) at = p11;
+          if (at >= 0) dx[at] += dy[dyPixel + c];
+        }
+      }
+    }
+  }
 }
