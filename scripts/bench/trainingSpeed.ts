@@ -2,7 +2,9 @@
 // `model.fit`, our loop at the config's statistics sampling and at every step, and the same
 // model in plain PyTorch (one thread and all threads) when a Python with torch is found. Runs are
 // interleaved (fit, ours, ours every step, torch ×1, torch ×all; then again), each cell is the
-// median over rounds of a round's mean ms/step, with min–max. Prints ratios, passes or fails nothing.
+// median over rounds of a round's mean ms/step, with min–max; the CPU columns use the CPU time of
+// the process that ran the step (a loaded machine disturbs it less; PyTorch on one thread only).
+// Prints ratios, passes or fails nothing.
 //   npm run bench -- trainingSpeed [--long]   or   npx tsx scripts/bench/trainingSpeed.ts [--long]
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import * as os from 'node:os';
@@ -39,29 +41,42 @@ const examples: Example[] = [
 ];
 
 type Column = 'fit' | 'ours' | 'oursEvery1' | 'torch1' | 'torchAll';
+/** Per step: wall-clock ms, and the CPU ms of the process that ran it (which other processes' load disturbs less). */
+interface Timing { wall: number; cpu: number }
+
+const cpuMs = () => {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1000;
+};
 
 /** Mean ms/step of our loop over `steps` steps after `warmup`, statistics every `every` steps. */
-async function oursMsPerStep(runtime: TensorflowRuntime, config: TrainConfig, data: LoadedData, baseDir: string, example: Example, every: number): Promise<number> {
+async function oursMsPerStep(runtime: TensorflowRuntime, config: TrainConfig, data: LoadedData, baseDir: string, example: Example, every: number): Promise<Timing> {
   const abort = new AbortController();
   let started = 0;
   let ended = 0;
+  let cpuStarted = 0;
+  let cpuEnded = 0;
   await runTraining({ ...config, diagnostics: { ...config.diagnostics, every } }, {
     runtime, baseDir, data, signal: abort.signal, epochs: 1000, saveWeights: false,
     onEvent: (event) => {
       if (event.type !== 'step') return;
-      if (event.step === example.warmup) started = performance.now();
+      if (event.step === example.warmup) {
+        started = performance.now();
+        cpuStarted = cpuMs();
+      }
       if (event.step === example.warmup + example.steps) {
         ended = performance.now();
+        cpuEnded = cpuMs();
         abort.abort();
       }
     },
   });
   if (ended === 0) throw new Error(`${example.label}: the run ended before ${example.warmup + example.steps} steps`);
-  return (ended - started) / example.steps;
+  return { wall: (ended - started) / example.steps, cpu: (cpuEnded - cpuStarted) / example.steps };
 }
 
 /** Mean ms/step of tfjs' own `model.fit` on the prediction-only model, same optimizer, loss and batches. */
-async function fitMsPerStep(runtime: TensorflowRuntime, config: TrainConfig, data: LoadedData, baseDir: string, example: Example): Promise<number> {
+async function fitMsPerStep(runtime: TensorflowRuntime, config: TrainConfig, data: LoadedData, baseDir: string, example: Example): Promise<Timing> {
   const { tf } = runtime;
   const prepared = await prepareModel(config, runtime, { baseDir }, data);
   const { predictor } = prepared.built;
@@ -74,14 +89,15 @@ async function fitMsPerStep(runtime: TensorflowRuntime, config: TrainConfig, dat
     const xs = tf.tensor(data.train.x.subarray(0, rows * data.featureSize), [rows, ...config.model.input]);
     const ys = encodeTargets(tf, data.train.y.subarray(0, rows), prepared.encoding);
     const marks: number[] = [];
+    const cpuMarks: number[] = [];
     await predictor.fit(xs, ys, {
       batchSize: batch, epochs: 1, shuffle: false, verbose: 0,
-      callbacks: { onBatchEnd: async () => { marks.push(performance.now()); } },
+      callbacks: { onBatchEnd: async () => { marks.push(performance.now()); cpuMarks.push(cpuMs()); } },
     });
     tf.dispose([xs, ys]);
     const from = example.warmup - 1;
     const steps = Math.min(example.steps, marks.length - 1 - from);
-    return (marks[from + steps] - marks[from]) / steps;
+    return { wall: (marks[from + steps] - marks[from]) / steps, cpu: (cpuMarks[from + steps] - cpuMarks[from]) / steps };
   } finally {
     disposeOptimizer(optimizer);
     prepared.built.model.dispose();
@@ -108,10 +124,11 @@ class TorchWorker {
     return `no Python with torch (${tried.join('; ')})`;
   }
 
-  async msPerStep(example: Example, threads: number): Promise<number> {
+  async msPerStep(example: Example, threads: number): Promise<Timing> {
     this.child.stdin.write(JSON.stringify({ model: example.torch, threads, warmup: example.warmup, steps: example.steps }) + '\n');
-    const answer = JSON.parse((await this.lines.next()).value as string) as { ms: number[] };
-    return answer.ms.reduce((a, b) => a + b, 0) / answer.ms.length;
+    const answer = JSON.parse((await this.lines.next()).value as string) as { ms: number[]; cpuMs: number[] };
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    return { wall: mean(answer.ms), cpu: mean(answer.cpuMs) };
   }
 
   stop(): void {
@@ -141,26 +158,33 @@ const ratio = (a: number[], b: number[]) => a.length === 0 || b.length === 0 ? '
     const config = loaded.config;
     const data = await loadDataset(config.data, config.seed, loaded.baseDir);
     const samples: Record<Column, number[]> = { fit: [], ours: [], oursEvery1: [], torch1: [], torchAll: [] };
+    const cpu: Record<Column, number[]> = { fit: [], ours: [], oursEvery1: [], torch1: [], torchAll: [] };
+    const record = (column: Column, timing: Timing) => {
+      samples[column].push(timing.wall);
+      cpu[column].push(timing.cpu);
+    };
     const started = performance.now();
     for (let round = 0; round < example.rounds; round++) {
-      samples.fit.push(await fitMsPerStep(runtime, config, data, loaded.baseDir, example));
-      samples.ours.push(await oursMsPerStep(runtime, config, data, loaded.baseDir, example, config.diagnostics.every));
-      samples.oursEvery1.push(await oursMsPerStep(runtime, config, data, loaded.baseDir, example, 1));
+      record('fit', await fitMsPerStep(runtime, config, data, loaded.baseDir, example));
+      record('ours', await oursMsPerStep(runtime, config, data, loaded.baseDir, example, config.diagnostics.every));
+      record('oursEvery1', await oursMsPerStep(runtime, config, data, loaded.baseDir, example, 1));
       if (typeof torch !== 'string') {
-        samples.torch1.push(await torch.msPerStep(example, 1));
-        samples.torchAll.push(await torch.msPerStep(example, cores));
+        record('torch1', await torch.msPerStep(example, 1));
+        record('torchAll', await torch.msPerStep(example, cores));
       }
     }
     const row = [
       `${example.label} (b${config.training.batchSize}, stats every ${config.diagnostics.every})`,
       cell(samples.fit), cell(samples.ours), ratio(samples.ours, samples.fit), cell(samples.oursEvery1), ratio(samples.oursEvery1, samples.fit),
       cell(samples.torch1), cell(samples.torchAll), ratio(samples.ours, samples.torch1), ratio(samples.ours, samples.torchAll),
+      cell(cpu.ours), ratio(cpu.ours, cpu.fit), ratio(cpu.oursEvery1, cpu.fit), ratio(cpu.ours, cpu.torch1),
     ];
     rows.push(row);
     console.log(`  ${row[0]}: ${example.rounds} rounds of ${example.steps} steps in ${((performance.now() - started) / 1000).toFixed(0)} s`);
   }
   if (typeof torch !== 'string') torch.stop();
-  const header = ['example', 'fit', 'ours', 'ours/fit', 'ours every step', '/fit', 'torch 1 thr', `torch ${cores} thr`, 'ours/torch1', `ours/torch${cores}`];
+  const header = ['example', 'fit', 'ours', 'ours/fit', 'ours every step', '/fit', 'torch 1 thr', `torch ${cores} thr`, 'ours/torch1', `ours/torch${cores}`,
+    'CPU ours', 'CPU ours/fit', 'CPU every/fit', 'CPU ours/torch1'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
   console.log('');
