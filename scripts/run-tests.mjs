@@ -2,6 +2,7 @@
 // own runner) with Node's built-in test runner, TypeScript loaded through tsx.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
 const root = path.dirname(path.dirname(new URL(import.meta.url).pathname));
@@ -28,8 +29,13 @@ if (files.length === 0) {
   console.error('run-tests: no test files found');
   process.exit(1);
 }
+// The data cache (src/core/data/dataCache.ts) of this run only: tests neither read entries another
+// version wrote nor fill the user's cache folder.
+const cache = process.env.TRAINING_DOCTOR_CACHE ? undefined : fs.mkdtempSync(path.join(os.tmpdir(), 'td-test-cache-'));
 const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files.map((f) => path.relative(root, f))], {
   cwd: root,
   stdio: 'inherit',
+  env: cache ? { ...process.env, TRAINING_DOCTOR_CACHE: cache } : process.env,
 });
+if (cache) fs.rmSync(cache, { recursive: true, force: true });
 process.exit(result.status ?? 1);

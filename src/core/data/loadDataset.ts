@@ -7,11 +7,12 @@ import type { DataConfig } from '../config/trainConfig';
 import type { SeededRandom } from '../random';
 import { loadCsvExamples } from './csvDataset';
 import type { DataAccess } from './dataAccessPolicy';
-import { copyRows, DatasetExamples, LoadedData, Split } from './dataset';
+import { copyRows, DatasetExamples, InputStatistics, LoadedData, Split } from './dataset';
 import { loadImageFolderExamples } from './imageFolderDataset';
 import { loadMnistExamples } from './mnistDataset';
 import { applyNormalization, computeInputStatistics, computeNormalization, countLabels } from './preprocess';
 import { loadPlaceholderExamples } from './placeholderDataset';
+import { readCachedStatistics, writeCachedStatistics } from './statisticsCache';
 import { loadSyntheticExamples } from './syntheticDatasets';
 
 /**
@@ -28,11 +29,16 @@ export async function loadDataset(data: DataConfig, seed: number, baseDir: strin
   const validation = takeRows(source.examples, featureSize, 0, validationCount);
   const train = takeRows(source.examples, featureSize, validationCount, validationCount + trainCount);
 
-  const rawInputStats = computeInputStatistics(train, featureSize, source.image);
-  const labelCounts = source.task === 'classification' ? countLabels(train.y, source.numClasses) : undefined;
-  if (labelCounts) rawInputStats.labelCounts = labelCounts;
   const { normalize: mode, per } = data.preprocess;
-  const norm = computeNormalization(train, featureSize, mode, per, source.image);
+  // Two passes over the raw split, kept in the disk cache for the sources it can name (statisticsCache.ts).
+  const cached = readCachedStatistics(data, seed);
+  const rawInputStats = cached?.rawInputStats ?? computeInputStatistics(train, featureSize, source.image);
+  const norm = cached?.normalization ?? computeNormalization(train, featureSize, mode, per, source.image);
+  if (!cached) {
+    const labelCounts = source.task === 'classification' ? countLabels(train.y, source.numClasses) : undefined;
+    if (labelCounts) rawInputStats.labelCounts = labelCounts;
+    writeCachedStatistics(data, seed, { rawInputStats, normalization: norm });
+  }
   if (mode !== 'none') {
     applyNormalization(train, norm, featureSize, per, source.image);
     applyNormalization(validation, norm, featureSize, per, source.image);
@@ -51,6 +57,14 @@ export async function loadDataset(data: DataConfig, seed: number, baseDir: strin
     preprocessing: { mode, per, mean: norm.mean, std: norm.std },
     source: `${source.description}, ${trainCount} train / ${validationCount} validation`,
   };
+}
+
+/**
+ * The raw training split's statistics (what lint and the editor's rules read): from the disk cache
+ * when a load with the same data config, seed and source files stored them, else by loading.
+ */
+export async function loadInputStatistics(data: DataConfig, seed: number, baseDir: string, access?: DataAccess, dataBudgetBytes?: number): Promise<InputStatistics> {
+  return readCachedStatistics(data, seed)?.rawInputStats ?? (await loadDataset(data, seed, baseDir, access, dataBudgetBytes)).rawInputStats;
 }
 
 function loadExamples(data: DataConfig, seed: number, baseDir: string, access: DataAccess | undefined, dataBudgetBytes: number | undefined): Promise<DatasetExamples> | DatasetExamples {

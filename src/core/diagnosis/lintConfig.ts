@@ -4,7 +4,7 @@
 
 import type { LoadedConfigFile } from '../config/loadConfigFile';
 import { memoryBudget } from '../config/memoryEstimate';
-import { loadDataset } from '../data/loadDataset';
+import { loadInputStatistics } from '../data/loadDataset';
 import type { InputStatistics } from '../data/dataset';
 import { runStaticRules } from './diagnosisRegistry';
 import type { Finding } from './finding';
@@ -20,7 +20,7 @@ export async function lintFindings(file: LoadedConfigFile, options: { measureDat
   // Placeholder data is N(0, 1) by definition: generating it (150,000 numbers per 224×224×3 image) would tell nothing new.
   if (options.measureData !== false && file.config.data.dataset.kind !== 'placeholder') {
     try {
-      inputStats = (await loadDataset(file.config.data, file.config.seed, file.baseDir, file.dataAccess, memoryBudget(file.config).dataBytes)).rawInputStats;
+      inputStats = await loadInputStatistics(file.config.data, file.config.seed, file.baseDir, file.dataAccess, memoryBudget(file.config).dataBytes);
     } catch {
       // Reported as a validation problem where it matters; the rules run without statistics.
     }

@@ -20,12 +20,18 @@ export interface TargetEncoding {
 
 /** Turns the label column of a batch (class indices or targets) into the tensor the loss needs. */
 export function encodeTargets(tf: Tf, labels: Float32Array, encoding: TargetEncoding): Tensor {
-  return tf.tidy(() => {
-    if (encoding.task === 'regression' || encoding.loss === 'binaryCrossentropy') {
-      return tf.tensor2d(labels, [labels.length, 1]);
-    }
-    return tf.oneHot(tf.tensor1d(Int32Array.from(labels), 'int32'), encoding.numClasses).toFloat();
-  });
+  if (encoding.task === 'regression' || encoding.loss === 'binaryCrossentropy') {
+    return tf.tensor2d(labels, [labels.length, 1]);
+  }
+  // One-hot rows built here rather than by tf.oneHot: two kernels fewer per step, same values
+  // (an index outside [0, classes) gives a row of zeros, as tf.oneHot's does).
+  const classes = encoding.numClasses;
+  const oneHot = new Float32Array(labels.length * classes);
+  for (let row = 0; row < labels.length; row++) {
+    const index = labels[row] | 0; // Int32 conversion, as tf.oneHot's int32 indices had
+    if (index >= 0 && index < classes) oneHot[row * classes + index] = 1;
+  }
+  return tf.tensor2d(oneHot, [labels.length, classes]);
 }
 
 export function computeLoss(tf: Tf, targets: Tensor, predictions: Tensor, encoding: TargetEncoding): Scalar {

@@ -88,8 +88,10 @@ export async function probeModel(config: TrainConfig, options: ProbeOptions): Pr
       pending = await steps.forwardBackward(batch, true);
     } catch (error) {
       // The WebAssembly backend aborts (RuntimeError "Aborted()") when its heap, at most 4 GB, runs out,
-      // or traps ("memory access out of bounds") when a tensor's size overflows its 32-bit addresses.
-      if (error instanceof Error && /Aborted\(|memory access out of bounds/.test(error.message)) {
+      // or traps when a tensor's size overflows its 32-bit addresses: then it reads and writes
+      // wherever the wrapped addresses point, and which trap comes first ("memory access out of
+      // bounds", "table index is out of bounds", ...) depends on what the heap held before.
+      if (error instanceof Error && (error.constructor.name === 'RuntimeError' || /Aborted\(|memory access out of bounds/.test(error.message))) {
         backendBroken = true;
         throw new ProbeOutOfMemoryError(`The ${options.runtime.backend} backend ran out of memory probing ${count} examples ` +
           `(every layer's output is kept for the statistics; its heap holds at most 4 GB). Use a smaller --batch ` +

@@ -15,6 +15,9 @@ import type { Tf } from './tensorflowRuntime';
 export type TensorInfo = { dataId: object; shape: number[]; dtype: string };
 export type WasmBackend = {
   disposeData(id: object): void;
+  incRef(id: object): void;
+  /** A view of a tensor's memory in the wasm heap (detached when the heap grows). */
+  typedArrayFromHeap(t: TensorInfo): Float32Array;
   readSync(id: object): Float32Array;
   makeOutput(shape: number[], dtype: string, memoryOffset?: number, values?: Float32Array): TensorInfo;
 };

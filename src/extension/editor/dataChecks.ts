@@ -13,7 +13,7 @@ import { memoryBudget } from '../../core/config/memoryEstimate';
 import type { DataConfig } from '../../core/config/trainConfig';
 import type { DataAccess } from '../../core/data/dataAccessPolicy';
 import type { InputStatistics } from '../../core/data/dataset';
-import { loadDataset } from '../../core/data/loadDataset';
+import { loadInputStatistics } from '../../core/data/loadDataset';
 
 export interface DataReport {
   /** Statistics of the raw training split; absent when the data cannot be loaded. */
@@ -42,7 +42,7 @@ export interface DataLoaders {
 }
 
 export const fileSystemDataLoaders: DataLoaders = {
-  inputStatistics: async (data, seed, baseDir, access, dataBudgetBytes) => (await loadDataset(data, seed, baseDir, access, dataBudgetBytes)).rawInputStats,
+  inputStatistics: loadInputStatistics,
   checkDataSource,
   modifiedTime(file) {
     try {

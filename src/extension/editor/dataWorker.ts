@@ -8,7 +8,7 @@ import { checkDataSource } from '../../core/config/loadConfigFile';
 import type { ParsedConfig } from '../../core/config/parseConfig';
 import type { DataConfig } from '../../core/config/trainConfig';
 import type { DataAccess } from '../../core/data/dataAccessPolicy';
-import { loadDataset } from '../../core/data/loadDataset';
+import { loadInputStatistics } from '../../core/data/loadDataset';
 
 export type DataWorkerJob =
   | { kind: 'stats'; data: DataConfig; seed: number; baseDir: string; access?: DataAccess; dataBudgetBytes?: number }
@@ -19,7 +19,7 @@ export type DataWorkerReply =
   | { ok: false; problems?: ConfigProblemError['problems']; message: string };
 
 async function run(job: DataWorkerJob): Promise<unknown> {
-  if (job.kind === 'stats') return (await loadDataset(job.data, job.seed, job.baseDir, job.access, job.dataBudgetBytes)).rawInputStats;
+  if (job.kind === 'stats') return loadInputStatistics(job.data, job.seed, job.baseDir, job.access, job.dataBudgetBytes);
   return checkDataSource(job.parsed as ParsedConfig, job.baseDir, job.access);
 }
 

@@ -5,6 +5,7 @@
 
 import { Worker } from 'node:worker_threads';
 import { ConfigProblemError, problem } from '../../core/config/configProblem';
+import { readCachedStatistics } from '../../core/data/statisticsCache';
 import type { DataLoaders } from './dataChecks';
 import { DATA_LOAD_TIMEOUT, fileSystemDataLoaders } from './dataChecks';
 import type { DataWorkerJob, DataWorkerReply } from './dataWorker';
@@ -51,7 +52,9 @@ function runInWorker<T>(script: string, job: DataWorkerJob, timeoutMs: number): 
 export function workerDataLoaders(script: string, options: WorkerOptions = {}): DataLoaders {
   const timeoutMs = options.timeoutMs ?? DATA_WORKER_TIMEOUT_MS;
   return {
-    inputStatistics: (data, seed, baseDir, access, dataBudgetBytes) => runInWorker(script, { kind: 'stats', data, seed, baseDir, access, dataBudgetBytes }, timeoutMs),
+    // A cached entry (a small JSON file, see dataCache.ts) is read here: no worker to start.
+    inputStatistics: async (data, seed, baseDir, access, dataBudgetBytes) => readCachedStatistics(data, seed)?.rawInputStats
+      ?? runInWorker(script, { kind: 'stats', data, seed, baseDir, access, dataBudgetBytes }, timeoutMs),
     // The tree is a cyclic structure (parent links) that cannot cross threads; the check does not need it.
     checkDataSource: (parsed, baseDir, access) => runInWorker(script, {
       kind: 'check', parsed: { config: parsed.config, shapes: parsed.shapes, problems: parsed.problems, text: parsed.text }, baseDir, access,

@@ -152,6 +152,22 @@ describe('wasm Conv2DBackpropFilter (registered by wasmKernels)', () => {
     tf.dispose([x, w]);
   });
 
+  it('computes the common 2×2 stride-2 pooling gradient exactly as the cpu backend, ties to the first maximum', async () => {
+    // ReLU-like inputs: whole windows of zeros (ties), and rows/columns left over past the last window.
+    for (const shape of [[3, 10, 12, 5], [2, 9, 7, 16]] as [number, number, number, number][]) {
+      const x = tf.tidy(() => tf.relu(tf.randomNormal(shape, -0.5, 1, 'float32', 21)).dataSync() as Float32Array);
+      const gradient = () => tf.tidy(() => {
+        const input = tf.tensor4d(x, shape);
+        const dy = tf.randomNormal(tf.maxPool(input, 2, 2, 'valid').shape, 0, 1, 'float32', 22);
+        return Array.from(tf.grad((a: Tensor) => tf.sum(tf.mul(tf.maxPool(a as never, 2, 2, 'valid'), dy)))(input).dataSync());
+      });
+      const onWasm = gradient();
+      const onCpu = await onBackend(tf, 'cpu', gradient);
+      assert.ok(x.filter((v) => v === 0).length > x.length / 3, 'the input has ties');
+      assert.deepEqual(onWasm, onCpu, `shape ${shape}`);
+    }
+  });
+
   it('computes pooling gradients like the cpu backend, also for windows whose values are all negative', async () => {
     const failures: string[] = [];
     const shape: [number, number, number, number] = [2, 9, 8, 3];

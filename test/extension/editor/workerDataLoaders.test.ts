@@ -16,17 +16,47 @@ const script = path.resolve(__dirname, '../../../dist/dataWorker.js');
 describe('data loading in a worker thread', () => {
   const loaders = workerDataLoaders(script);
 
+  const mnistData = { dataset: { kind: 'mnist', shape: 'flat' }, trainSize: 2000, validationSize: 500, validationSplit: 0.2,
+    preprocess: { normalize: 'none', per: 'feature' }, augment: { translate: 0, flipHorizontal: false, noise: 0 } } as const;
+
+  /** Runs `body` with the data cache in `folder` ("off": none); the worker threads inherit it. */
+  async function withCache<T>(folder: string, body: () => Promise<T>): Promise<T> {
+    const previous = process.env.TRAINING_DOCTOR_CACHE;
+    process.env.TRAINING_DOCTOR_CACHE = folder;
+    try {
+      return await body();
+    } finally {
+      if (previous === undefined) delete process.env.TRAINING_DOCTOR_CACHE;
+      else process.env.TRAINING_DOCTOR_CACHE = previous;
+    }
+  }
+
   it('measures the raw training split of MNIST without blocking this thread', async () => {
     let ticks = 0;
     const timer = setInterval(() => ticks++, 5);
-    const stats = await loaders.inputStatistics(
-      { dataset: { kind: 'mnist', shape: 'flat' }, trainSize: 2000, validationSize: 500, validationSplit: 0.2,
-        preprocess: { normalize: 'none', per: 'feature' }, augment: { translate: 0, flipHorizontal: false, noise: 0 } },
-      1, process.cwd());
+    const stats = await withCache('off', () => loaders.inputStatistics(mnistData, 1, process.cwd()));
     clearInterval(timer);
     assert.ok(stats.mean > 0.1 && stats.mean < 0.16, `MNIST pixel mean ${stats.mean}`);
     assert.ok(stats.max <= 1 && stats.min >= 0);
     assert.ok(ticks > 3, 'the event loop kept running while the data loaded');
+  });
+
+  it('answers from the disk cache without starting a worker once the statistics are cached', async () => {
+    const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'td-worker-cache-'));
+    try {
+      // Generated data: its key names no file (MNIST's names the digit files, which differ between
+      // the bundle the worker runs and the sources this test runs).
+      const gaussian = { ...mnistData, dataset: { kind: 'gaussian', features: 4, samples: 3000, classes: 2, mean: 0, std: 1, labelNoise: 0 } } as const;
+      await withCache(cache, async () => {
+        const measured = await loaders.inputStatistics(gaussian, 1, process.cwd());
+        // A worker script that does not exist fails any job that reaches it.
+        const noWorker = workerDataLoaders(path.join(cache, 'missing-worker.js'));
+        assert.deepEqual(await noWorker.inputStatistics(gaussian, 1, process.cwd()), measured);
+        await assert.rejects(noWorker.inputStatistics({ ...gaussian, trainSize: 1999 }, 1, process.cwd()));
+      });
+    } finally {
+      fs.rmSync(cache, { recursive: true, force: true });
+    }
   });
 
   it('returns the CSV checks as located problems, and data errors as ConfigProblemError', async () => {
