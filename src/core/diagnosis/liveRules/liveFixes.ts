@@ -69,7 +69,8 @@ export function weightDecay(config: TrainConfig, layers: number[], preferred = f
 }
 
 export function augmentData(config: TrainConfig, preferred = false): FixReference {
-  return fixReference('fix.augment', config, { translate: 2 }, preferred);
+  // No arguments: the fix picks the shift from the image size and mirrors only colour images.
+  return fixReference('fix.augment', config, undefined, preferred);
 }
 
 /**

@@ -63,7 +63,7 @@ export const overfitting: LiveRule = {
         return isWeightedLayer(layer) && !layer.kernelRegularizer;
       });
       const augment = config.data.augment;
-      const augmenting = augment.noise > 0 || augment.translate > 0 || augment.flipHorizontal;
+      const augmenting = augment.noise > 0 || augment.translate > 0 || (augment.rotate ?? 0) > 0 || (augment.crop ?? 0) > 0 || augment.flipHorizontal;
       return fixList([
         stopping ? undefined : earlyStopping(config, true),
         undropped.length > 0 ? addDropout(config, undropped, true) : undefined,

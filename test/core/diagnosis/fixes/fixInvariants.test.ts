@@ -160,6 +160,19 @@ describe('fixes for live findings, on several configs', () => {
     assert.match(fix.title, /"noise": 0\.05/);
   });
 
+  it('fix.augment: colour photos are also mirrored and slightly rotated; grey digits are never mirrored', () => {
+    const photos = configText({ data: { dataset: { images: 'photos', size: [64, 64], channels: 3 } }, input: [64, 64, 3], layers: [conv(8, 'relu', 'heNormal'), { type: 'flatten' }, dense(5, 'softmax')] });
+    const colour = apply(photos, 'fix.augment');
+    assert.equal(colour.config.data.augment.flipHorizontal, true);
+    assert.ok((colour.config.data.augment.rotate ?? 0) > 0 && (colour.config.data.augment.rotate ?? 0) <= 15, 'a slight rotation');
+    assert.ok(colour.config.data.augment.translate >= 2 && colour.config.data.augment.translate <= 64 / 8, 'a few pixels at 64×64');
+    assert.match(colour.fix.title, /"flipHorizontal": true/);
+    const digits = apply(mnistCnn, 'fix.augment');
+    assert.equal(digits.config.data.augment.flipHorizontal, false, 'a mirrored digit is another symbol (or none)');
+    assert.equal(digits.config.data.augment.translate, 2);
+    assert.doesNotMatch(digits.fix.title, /flip/i);
+  });
+
   it('fix.gradient-clipping and fix.raise-lr / fix.lower-lr by a factor of 10', () => {
     assert.deepEqual(apply(mnistMlp, 'fix.gradient-clipping').config.training.gradientClipping, { norm: 1 });
     assert.deepEqual(apply(houses, 'fix.gradient-clipping', { norm: 5 }).config.training.gradientClipping, { norm: 5 });

@@ -110,6 +110,12 @@ describe('fit.overfitting', () => {
     const replay = new Replay(parseFixture(image));
     replay.feed(runStarted(), ...history(turning));
     assert.ok(replay.of('fit.overfitting')[0]?.fixes.some((f) => f.id === 'fix.augment'));
+    for (const augment of [{ rotate: 10 }, { crop: 4 }]) {
+      const augmented = new Replay(parseFixture({ ...image, data: { ...image.data, augment } }));
+      augmented.feed(runStarted(), ...history(turning));
+      const [finding] = augmented.of('fit.overfitting');
+      assert.ok(finding && !finding.fixes.some((f) => f.id === 'fix.augment'), `already augmenting with ${JSON.stringify(augment)}`);
+    }
   });
 
   it('obeys patience from the config and needs a validation loss', () => {
