@@ -73,6 +73,8 @@ describe('colour image folders: synthetic shapes', () => {
     assert.match(finding.message, /measured on the training split/);
     assert.match(finding.message, /Per channel, the means are R [\d.]+, G [\d.]+, B [\d.]+ and the stds/);
     assert.match(finding.message, /per channel/);
+    assert.doesNotMatch(finding.message, /border pixels/, "photos have no empty border: that is MNIST's reason, not theirs");
+    assert.match(finding.message, /channels differ/);
     const fix = finding.fixes.find((f) => f.id === 'fix.normalize-inputs');
     assert.ok(fix?.preferred);
     assert.match(fix.title, /"per": "channel"/);

@@ -24,6 +24,18 @@ import { estimateRawInputs, type RawInputEstimate } from '../varianceModel';
 import { firstWrittenPath } from './findingLocation';
 import { listText, num } from './messageText';
 
+/**
+ * Why per channel: colour channels differ in mean and spread (VGG's and ResNet's per-channel
+ * statistics); grey pictures (MNIST) have nearly empty borders that per-pixel stds would blow up.
+ */
+function standardizeText(config: TrainConfig, pixels: boolean): string {
+  if (!pixels) return ', per feature.';
+  if (isImage(config) && config.model.input[2] === 3) {
+    return ', per channel, as VGG and ResNet do (the colour channels differ in mean and spread; one mean and std per channel keeps every position of a picture on the same scale).';
+  }
+  return ', per channel (per-feature statistics would blow up the nearly empty border pixels).';
+}
+
 function isImage(config: TrainConfig): boolean {
   return config.model.input.length === 3;
 }
@@ -142,7 +154,7 @@ export const dataUnnormalizedRule: StaticRule = {
       message:
         `The inputs reach the network with ${setting}: ${listText(seen.map((o) => o.text))} (${sourceText(config, raw)}).${channelText(inputStats)}${conventional}${oneForAll} ${why} ` +
         'Standardize them: subtract the training mean and divide by the training std' +
-        (pixels ? ', per channel (per-feature statistics would blow up the nearly empty border pixels).' : ', per feature.'),
+        standardizeText(config, pixels),
       path: firstWrittenPath(context, [['data', 'preprocess', 'normalize'], ['data', 'preprocess'], ['data', 'dataset']]),
       evidence: { ...raw, normalize, per, imageLike: pixels, ...(inputStats?.channelMeans ? { channelMeans: inputStats.channelMeans, channelStds: inputStats.channelStds } : {}) },
       fixes: [fixReference('fix.normalize-inputs', config, pixels && !isImage(config) ? { per: 'channel' } : undefined, true)],
