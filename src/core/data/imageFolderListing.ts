@@ -54,8 +54,10 @@ export async function listImageFolder(config: ImageFolderConfig, baseDir: string
   const entries = await readFolder(root, folder);
   let ignored = 0;
   let fileCount = 0;
-  const classes: ImageClass[] = [];
   const looseImages: string[] = [];
+  // Names first, in every class folder: the file count is checked before any file is resolved, so
+  // a folder of 60,000 files is refused in a moment rather than after 60,000 link resolutions.
+  const named: { name: string; images: string[] }[] = [];
   for (const entry of sortedByName(entries)) {
     if (entry.name.startsWith('.')) { ignored++; continue; }
     const entryPath = path.join(folder, entry.name);
@@ -67,14 +69,18 @@ export async function listImageFolder(config: ImageFolderConfig, baseDir: string
     }
     const classDecision = resolveDataFile(baseDir, entryPath, access);
     if (classDecision.type === 'refused') throw imagesProblem('data.outside-workspace', classDecision.message.replace('The data file', 'The class folder'));
-    const listed = await listClass(classDecision.path, entry.name, folder, baseDir, access);
-    ignored += listed.ignored;
-    classes.push({ name: entry.name, files: listed.files });
-    fileCount += listed.files.length;
+    const classEntries = await readFolder(classDecision.path, entryPath);
+    const images = sortedByName(classEntries).filter(isImageEntry).map((e) => e.name);
+    ignored += classEntries.length - images.length;
+    fileCount += images.length;
     if (fileCount > maxFiles) {
-      throw imagesProblem('data.images-too-many', `The image folder "${folder}" has more than ${maxFiles.toLocaleString('en-US')} images, the most one data set held in memory may have; use a sample of them.`);
+      throw imagesProblem('data.images-too-many',
+        `The image folder "${folder}" has more than ${maxFiles.toLocaleString('en-US')} images (${fileCount.toLocaleString('en-US')} in its class folders up to "${entryPath}", which holds ${images.length.toLocaleString('en-US')}), the most one data set held in memory may have; use a sample of them.`);
     }
+    named.push({ name: entry.name, images });
   }
+  const classes: ImageClass[] = [];
+  for (const { name, images } of named) classes.push({ name, files: await classFiles(name, images, folder, baseDir, access) });
   const problems = folderProblems(folder, classes, looseImages);
   if (problems.length > 0) throw new ConfigProblemError(problems);
   return { root, classes, fileCount, ignored };
@@ -91,25 +97,27 @@ async function readFolder(root: string, folder: string): Promise<fs.Dirent[]> {
   }
 }
 
-async function listClass(classRoot: string, className: string, folder: string, baseDir: string, access: DataAccess): Promise<{ files: ImageFile[]; ignored: number }> {
-  const entries = await readFolder(classRoot, path.join(folder, className));
+function isImageEntry(entry: fs.Dirent): boolean {
+  return !entry.name.startsWith('.') && IMAGE_EXTENSIONS.has(path.extname(entry.name).toLowerCase()) && !entry.isDirectory();
+}
+
+/** A class's images, each checked against the access rules (a link may lead outside) and stat'ed. */
+async function classFiles(className: string, images: string[], folder: string, baseDir: string, access: DataAccess): Promise<ImageFile[]> {
   const files: ImageFile[] = [];
-  let ignored = 0;
-  for (const entry of sortedByName(entries)) {
-    if (entry.name.startsWith('.') || !IMAGE_EXTENSIONS.has(path.extname(entry.name).toLowerCase()) || entry.isDirectory()) { ignored++; continue; }
-    const decision = resolveDataFile(baseDir, path.join(folder, className, entry.name), access);
+  for (const name of images) {
+    const decision = resolveDataFile(baseDir, path.join(folder, className, name), access);
     if (decision.type === 'refused') throw imagesProblem('data.outside-workspace', decision.message.replace('The data file', 'The image'));
     let stats: fs.Stats;
     try {
       stats = await fs.promises.stat(decision.path);
     } catch {
       // A dangling link: reported by the reader as unreadable, with the others.
-      files.push({ path: decision.path, shown: `${className}/${entry.name}`, bytes: 0, modified: 0 });
+      files.push({ path: decision.path, shown: `${className}/${name}`, bytes: 0, modified: 0 });
       continue;
     }
-    files.push({ path: decision.path, shown: `${className}/${entry.name}`, bytes: stats.size, modified: stats.mtimeMs });
+    files.push({ path: decision.path, shown: `${className}/${name}`, bytes: stats.size, modified: stats.mtimeMs });
   }
-  return { files, ignored };
+  return files;
 }
 
 function folderProblems(folder: string, classes: ImageClass[], looseImages: string[]): ConfigProblem[] {

@@ -299,11 +299,20 @@ describe('image folders: bad input gets a located problem, never a crash', () =>
     for (const name of ['a/1.png', 'a/2.png', 'b/1.png', 'b/2.png']) write(path.join(dir, 'pics', name), Buffer.from('not decoded'));
     const tooMany = await problemsOf(listImageFolder(imagesConfig('pics', [4, 4]), dir, undefined, 3));
     assert.equal(tooMany[0].code, 'data.images-too-many');
+    assert.match(tooMany[0].message, /more than 3 images \(4 in its class folders up to "pics\/b", which holds 2\)/);
     // 4 images of 1024×1024×3 floats, held three times, need about 144 MiB: over a 64 MiB budget.
     const over = await problemsOf(loadImageFolderExamples(imagesConfig('pics', [1024, 1024]), dir, 1, undefined, 64 * 1024 * 1024));
     assert.equal(over[0].code, 'memory.data-over-budget');
     assert.deepEqual(over[0].path, ['data', 'dataset', 'size']);
     assert.match(over[0].message, /4 images; at 1024×1024×3 they need about 144 MiB in memory, over the 64 MiB budget/);
+    // Counted from the names in every class folder before any file is resolved: links to outside in
+    // the first class are not reached when the second one passes the cap.
+    const outside = freshProject();
+    write(path.join(outside, 'x.png'), Buffer.from('not decoded'));
+    for (let i = 0; i < 2; i++) fs.symlinkSync(path.join(outside, 'x.png'), path.join(dir, 'pics', 'a', `link${i}.png`));
+    const counted = await problemsOf(listImageFolder(imagesConfig('pics', [4, 4]), dir, undefined, 5));
+    assert.equal(counted[0].code, 'data.images-too-many');
+    assert.match(counted[0].message, /\(6 in its class folders up to "pics\/b", which holds 2\)/);
   });
 });
 
