@@ -42,6 +42,7 @@ export function sniffFormat(bytes: Uint8Array): ImageFormat | undefined {
 
 /** The header of a PNG or JPEG, or why there is none. */
 export function readImageHeader(bytes: Uint8Array): ImageHeader | { reason: string } {
+  if (bytes.length === 0) return { reason: 'an empty file (0 bytes)' };
   const format = sniffFormat(bytes);
   if (format === undefined) return { reason: 'neither a PNG nor a JPEG (its first bytes say so, whatever its name)' };
   return format === 'png' ? readPngHeader(bytes) : readJpegHeader(bytes);

@@ -250,6 +250,15 @@ describe('image folders: bad input gets a located problem, never a crash', () =>
     assert.match(decoded.type === 'failed' ? decoded.reason : '', /100000×100000 pixels, over the 40-megapixel cap/);
   });
 
+  it('a 0-byte .png is skipped as an empty file', async () => {
+    const dir = freshProject();
+    write(path.join(dir, 'pics', 'a', 'ok.png'), encodePng(solid(4, 4, 3, 1)));
+    write(path.join(dir, 'pics', 'b', 'ok.png'), encodePng(solid(4, 4, 3, 1)));
+    write(path.join(dir, 'pics', 'b', 'empty.png'), new Uint8Array(0));
+    const examples = await loadImageFolderExamples(imagesConfig('pics', [4, 4]), dir, 1);
+    assert.deepEqual(examples.imageNotes.skipped, [{ shown: 'b/empty.png', reason: 'an empty file (0 bytes)' }]);
+  });
+
   it('a file over the per-file cap is skipped without being read whole', async () => {
     const dir = freshProject();
     write(path.join(dir, 'pics', 'a', 'ok.png'), encodePng(solid(4, 4, 3, 1)));
