@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { findNodeAtOffset, getNodePath, parseTree, type Node as JsonNode } from 'jsonc-parser';
 import { ConfigProblemError } from '../../core/config/configProblem';
-import type { DataAccess } from '../../core/data/dataAccessPolicy';
+import { defaultDataAccess, resolveDataFile, type DataAccess } from '../../core/data/dataAccessPolicy';
 import { readImageHeader } from '../../core/data/imageDecoding';
 import { listImageFolder } from '../../core/data/imageFolderListing';
 
@@ -115,19 +115,22 @@ export function imageFolderHoverText(folder: string, summary: ImageFolderSummary
  * Folders under the config's folder (`baseDir`) that the typed prefix may continue to, each with
  * whether it looks like an image folder (it has a sub-folder holding a PNG or JPEG), those first.
  */
-export function imageFolderCompletions(baseDir: string, typed: string): { path: string; imageFolder: boolean }[] {
+export function imageFolderCompletions(baseDir: string, typed: string, access: DataAccess = defaultDataAccess(baseDir)): { path: string; imageFolder: boolean }[] {
   const slash = typed.lastIndexOf('/');
   const parent = slash >= 0 ? typed.slice(0, slash + 1) : '';
+  // The same access rules as training and the hover: no listing of folders data may not come from.
+  const listed = resolveDataFile(baseDir, parent || '.', access);
+  if (listed.type === 'refused') return [];
   let entries: fs.Dirent[];
   try {
-    entries = fs.readdirSync(path.resolve(baseDir, parent || '.'), { withFileTypes: true });
+    entries = fs.readdirSync(listed.path, { withFileTypes: true });
   } catch {
     return [];
   }
   const found = entries
     .filter((e) => e.isDirectory() && !e.name.startsWith('.') && e.name !== 'node_modules')
     .slice(0, 200)
-    .map((e) => ({ path: `${parent}${e.name}`, imageFolder: looksLikeImageFolder(path.resolve(baseDir, parent || '.', e.name)) }));
+    .map((e) => ({ path: `${parent}${e.name}`, imageFolder: looksLikeImageFolder(path.join(listed.path, e.name)) }));
   return found.sort((a, b) => Number(b.imageFolder) - Number(a.imageFolder) || (a.path < b.path ? -1 : 1));
 }
 

@@ -26,7 +26,7 @@ export class ImageFolderCompletionProvider implements vscode.CompletionItemProvi
     // What is typed between the opening quote and the cursor.
     const typed = config.text.slice(value.offset + 1, document.offsetAt(position));
     const inside = new vscode.Range(document.positionAt(value.offset + 1), document.positionAt(value.offset + value.length - 1));
-    return imageFolderCompletions(config.baseDir, typed).map((folder, index) => {
+    return imageFolderCompletions(config.baseDir, typed, config.dataAccess).map((folder, index) => {
       const item = new vscode.CompletionItem(folder.path, vscode.CompletionItemKind.Folder);
       item.range = inside;
       item.detail = folder.imageFolder ? 'image folder (class sub-folders with images)' : 'folder';

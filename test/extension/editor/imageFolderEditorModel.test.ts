@@ -63,6 +63,18 @@ describe('image folders in the editor', () => {
     assert.deepEqual(imageFolderCompletions(top, 'nowhere/'), []);
   });
 
+  it('completes only folders that data may be read from, as the hover and training do', () => {
+    const project = path.join(top, 'project');
+    const away = path.join(top, 'away');
+    write(path.join(project, 'inside', 'cats', '1.png'), encodePng(picture(4, 4, 3)));
+    write(path.join(away, 'cats', '1.png'), encodePng(picture(4, 4, 3)));
+    fs.symlinkSync(away, path.join(project, 'linked'));
+    const access = dataInside([project], 'Only the project.');
+    assert.deepEqual(imageFolderCompletions(project, '', access), [{ path: 'inside', imageFolder: true }], 'not the link that leads out');
+    assert.deepEqual(imageFolderCompletions(project, '../', access), []);
+    assert.deepEqual(imageFolderCompletions(project, 'linked/', access), []);
+  });
+
   it('the editor reads the folder under the config\'s own data budget', async () => {
     const report = async (dataGiB: number) => {
       const parsed = parseTrainConfig(JSON.stringify({
