@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { findNodeAtOffset, getNodePath, parseTree, type Node as JsonNode } from 'jsonc-parser';
 import { ConfigProblemError } from '../../core/config/configProblem';
 import { defaultDataAccess, resolveDataFile, type DataAccess } from '../../core/data/dataAccessPolicy';
-import { readImageHeader } from '../../core/data/imageDecoding';
+import { MAX_IMAGE_PIXELS, readImageHeader } from '../../core/data/imageDecoding';
 import { listImageFolder } from '../../core/data/imageFolderListing';
 
 /** The headers of at most this many images are read for a hover (their first bytes only). */
@@ -37,6 +37,8 @@ export interface ImageFolderSummary {
   jpeg: number;
   grey: number;
   unreadable: number;
+  /** Headers that claim more pixels than the loader decodes (it skips them): left out of the sizes. */
+  overPixelCap: number;
 }
 
 /** The hover's facts, or the problem that stops the folder being read (as a sentence). */
@@ -51,13 +53,14 @@ export async function summarizeImageFolder(folder: string, baseDir: string, acce
   }
   const summary: ImageFolderSummary = {
     classes: listing.classes.map((c) => ({ name: c.name, images: c.files.length })),
-    headersRead: 0, png: 0, jpeg: 0, grey: 0, unreadable: 0,
+    headersRead: 0, png: 0, jpeg: 0, grey: 0, unreadable: 0, overPixelCap: 0,
   };
   const files = listing.classes.flatMap((c) => c.files).slice(0, MAX_HOVER_HEADERS);
   for (const file of files) {
     const header = await readHeader(file.path);
     if (!header) { summary.unreadable++; continue; }
     summary.headersRead++;
+    if (header.width * header.height > MAX_IMAGE_PIXELS) { summary.overPixelCap++; continue; }
     summary[header.format]++;
     if (header.channels === 1) summary.grey++;
     summary.width = widen(summary.width, header.width);
@@ -101,7 +104,8 @@ export function imageFolderHoverText(folder: string, summary: ImageFolderSummary
     const span = ([low, high]: [number, number]) => (low === high ? `${low}` : `${low}–${high}`);
     const of = summary.headersRead < total ? ` (of the first ${summary.headersRead} read)` : '';
     lines.push(`Sizes: width ${span(summary.width)} px, height ${span(summary.height)} px${of}; ${summary.png} PNG, ${summary.jpeg} JPEG` +
-      `${summary.grey > 0 ? `, ${summary.grey} grey` : ''}${summary.unreadable > 0 ? `, ${summary.unreadable} without a readable header` : ''}.`);
+      `${summary.grey > 0 ? `, ${summary.grey} grey` : ''}${summary.unreadable > 0 ? `, ${summary.unreadable} without a readable header` : ''}` +
+      `${summary.overPixelCap > 0 ? `, ${summary.overPixelCap} over the ${MAX_IMAGE_PIXELS / 1e6}-megapixel cap on one image (skipped when the folder is loaded)` : ''}.`);
   }
   const smallest = Math.min(...counts);
   const largest = Math.max(...counts);

@@ -49,6 +49,25 @@ describe('image folders in the editor', () => {
     assert.match(text, /heavily imbalanced: 20 images against 2/);
   });
 
+  it('a hover leaves an image over the pixel cap (a decompression bomb\'s header) out of the sizes and says it is skipped', async () => {
+    const bomb = Buffer.from(encodePng(picture(8, 8, 3)));
+    bomb.writeUInt32BE(100_000, 16);
+    bomb.writeUInt32BE(100_000, 20);
+    // Beside `top`, whose listing the completion test expects as it is.
+    const project = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'td-image-bomb-')));
+    try {
+      write(path.join(project, 'bombed', 'a', '1.png'), encodePng(picture(8, 6, 3)));
+      write(path.join(project, 'bombed', 'b', '1.png'), encodePng(picture(8, 6, 3)));
+      write(path.join(project, 'bombed', 'b', 'bomb.png'), bomb);
+      const summary = await summarizeImageFolder('bombed', project, dataInside([project], 'test'));
+      assert.ok(!('problem' in summary));
+      assert.deepEqual([summary.width, summary.height], [[8, 8], [6, 6]]);
+      assert.match(imageFolderHoverText('bombed', summary), /Sizes: width 8 px, height 6 px; 2 PNG, 0 JPEG, 1 over the 40-megapixel cap on one image \(skipped when the folder is loaded\)\./);
+    } finally {
+      fs.rmSync(project, { recursive: true, force: true });
+    }
+  });
+
   it('a hover on a folder that cannot be read says why, under the same access rules as training', async () => {
     const outside = await summarizeImageFolder('../..', top, dataInside([top], 'Only the project.'));
     assert.ok('problem' in outside);
