@@ -4,7 +4,9 @@
 // interleaved (fit, ours, ours every step, torch ×1, torch ×all; then again), each cell is the
 // median over rounds of a round's mean ms/step, with min–max; the CPU columns use the CPU time of
 // the process that ran the step (a loaded machine disturbs it less; PyTorch on one thread only).
-// Prints ratios, passes or fails nothing.
+// Prints ratios, passes or fails nothing. Before the table, a line per example says how many rounds
+// and timed steps it used and the seconds each column's runs took, set-up included; the short
+// (default) run times fewer steps of the 4096-wide example, whose steps take seconds.
 //   npm run bench -- trainingSpeed [--long]   or   npx tsx scripts/bench/trainingSpeed.ts [--long]
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import * as os from 'node:os';
@@ -27,17 +29,23 @@ interface Example {
   file: string;
   /** The model's name in trainingSpeed.py. */
   torch: string;
-  /** Timed steps per run (a multiple of the config's statistics interval) and rounds. */
+  /** Timed steps of our loop at default sampling per run (a multiple of the config's statistics interval), and rounds. */
   steps: number;
+  /** Timed steps of the other columns (fit, ours every step, PyTorch), where fewer keep a short run short; `steps` if not given. */
+  otherSteps?: number;
   rounds: number;
   warmup: number;
 }
+
+/** Timed steps of one column's run. */
+const stepsOf = (example: Example, column: Column) => column === 'ours' ? example.steps : (example.otherSteps ?? example.steps);
 
 const examples: Example[] = [
   { label: 'MNIST MLP', file: 'examples/mnist-mlp.train.json', torch: 'mlp', steps: long ? 100 : 40, rounds: long ? 7 : 3, warmup: 5 },
   { label: 'MNIST CNN', file: 'examples/mnist-cnn.train.json', torch: 'cnn', steps: long ? 40 : 10, rounds: long ? 5 : 3, warmup: 3 },
   { label: 'MNIST ResNet', file: 'examples/mnist-resnet.train.json', torch: 'resnet', steps: long ? 30 : 10, rounds: long ? 5 : 3, warmup: 2 },
-  { label: 'seeds 4096 MLP', file: 'examples/seeds/mlp4096-relu-kaiming.train.json', torch: 'mlp4096', steps: long ? 8 : 4, rounds: long ? 3 : 2, warmup: 1 },
+  // Each 4096-wide step takes seconds: the short run times one statistics cycle of our loop and two steps of the others.
+  { label: 'seeds 4096 MLP', file: 'examples/seeds/mlp4096-relu-kaiming.train.json', torch: 'mlp4096', steps: long ? 8 : 4, otherSteps: long ? 8 : 2, rounds: long ? 3 : 2, warmup: 1 },
 ];
 
 type Column = 'fit' | 'ours' | 'oursEvery1' | 'torch1' | 'torchAll';
@@ -50,7 +58,7 @@ const cpuMs = () => {
 };
 
 /** Mean ms/step of our loop over `steps` steps after `warmup`, statistics every `every` steps. */
-async function oursMsPerStep(runtime: TensorflowRuntime, config: TrainConfig, data: LoadedData, baseDir: string, example: Example, every: number): Promise<Timing> {
+async function oursMsPerStep(runtime: TensorflowRuntime, config: TrainConfig, data: LoadedData, baseDir: string, example: Example, every: number, steps: number): Promise<Timing> {
   const abort = new AbortController();
   let started = 0;
   let ended = 0;
@@ -64,19 +72,19 @@ async function oursMsPerStep(runtime: TensorflowRuntime, config: TrainConfig, da
         started = performance.now();
         cpuStarted = cpuMs();
       }
-      if (event.step === example.warmup + example.steps) {
+      if (event.step === example.warmup + steps) {
         ended = performance.now();
         cpuEnded = cpuMs();
         abort.abort();
       }
     },
   });
-  if (ended === 0) throw new Error(`${example.label}: the run ended before ${example.warmup + example.steps} steps`);
-  return { wall: (ended - started) / example.steps, cpu: (cpuEnded - cpuStarted) / example.steps };
+  if (ended === 0) throw new Error(`${example.label}: the run ended before ${example.warmup + steps} steps`);
+  return { wall: (ended - started) / steps, cpu: (cpuEnded - cpuStarted) / steps };
 }
 
 /** Mean ms/step of tfjs' own `model.fit` on the prediction-only model, same optimizer, loss and batches. */
-async function fitMsPerStep(runtime: TensorflowRuntime, config: TrainConfig, data: LoadedData, baseDir: string, example: Example): Promise<Timing> {
+async function fitMsPerStep(runtime: TensorflowRuntime, config: TrainConfig, data: LoadedData, baseDir: string, example: Example, steps: number): Promise<Timing> {
   const { tf } = runtime;
   const prepared = await prepareModel(config, runtime, { baseDir }, data);
   const { predictor } = prepared.built;
@@ -84,7 +92,8 @@ async function fitMsPerStep(runtime: TensorflowRuntime, config: TrainConfig, dat
   try {
     predictor.compile({ optimizer, loss: config.training.loss, metrics: config.training.metrics });
     const batch = config.training.batchSize;
-    const batches = example.warmup + example.steps + 1;
+    // Batch `warmup` ends the untimed part; the timed ones follow.
+    const batches = example.warmup + steps;
     const rows = Math.min(data.train.count, batches * batch);
     const xs = tf.tensor(data.train.x.subarray(0, rows * data.featureSize), [rows, ...config.model.input]);
     const ys = encodeTargets(tf, data.train.y.subarray(0, rows), prepared.encoding);
@@ -96,8 +105,8 @@ async function fitMsPerStep(runtime: TensorflowRuntime, config: TrainConfig, dat
     });
     tf.dispose([xs, ys]);
     const from = example.warmup - 1;
-    const steps = Math.min(example.steps, marks.length - 1 - from);
-    return { wall: (marks[from + steps] - marks[from]) / steps, cpu: (cpuMarks[from + steps] - cpuMarks[from]) / steps };
+    const timed = Math.min(steps, marks.length - 1 - from);
+    return { wall: (marks[from + timed] - marks[from]) / timed, cpu: (cpuMarks[from + timed] - cpuMarks[from]) / timed };
   } finally {
     disposeOptimizer(optimizer);
     prepared.built.model.dispose();
@@ -124,8 +133,8 @@ class TorchWorker {
     return `no Python with torch (${tried.join('; ')})`;
   }
 
-  async msPerStep(example: Example, threads: number): Promise<Timing> {
-    this.child.stdin.write(JSON.stringify({ model: example.torch, threads, warmup: example.warmup, steps: example.steps }) + '\n');
+  async msPerStep(example: Example, threads: number, steps: number): Promise<Timing> {
+    this.child.stdin.write(JSON.stringify({ model: example.torch, threads, warmup: example.warmup, steps }) + '\n');
     const answer = JSON.parse((await this.lines.next()).value as string) as { ms: number[]; cpuMs: number[] };
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
     return { wall: mean(answer.ms), cpu: mean(answer.cpuMs) };
@@ -136,7 +145,11 @@ class TorchWorker {
   }
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const median = (xs: number[]) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
 const ms = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
 const cell = (xs: number[]) => xs.length === 0 ? '—' : `${ms(median(xs))} (${ms(Math.min(...xs))}–${ms(Math.max(...xs))})`;
 const ratio = (a: number[], b: number[]) => a.length === 0 || b.length === 0 ? '—' : `${(median(a) / median(b)).toFixed(2)}×`;
@@ -164,13 +177,20 @@ const ratio = (a: number[], b: number[]) => a.length === 0 || b.length === 0 ? '
       cpu[column].push(timing.cpu);
     };
     const started = performance.now();
+    // Wall seconds each column's runs took in all, set-up included (model building, weight initialization).
+    const seconds: Record<Column, number> = { fit: 0, ours: 0, oursEvery1: 0, torch1: 0, torchAll: 0 };
+    const timed = async (column: Column, run: (steps: number) => Promise<Timing>) => {
+      const from = performance.now();
+      record(column, await run(stepsOf(example, column)));
+      seconds[column] += (performance.now() - from) / 1000;
+    };
     for (let round = 0; round < example.rounds; round++) {
-      record('fit', await fitMsPerStep(runtime, config, data, loaded.baseDir, example));
-      record('ours', await oursMsPerStep(runtime, config, data, loaded.baseDir, example, config.diagnostics.every));
-      record('oursEvery1', await oursMsPerStep(runtime, config, data, loaded.baseDir, example, 1));
+      await timed('fit', (steps) => fitMsPerStep(runtime, config, data, loaded.baseDir, example, steps));
+      await timed('ours', (steps) => oursMsPerStep(runtime, config, data, loaded.baseDir, example, config.diagnostics.every, steps));
+      await timed('oursEvery1', (steps) => oursMsPerStep(runtime, config, data, loaded.baseDir, example, 1, steps));
       if (typeof torch !== 'string') {
-        record('torch1', await torch.msPerStep(example, 1));
-        record('torchAll', await torch.msPerStep(example, cores));
+        await timed('torch1', (steps) => torch.msPerStep(example, 1, steps));
+        await timed('torchAll', (steps) => torch.msPerStep(example, cores, steps));
       }
     }
     const row = [
@@ -180,7 +200,11 @@ const ratio = (a: number[], b: number[]) => a.length === 0 || b.length === 0 ? '
       cell(cpu.ours), ratio(cpu.ours, cpu.fit), ratio(cpu.oursEvery1, cpu.fit), ratio(cpu.ours, cpu.torch1),
     ];
     rows.push(row);
-    console.log(`  ${row[0]}: ${example.rounds} rounds of ${example.steps} steps in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+    const stepCounts = example.otherSteps === undefined || example.otherSteps === example.steps
+      ? `${example.steps} timed steps per run`
+      : `${example.steps} timed steps per run of ours, ${example.otherSteps} of fit, ours every step and torch`;
+    const spent = (Object.keys(seconds) as Column[]).filter((c) => seconds[c] > 0).map((c) => `${c} ${seconds[c].toFixed(0)}`).join(', ');
+    console.log(`  ${row[0]}: ${example.rounds} rounds, ${stepCounts} after ${example.warmup} warm-up; ${((performance.now() - started) / 1000).toFixed(0)} s (${spent})`);
   }
   if (typeof torch !== 'string') torch.stop();
   const header = ['example', 'fit', 'ours', 'ours/fit', 'ours every step', '/fit', 'torch 1 thr', `torch ${cores} thr`, 'ours/torch1', `ours/torch${cores}`,
