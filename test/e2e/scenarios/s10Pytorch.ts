@@ -152,6 +152,7 @@ export const s10Pytorch: Scenario = {
     let listed = await listedWithin(30_000);
     if (!listed) {
       t.warn(`the hand-run ${handId} was not listed within 30 s of the script's end (no file-watcher event reached the extension?): reloading the window`);
+      await s.runCommand('View: Show Explorer'); // the reloaded workbench is ready when the Explorer lists the workspace
       await s.reload();
       sidebar = await openSidebar(s);
       listed = await listedWithin(20_000);
