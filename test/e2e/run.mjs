@@ -153,15 +153,17 @@ sh(process.execPath, ['--import', 'tsx', path.join(E2E, 'harness', 'reap.ts')], 
 
 let passed = 0;
 let failed = 0;
+let skipped = 0;
 try {
   const results = JSON.parse(fs.readFileSync(path.join(ARTIFACTS, 'results.json'), 'utf8')).results;
-  passed = results.filter((r) => r.ok).length;
-  failed = results.length - passed;
+  skipped = results.filter((r) => r.skipped).length;
+  passed = results.filter((r) => r.ok && !r.skipped).length;
+  failed = results.length - passed - skipped;
 } catch {
   failed = 1;
 }
 if ((code !== 0 || timedOut) && failed === 0) failed = 1;
-phase('scenarios', since(t4), `${passed + failed} run`);
+phase('scenarios', since(t4), `${passed + failed} run${skipped ? `, ${skipped} skipped` : ''}`);
 console.log(`== total ${since(t0)} s (${phases.map((p) => `${p.name} ${p.seconds} s`).join(', ')})`);
-console.log(`${passed} passed, ${failed} failed`);
+console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 process.exit(failed ? 1 : 0);

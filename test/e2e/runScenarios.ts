@@ -15,13 +15,19 @@ import { Checks, type Scenario } from './harness/scenario';
 import { Session } from './harness/session';
 import { allScenarios } from './scenarios';
 
-interface Result { id: string; title: string; ok: boolean; seconds: number; error?: string; notes: string[]; warnings: string[]; timings?: Record<string, number> }
+interface Result { id: string; title: string; ok: boolean; seconds: number; skipped?: string; error?: string; notes: string[]; warnings: string[]; timings?: Record<string, number> }
 
 let current: Session | undefined;
 
 function select(args: string[]): Scenario[] {
   if (args.length === 0) return allScenarios;
-  const picked = allScenarios.filter((s, i) => args.some((a) => a === String(i + 1) || s.id === a || s.id.includes(a) || s.id.startsWith(`s${a}-`)));
+  // An exact pick (number, id, "s3", "3") wins over a substring, so that "1" or "s1" is not also s10.
+  const exact = (s: Scenario, i: number, a: string) => a === String(i + 1) || s.id === a || s.id.startsWith(`${a}-`) || s.id.startsWith(`s${a}-`);
+  const matches = (a: string) => {
+    const exactly = allScenarios.filter((s, i) => exact(s, i, a));
+    return exactly.length ? exactly : allScenarios.filter((s) => s.id.includes(a));
+  };
+  const picked = allScenarios.filter((s) => args.some((a) => matches(a).includes(s)));
   if (picked.length === 0) {
     console.error(`No scenario matches ${args.join(' ')}. Scenarios: ${allScenarios.map((s, i) => `${i + 1}=${s.id}`).join(', ')}`);
     process.exit(2);
@@ -42,6 +48,8 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
 async function runOne(scenario: Scenario): Promise<Result> {
   const t0 = Date.now();
   const result: Result = { id: scenario.id, title: scenario.title, ok: false, seconds: 0, notes: [], warnings: [] };
+  const skipped = scenario.skip?.();
+  if (skipped) return { ...result, ok: true, skipped, seconds: +((Date.now() - t0) / 1000).toFixed(1) };
   try {
     current = await withTimeout(Session.start({ name: scenario.id, ...scenario.session }), 150_000, 'starting the session');
     const checks = new Checks(current);
@@ -81,7 +89,7 @@ async function main(): Promise<void> {
     console.log(`# ${scenario.id}: ${scenario.title}`);
     const r = await runOne(scenario);
     results.push(r);
-    console.log(`${r.ok ? 'ok' : 'not ok'} ${i + 1} - ${scenario.id}: ${scenario.title} # ${r.seconds} s`);
+    console.log(`${r.ok ? 'ok' : 'not ok'} ${i + 1} - ${scenario.id}: ${scenario.title} # ${r.skipped ? `SKIP ${r.skipped}` : `${r.seconds} s`}`);
     for (const w of r.warnings) console.log(`# WARNING ${scenario.id}: ${w}`);
     if (!r.ok) {
       console.log('  ---');
@@ -89,14 +97,15 @@ async function main(): Promise<void> {
       console.log('  ...');
     }
   }
-  const passed = results.filter((r) => r.ok).length;
-  const failed = results.length - passed;
+  const passed = results.filter((r) => r.ok && !r.skipped).length;
+  const skippedCount = results.filter((r) => r.skipped).length;
+  const failed = results.length - passed - skippedCount;
   fs.mkdirSync(ARTIFACTS_DIR, { recursive: true });
   fs.writeFileSync(path.join(ARTIFACTS_DIR, 'results.json'), JSON.stringify({ finishedAt: new Date().toISOString(), seconds: (Date.now() - t0) / 1000, results }, null, 2));
   console.log(`# scenarios took ${((Date.now() - t0) / 1000).toFixed(1)} s; artifacts in ${path.relative(process.cwd(), ARTIFACTS_DIR) || ARTIFACTS_DIR}`);
   const warnings = results.reduce((n, r) => n + r.warnings.length, 0);
   if (warnings) console.log(`# ${warnings} warning(s): see the WARNING lines above`);
-  console.log(`${passed} passed, ${failed} failed`);
+  console.log(`${passed} passed, ${failed} failed${skippedCount ? `, ${skippedCount} skipped` : ''}`);
   process.exitCode = failed ? 1 : 0;
 }
 

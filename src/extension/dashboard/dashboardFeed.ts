@@ -85,6 +85,10 @@ interface Shown {
   counts: SeriesCounts;
   /** Whether the snapshot had the run's data (a panel may open on a run before its first event). */
   known: boolean;
+  /** The snapshot's run had ended: nothing more will come. */
+  ended: boolean;
+  /** Its events reach the feed as batches (a run of this window, TensorBoard logs being read). */
+  fedByEvents: boolean;
 }
 
 export class DashboardFeed {
@@ -147,8 +151,8 @@ export class DashboardFeed {
     const compareRunId = this.compareRunId;
     const run = runId ? this.source.getRunData(runId) : undefined;
     const compare = compareRunId && compareRunId !== runId ? this.source.getRunData(compareRunId) : undefined;
-    this.shown = runId ? { runId, counts: run ? seriesCounts(run) : zeroCounts(), known: run !== undefined } : undefined;
-    this.compared = compare ? { runId: compare.runId, counts: seriesCounts(compare), known: true } : undefined;
+    this.shown = runId ? shownRun(runId, run, this.shown) : undefined;
+    this.compared = compare ? shownRun(compare.runId, compare, this.compared) : undefined;
     this.post({ type: 'snapshot', kind: this.kind, run, compare, history: this.source.listRuns(), activeRunId: this.source.activeRunId });
   }
 
@@ -165,6 +169,7 @@ export class DashboardFeed {
       this.sendSnapshot();
       return;
     }
+    target.fedByEvents = true;
     const data = this.source.getRunData(batch.runId);
     const events = data ? unsentEvents(batch.events, data, target.counts) : batch.events;
     if (data) target.counts = seriesCounts(data);
@@ -177,13 +182,41 @@ export class DashboardFeed {
       this.sendSnapshot();
       return;
     }
+    if (this.grewOnDisk(this.shown) || this.grewOnDisk(this.compared)) {
+      this.sendSnapshot();
+      return;
+    }
     this.post({ type: 'history', history: this.source.listRuns(), activeRunId: this.source.activeRunId });
+  }
+
+  /**
+   * A run another process writes (the CLI, an exported script) sends no events: only the file
+   * watcher's history change says its folder grew, so an unfinished one is read again then.
+   */
+  private grewOnDisk(shown: Shown | undefined): boolean {
+    if (!shown || shown.ended || shown.fedByEvents) return false;
+    const data = this.source.getRunData(shown.runId);
+    if (!data) return false;
+    const counts = seriesCounts(data);
+    return hasEnded(data) || (Object.keys(counts) as (keyof SeriesCounts)[]).some((series) => counts[series] !== shown.counts[series]);
   }
 
   dispose(): void {
     for (const subscription of this.subscriptions) subscription.dispose();
     this.subscriptions.length = 0;
   }
+}
+
+function hasEnded(data: RunData): boolean {
+  return data.ended !== undefined || data.interrupted !== undefined;
+}
+
+/** What a snapshot gave the webview; whether events feed the run carries over from what it showed before. */
+function shownRun(runId: string, run: RunData | undefined, before: Shown | undefined): Shown {
+  return {
+    runId, counts: run ? seriesCounts(run) : zeroCounts(), known: run !== undefined, ended: run !== undefined && hasEnded(run),
+    fedByEvents: before?.runId === runId && before.fedByEvents,
+  };
 }
 
 function zeroCounts(): SeriesCounts {

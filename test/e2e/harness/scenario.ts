@@ -10,6 +10,8 @@ export interface Scenario {
   title: string;
   /** Session options besides the name (fixture, settings). */
   session?: Omit<SessionOptions, 'name' | 'log'>;
+  /** Why the scenario cannot run on this machine (checked before its session starts), or undefined. */
+  skip?: () => string | undefined;
   /** Upper bound for the body (the session's start and close are extra). */
   timeoutMs: number;
   run(session: Session, t: Checks): Promise<void>;

@@ -48,6 +48,8 @@ export interface SessionOptions {
   fixture?: string;
   /** Settings merged over QUIET_SETTINGS. */
   settings?: Record<string, unknown>;
+  /** Workspace settings, written to the workspace copy's .vscode/settings.json before VS Code starts. */
+  workspaceSettings?: Record<string, unknown>;
   /** A file whose row in the Explorer proves the workspace is loaded (default: first top-level file). */
   readyFile?: string;
   viewport?: { width: number; height: number };
@@ -164,6 +166,10 @@ export class Session {
   private async boot(): Promise<void> {
     const fixture = this.opts.fixture ?? path.join(FIXTURES_DIR, 'workspace');
     fs.cpSync(fixture, this.workspaceDir, { recursive: true });
+    if (this.opts.workspaceSettings) {
+      fs.mkdirSync(path.join(this.workspaceDir, '.vscode'), { recursive: true });
+      fs.writeFileSync(path.join(this.workspaceDir, '.vscode', 'settings.json'), JSON.stringify(this.opts.workspaceSettings, null, 2));
+    }
     const trustSettings = this.opts.trust === 'restricted'
       ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'always' }
       : {};

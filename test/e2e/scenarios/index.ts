@@ -10,5 +10,6 @@ import { s6Untrusted } from './s6Untrusted';
 import { s7TensorboardLogs } from './s7TensorboardLogs';
 import { s8Import } from './s8Import';
 import { s9ImportKerasWorkspace } from './s9ImportKerasWorkspace';
+import { s10Pytorch } from './s10Pytorch';
 
-export const allScenarios: Scenario[] = [s1QuickFix, s2Train, s3FixFinding, s4Stop, s5Reload, s6Untrusted, s7TensorboardLogs, s8Import, s9ImportKerasWorkspace];
+export const allScenarios: Scenario[] = [s1QuickFix, s2Train, s3FixFinding, s4Stop, s5Reload, s6Untrusted, s7TensorboardLogs, s8Import, s9ImportKerasWorkspace, s10Pytorch];

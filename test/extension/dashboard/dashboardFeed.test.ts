@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { HostToWebview, RunListEntry } from '../../../src/core/dashboard/dashboardProtocol';
-import { applyEvent, emptyRunData, runStatus, type RunData } from '../../../src/core/dashboard/runData';
+import { applyEvent, emptyRunData, runDataFromEvents, runStatus, type RunData } from '../../../src/core/dashboard/runData';
 import type { TrainingEvent } from '../../../src/core/engine/trainingEvents';
 import { DashboardFeed, readPanelState, unsentEvents, seriesCounts, type RunEventBatch, type RunSource } from '../../../src/extension/dashboard/dashboardFeed';
 import { DashboardModel } from '../../../webview/src/dashboardModel';
@@ -29,6 +29,8 @@ class Emitter<T> {
 class FakeStore implements RunSource {
   readonly live = new Map<string, RunData>();
   readonly finished: RunData[] = [];
+  /** Run folders another process writes (the CLI, an exported script): read afresh on each call, no events. */
+  readonly onDisk = new Map<string, TrainingEvent[]>();
   private pending: RunEventBatch | undefined;
   readonly appends = new Emitter<RunEventBatch>();
   readonly histories = new Emitter<void>();
@@ -60,14 +62,22 @@ class FakeStore implements RunSource {
     if (batch) this.appends.fire(batch);
   }
 
+  /** Another process wrote more of a run folder; the file watcher says the folders changed. */
+  writeFolder(runId: string, events: TrainingEvent[]): void {
+    this.onDisk.set(runId, events);
+    this.histories.fire();
+  }
+
   listRuns(): RunListEntry[] {
-    return [...this.live.values(), ...this.finished].map((d) => ({
+    const fromDisk = [...this.onDisk.keys()].map((runId) => this.getRunData(runId)!);
+    return [...this.live.values(), ...this.finished, ...fromDisk].map((d) => ({
       runId: d.runId, configName: d.started?.configName ?? d.runId, status: runStatus(d), startedAt: d.started?.startedAt ?? '', epochsCompleted: d.epochs.length, findingCount: d.findings.length,
     }));
   }
 
   getRunData(runId: string): RunData | undefined {
-    return this.live.get(runId) ?? this.finished.find((d) => d.runId === runId);
+    const onDisk = this.onDisk.get(runId);
+    return this.live.get(runId) ?? this.finished.find((d) => d.runId === runId) ?? (onDisk && runDataFromEvents(runId, onDisk));
   }
 }
 
@@ -198,6 +208,30 @@ test('the side bar shows the latest run, switches to a run that starts, and gets
   assert.deepEqual(page.model.run, json(fullRun('mnist-mlp.metrics.jsonl')));
   assert.equal(page.messages[page.messages.length - 1].type, 'history', 'the run ended: the history changed, the shown run did not');
   assert.deepEqual(page.model.history.map((h) => h.runId), [second, first]);
+});
+
+test('a run another process writes into a run folder: the side bar and a panel show it as it grows and ends', () => {
+  // Seen in VS Code (e2e scenario 10): an exported script run by hand, shown in the side bar as
+  // "running · epoch 0/?" long after it had completed, since its folder was read once.
+  const store = new FakeStore();
+  const runId = runIdOf(MNIST);
+  const firstEpoch = MNIST.findIndex((e) => e.type === 'epoch-end') + 1;
+  store.writeFolder(runId, MNIST.slice(0, 1));
+  const sidebar = new FakePage();
+  const panel = new FakePage();
+  new DashboardFeed(store, sidebar.post, 'sidebar', 'active-or-latest', true).onReady();
+  new DashboardFeed(store, panel.post, 'panel', { runId }, true).onReady();
+  assert.equal(sidebar.model.run?.runId, runId);
+  store.writeFolder(runId, MNIST.slice(0, firstEpoch));
+  for (const page of [sidebar, panel]) assert.equal(page.model.run?.epochs.length, 1, 'the first epoch, read from the folder');
+  store.writeFolder(runId, MNIST);
+  for (const page of [sidebar, panel]) {
+    assert.deepEqual(page.model.run, json(fullRun('mnist-mlp.metrics.jsonl')));
+    assert.equal(page.model.run && runStatus(page.model.run), 'completed');
+  }
+  const sent = sidebar.messages.length;
+  store.histories.fire();
+  assert.equal(sidebar.messages.slice(sent).map((m) => m.type).join(), 'history', 'an ended run is not sent again');
 });
 
 test('a comparison: the snapshot carries both runs, and the compared run\'s events reach it too', () => {
