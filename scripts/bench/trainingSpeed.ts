@@ -8,7 +8,7 @@
 // and timed steps it used and the seconds each column's runs took, set-up included; the short
 // (default) run times fewer steps of the 4096-wide example, whose steps take seconds.
 //   npm run bench -- trainingSpeed [--long]   or   npx tsx scripts/bench/trainingSpeed.ts [--long]
-import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -20,6 +20,7 @@ import { encodeTargets } from '../../src/core/engine/lossAndMetrics';
 import { disposeOptimizer, makeOptimizer } from '../../src/core/engine/optimizerFactory';
 import { loadTensorflow, type TensorflowRuntime } from '../../src/core/engine/tensorflowRuntime';
 import { prepareModel, runTraining } from '../../src/core/engine/trainingSession';
+import { findPythonWithTorch } from '../../src/core/python/findPython';
 
 const root = path.resolve(__dirname, '..', '..');
 const long = process.argv.includes('--long') || process.env.BENCH_LONG === '1';
@@ -118,19 +119,14 @@ class TorchWorker {
   private constructor(private readonly child: ChildProcessWithoutNullStreams, private readonly lines: AsyncIterator<string>, readonly info: { torch: string; cores: number; blas: string; python: string }) {}
 
   static async start(): Promise<TorchWorker | string> {
-    const tried: string[] = [];
-    for (const python of ['python3', '/usr/bin/python3']) {
-      const probe = spawnSync(python, ['-c', 'import torch'], { encoding: 'utf8' });
-      if (probe.status === 0) {
-        const child = spawn(python, [path.join(__dirname, 'trainingSpeed.py')], { stdio: 'pipe' });
-        child.stderr.on('data', (chunk) => process.stderr.write(chunk));
-        const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
-        const hello = JSON.parse((await lines.next()).value as string);
-        return new TorchWorker(child, lines, { ...hello, python });
-      }
-      tried.push(`${python}: ${probe.error ? probe.error.message : (probe.stderr.trim().split('\n').pop() ?? `exit ${probe.status}`)}`);
-    }
-    return `no Python with torch (${tried.join('; ')})`;
+    const { found, rejected } = findPythonWithTorch(['python3', '/usr/bin/python3']);
+    if (!found) return `no Python with torch (${rejected.join('; ')})`;
+    const python = found.command;
+    const child = spawn(python, [path.join(__dirname, 'trainingSpeed.py')], { stdio: 'pipe' });
+    child.stderr.on('data', (chunk) => process.stderr.write(chunk));
+    const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+    const hello = JSON.parse((await lines.next()).value as string);
+    return new TorchWorker(child, lines, { ...hello, python });
   }
 
   async msPerStep(example: Example, threads: number, steps: number): Promise<Timing> {
