@@ -13,7 +13,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadConfigFile } from '../../src/core/config/loadConfigFile';
 import { exportPytorchScript } from '../../src/core/interop/pytorch/exportPytorchScript';
-import { DEFAULT_PYTHON_CANDIDATES, findPythonWithTorch } from '../../src/core/python/findPython';
+import { findPythonWithTorch } from '../../src/core/python/findPython';
 
 const root = path.resolve(__dirname, '..', '..');
 const rounds = Number(process.argv[2] ?? 3);
@@ -40,7 +40,7 @@ function msPerStep(python: string, script: string, extra: string[]): number {
 }
 
 (async () => {
-  const search = findPythonWithTorch(DEFAULT_PYTHON_CANDIDATES);
+  const search = findPythonWithTorch();
   if (!search.found) {
     console.log(`skipped: no Python with torch (${search.rejected.join('; ')})`);
     return;

@@ -16,7 +16,8 @@ import { isOpen } from '../../core/diagnosis/finding';
 import { formatFinding } from '../../core/report/textFormat';
 import type { TrainingEvent } from '../../core/engine/trainingEvents';
 import { trainWithPytorch } from '../../core/pytorchBackend/pytorchBackend';
-import { PYTHON_ENV_VARIABLE, TorchPythonMissingError, type PythonCandidate } from '../../core/pytorchBackend/torchPython';
+import type { PythonCandidate } from '../../core/python/findPython';
+import { PYTHON_ENV_VARIABLE, TorchPythonMissingError } from '../../core/pytorchBackend/torchPython';
 import { backendFlag, EXIT, refusesPlaceholderData, runnableConfig, runtimeFor, type CommandContext } from '../commandContext';
 import { TrainProgress } from '../trainProgress';
 

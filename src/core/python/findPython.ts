@@ -17,8 +17,21 @@ export interface PythonSearch {
   rejected: string[];
 }
 
-/** Where to look by default: the first `python3` on PATH, then the system's (Debian's python3-torch lives there). */
-export const DEFAULT_PYTHON_CANDIDATES = ['python3', '/usr/bin/python3', 'python'];
+export interface PythonCandidate {
+  command: string;
+  /** Where it came from, in words: "the setting trainingDoctor.pythonPath", "PATH". */
+  source: string;
+}
+
+/**
+ * Where to look when no Python was named, in order: what PATH gives (`python3`, then `python`),
+ * then, on Linux, the system's own (Debian's python3-torch lives there, while PATH may lead to a
+ * pyenv or venv Python without torch). The one list for the pytorch backend, tests and benches.
+ */
+export function defaultPythonCandidates(platform: NodeJS.Platform = process.platform): PythonCandidate[] {
+  const onPath = ['python3', 'python'].map((command) => ({ command, source: 'PATH' }));
+  return platform === 'linux' ? [...onPath, { command: '/usr/bin/python3', source: 'the system Python' }] : onPath;
+}
 
 const PROBE = 'import sys, torch; print(torch.__version__); print("%d.%d.%d" % sys.version_info[:3])';
 const PROBE_TIMEOUT_MS = 60_000;
@@ -39,7 +52,7 @@ export function probePython(command: string): { ok: true; python: PythonWithTorc
 }
 
 /** The first candidate that imports torch, and why the ones before it did not. */
-export function findPythonWithTorch(candidates: string[] = DEFAULT_PYTHON_CANDIDATES): PythonSearch {
+export function findPythonWithTorch(candidates: string[] = defaultPythonCandidates().map((c) => c.command)): PythonSearch {
   const rejected: string[] = [];
   for (const command of candidates) {
     const probe = probePython(command);

@@ -4,21 +4,10 @@
 // (when the editor has one), then `python3`, `python` and, on Linux, `/usr/bin/python3`: the
 // first that can import torch. Nothing found is one message naming every try and the fixes.
 
-import { probePython, type PythonWithTorch } from '../python/findPython';
-
-export interface PythonCandidate {
-  command: string;
-  /** Where it came from, in words: "the setting trainingDoctor.pythonPath", "PATH". */
-  source: string;
-}
+import { defaultPythonCandidates, probePython, type PythonCandidate, type PythonWithTorch } from '../python/findPython';
 
 /** The CLI's environment variable naming the Python for the pytorch backend. */
 export const PYTHON_ENV_VARIABLE = 'TRAINING_DOCTOR_PYTHON';
-
-export function defaultPythonCandidates(platform: NodeJS.Platform = process.platform): PythonCandidate[] {
-  const onPath = ['python3', 'python'].map((command) => ({ command, source: 'PATH' }));
-  return platform === 'linux' ? [...onPath, { command: '/usr/bin/python3', source: 'the system Python' }] : onPath;
-}
 
 export interface CandidateChoice {
   /** A Python the user named: tried alone. */

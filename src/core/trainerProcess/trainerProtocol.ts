@@ -12,7 +12,7 @@ import type { RangeTestResult } from '../engine/learningRateFinder';
 import type { ProbeReport } from '../engine/probe';
 import { isBackendChoice, type BackendChoice } from '../engine/backendChoice';
 import type { TrainingEvent } from '../engine/trainingEvents';
-import type { PythonCandidate } from '../pytorchBackend/torchPython';
+import type { PythonCandidate } from '../python/findPython';
 
 export type TrainerJob = 'train' | 'probe' | 'lr-find';
 

@@ -4,8 +4,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import { probePython } from '../../../src/core/python/findPython';
-import { defaultPythonCandidates, findTorchPython, pythonCandidates, TorchPythonMissingError } from '../../../src/core/pytorchBackend/torchPython';
+import { defaultPythonCandidates, type probePython } from '../../../src/core/python/findPython';
+import { findTorchPython, pythonCandidates, TorchPythonMissingError } from '../../../src/core/pytorchBackend/torchPython';
 
 type Probe = typeof probePython;
 const fakeProbe = (withTorch: Record<string, string>): Probe => (command) =>
