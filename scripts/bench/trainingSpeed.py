@@ -2,6 +2,7 @@
 # PyTorch, timed per training step. Started once per bench run; reads one JSON request per line on
 # stdin ({"model", "threads", "warmup", "steps"}) and answers one JSON line on stdout, so the Node
 # side can interleave its own runs with these. Inputs are random: only the speed is compared.
+import ctypes
 import json
 import os
 import sys
@@ -73,8 +74,28 @@ def blas_in_use():
         return 'unknown'
 
 
-def time_steps(name, threads, warmup, steps):
+def openblas():
+    # torch.set_num_threads does not reach a pthreads OpenBLAS, which keeps one thread per core for
+    # every matrix product: without this, "one thread" would multiply matrices on all cores.
+    try:
+        with open('/proc/self/maps') as maps:
+            paths = sorted({line.split()[-1] for line in maps if 'openblas' in line.lower() and '/' in line})
+        return ctypes.CDLL(paths[0]) if paths else None
+    except (OSError, IndexError):
+        return None
+
+
+def set_threads(threads):
     torch.set_num_threads(threads)
+    library = openblas()
+    if library is not None and hasattr(library, 'openblas_set_num_threads'):
+        library.openblas_set_num_threads(threads)
+        return library.openblas_get_num_threads()
+    return None
+
+
+def time_steps(name, threads, warmup, steps):
+    blas_threads = set_threads(threads)
     if name not in built:
         torch.manual_seed(0)
         model, shape, batch = MODELS[name]()
@@ -95,7 +116,7 @@ def time_steps(name, threads, warmup, steps):
         if i >= warmup:
             times.append((time.perf_counter() - started) * 1000)
             cpu_times.append((time.process_time() - cpu_started) * 1000)
-    return times, cpu_times
+    return times, cpu_times, blas_threads
 
 
 def main():
@@ -103,8 +124,8 @@ def main():
     print(json.dumps({'ready': True, 'torch': torch.__version__, 'cores': os.cpu_count(), 'blas': blas_in_use()}), flush=True)
     for line in sys.stdin:
         request = json.loads(line)
-        times, cpu_times = time_steps(request['model'], request['threads'], request['warmup'], request['steps'])
-        print(json.dumps({'ms': times, 'cpuMs': cpu_times}), flush=True)
+        times, cpu_times, blas_threads = time_steps(request['model'], request['threads'], request['warmup'], request['steps'])
+        print(json.dumps({'ms': times, 'cpuMs': cpu_times, 'blasThreads': blas_threads}), flush=True)
 
 
 main()

@@ -119,7 +119,7 @@ class TorchWorker {
   private constructor(private readonly child: ChildProcessWithoutNullStreams, private readonly lines: AsyncIterator<string>, readonly info: { torch: string; cores: number; blas: string; python: string }) {}
 
   static async start(): Promise<TorchWorker | string> {
-    const { found, rejected } = findPythonWithTorch(['python3', '/usr/bin/python3']);
+    const { found, rejected } = findPythonWithTorch();
     if (!found) return `no Python with torch (${rejected.join('; ')})`;
     const python = found.command;
     const child = spawn(python, [path.join(__dirname, 'trainingSpeed.py')], { stdio: 'pipe' });
@@ -131,10 +131,14 @@ class TorchWorker {
 
   async msPerStep(example: Example, threads: number, steps: number): Promise<Timing> {
     this.child.stdin.write(JSON.stringify({ model: example.torch, threads, warmup: example.warmup, steps }) + '\n');
-    const answer = JSON.parse((await this.lines.next()).value as string) as { ms: number[]; cpuMs: number[] };
+    const answer = JSON.parse((await this.lines.next()).value as string) as { ms: number[]; cpuMs: number[]; blasThreads: number | null };
+    this.blasThreads.set(threads, answer.blasThreads === null ? 'not OpenBLAS' : String(answer.blasThreads));
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
     return { wall: mean(answer.ms), cpu: mean(answer.cpuMs) };
   }
+
+  /** The BLAS threads PyTorch's runs used, per torch thread count (OpenBLAS is set to match). */
+  readonly blasThreads = new Map<number, string>();
 
   stop(): void {
     this.child.stdin.end();
@@ -202,7 +206,10 @@ const ratio = (a: number[], b: number[]) => a.length === 0 || b.length === 0 ? '
     const spent = (Object.keys(seconds) as Column[]).filter((c) => seconds[c] > 0).map((c) => `${c} ${seconds[c].toFixed(0)}`).join(', ');
     console.log(`  ${row[0]}: ${example.rounds} rounds, ${stepCounts} after ${example.warmup} warm-up; ${((performance.now() - started) / 1000).toFixed(0)} s (${spent})`);
   }
-  if (typeof torch !== 'string') torch.stop();
+  if (typeof torch !== 'string') {
+    torch.stop();
+    console.log(`PyTorch's BLAS threads: ${[...torch.blasThreads].map(([threads, blas]) => `${blas} with ${threads} torch thread${threads === 1 ? '' : 's'}`).join(', ')}`);
+  }
   const header = ['example', 'fit', 'ours', 'ours/fit', 'ours every step', '/fit', 'torch 1 thr', `torch ${cores} thr`, 'ours/torch1', `ours/torch${cores}`,
     'CPU ours', 'CPU ours/fit', 'CPU every/fit', 'CPU ours/torch1'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));

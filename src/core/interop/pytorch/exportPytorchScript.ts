@@ -55,7 +55,7 @@ export { trainingScriptName };
 export function exportPytorchScript(config: TrainConfig, shapes: ShapeReport, options: PytorchExportOptions = {}): string {
   const training = config.training;
   const outputShape = shapes.outputShape ?? [1];
-  const imports = [...new Set(['argparse', 'copy', 'datetime', 'json', 'math', 'os', 're', 'signal', 'socket', 'sys', 'threading', 'time', 'traceback', ...datasetImports(config.data.dataset)])].sort();
+  const imports = [...new Set(['argparse', 'copy', 'ctypes', 'datetime', 'json', 'math', 'os', 're', 'signal', 'socket', 'sys', 'threading', 'time', 'traceback', ...datasetImports(config.data.dataset)])].sort();
   const constants = `
 # ---------------------------------------------------------------------------------------------
 # The experiment, as the config says it.

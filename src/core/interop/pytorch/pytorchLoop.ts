@@ -171,6 +171,27 @@ export const DISTRIBUTED = String.raw`
 # batch, shared out between the processes, so the steps, learning rates and schedule stay those
 # of the config (raise batchSize to use more processes for more throughput).
 # ---------------------------------------------------------------------------------------------
+def openblas():
+    """The OpenBLAS mapped into this process (Linux), else None. torch.set_num_threads does not
+    reach it: a pthreads OpenBLAS keeps one thread per core for every matrix product unless told."""
+    try:
+        with open("/proc/self/maps") as maps:
+            paths = sorted({line.split()[-1] for line in maps if "openblas" in line.lower() and "/" in line})
+        return ctypes.CDLL(paths[0]) if paths else None
+    except (OSError, IndexError):
+        return None
+
+
+def openblas_threads(count=None):
+    """Sets (when count is given) and returns OpenBLAS's thread count; None without OpenBLAS."""
+    library = openblas()
+    if library is None or not hasattr(library, "openblas_get_num_threads"):
+        return None
+    if count is not None:
+        library.openblas_set_num_threads(count)
+    return library.openblas_get_num_threads()
+
+
 class Cluster:
     def __init__(self, args):
         self.distributed = "RANK" in os.environ and "WORLD_SIZE" in os.environ
@@ -202,6 +223,9 @@ class Cluster:
     def detail(self):
         threads = torch.get_num_threads()
         where = "%s, %d process%s, %d thread%s" % (self.device.type, self.world, "" if self.world == 1 else "es", threads, "" if threads == 1 else "s")
+        blas = openblas_threads()
+        if blas is not None and blas != threads:
+            where += " (OpenBLAS %d)" % blas
         if self.distributed:
             where += " (DistributedDataParallel, %s)" % self.backend
         return "PyTorch %s on %s" % (torch.__version__, where)
@@ -464,7 +488,7 @@ def parse_args():
     parser.add_argument("--stats-every", type=int, help="take per-layer statistics every N steps (default: the config's diagnostics.every)")
     parser.add_argument("--checkpoint", help="save the model and optimizer here after every epoch (default: in the --logdir run folder)")
     parser.add_argument("--device", choices=["auto", "cpu"], default="auto", help="cpu: never use CUDA")
-    parser.add_argument("--threads", type=int, help="torch.set_num_threads for each process")
+    parser.add_argument("--threads", type=int, help="threads for each process (torch's and OpenBLAS's)")
     parser.add_argument("--plain", action="store_true", help="train without any instrumentation or events (to measure what they cost)")
     parser.add_argument("--init-report", action="store_true", help="print the initialized model's per-layer parameter counts and weight statistics as JSON, and exit")
     add_data_arguments(parser)
@@ -503,6 +527,7 @@ def main():
     args = parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
+        openblas_threads(args.threads)
     if args.init_report:
         print(json.dumps(init_report()))
         return 0

@@ -2,10 +2,11 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { PayloadIssues } from '../../../../src/core/dashboard/payloadReader';
 import { readTrainingEvents } from '../../../../src/core/dashboard/trainingEventValidation';
+import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { loadDataset } from '../../../../src/core/data/loadDataset';
 import type { RunStartedEvent, TrainingEvent } from '../../../../src/core/engine/trainingEvents';
-import { exportToTemp, jsonLines, loadExample, runPython, skipReason } from './pytorchHarness';
+import { exportToTemp, jsonLines, loadExample, runPython, skipReason, torchPython } from './pytorchHarness';
 
 describe('exported PyTorch script: --events-jsonl', { skip: skipReason() }, () => {
   it('prints only training events on stdout, each one valid, in the engine\'s order', () => {
@@ -84,4 +85,27 @@ describe('exported PyTorch script: the data', { skip: skipReason() }, () => {
       }
     });
   }
+});
+
+/** Whether the torch Python multiplies matrices with OpenBLAS (Debian's python3-torch does). */
+function usesOpenblas(): boolean {
+  const probe = 'import torch; torch.mm(torch.ones(8, 8), torch.ones(8, 8)); print(any("openblas" in l.lower() for l in open("/proc/self/maps")))';
+  return spawnSync(torchPython()!, ['-c', probe], { encoding: 'utf8' }).stdout.trim() === 'True';
+}
+
+describe('exported PyTorch script: threads', { skip: skipReason() }, () => {
+  const backendDetail = (args: string[]): string => {
+    const { script, dir } = exportToTemp('examples/spirals-mlp.train.json', (config) => { config.training.epochs = 1; });
+    // OpenBLAS starts with the thread count of its environment, whatever torch.set_num_threads says.
+    const run = runPython([script, '--events-jsonl', ...args], { cwd: dir, env: { OPENBLAS_NUM_THREADS: '2' } });
+    assert.equal(run.status, 0, run.stderr);
+    const started = jsonLines(run.stdout)[0] as RunStartedEvent;
+    return started.backendDetail ?? '';
+  };
+
+  it('--threads N caps OpenBLAS too, and the backend detail says when OpenBLAS runs more threads than torch', { skip: process.platform !== 'linux' && 'OpenBLAS is found through /proc/self/maps' }, (t) => {
+    assert.match(backendDetail(['--threads', '1']), /, 1 thread$/);
+    if (!usesOpenblas()) return t.skip('this torch does not use OpenBLAS');
+    assert.match(backendDetail([]), /, 1 thread \(OpenBLAS 2\)$/);
+  });
 });
