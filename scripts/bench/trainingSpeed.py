@@ -128,4 +128,5 @@ def main():
         print(json.dumps({'ms': times, 'cpuMs': cpu_times, 'blasThreads': blas_threads}), flush=True)
 
 
-main()
+if __name__ == '__main__':
+    main()
