@@ -36,7 +36,7 @@ describe('training-doctor train --backend pytorch', () => {
     const cwd = workspace('mnist');
     const result = await runCli(['train', path.join(EXAMPLES, 'mnist-mlp.train.json'), '--backend', 'pytorch', '--epochs', '1'], { cwd, timeoutMs: 300_000 });
     assert.equal(result.code, 0, show(result));
-    assert.match(result.stdout, /^Training "mnist-mlp" on pytorch \(PyTorch \d\S* on (cpu|cuda), 1 process, \d+ threads?; \S*python\S*\)$/m, 'the torch version, device, threads and the Python');
+    assert.match(result.stdout, /^Training "mnist-mlp" on pytorch \(PyTorch \d\S* on (cpu|cuda), 1 process, \d+ threads?( \(OpenBLAS \d+\))?; \S*python\S*\)$/m, 'the torch version, device, threads (and OpenBLAS\'s where they differ) and the Python');
     const [folder] = runFolders(path.join(cwd, '.training-doctor', 'runs'));
     const stored = readRun(folder);
     assert.deepEqual(stored.issues, []);
