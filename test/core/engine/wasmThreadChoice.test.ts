@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { parseTrainConfig } from '../../../src/core/config/parseConfig';
 import { inferShapes } from '../../../src/core/config/shapeInference';
 import { chooseWasmThreads, largestLayerMacs, MIN_THREADED_LAYER_MACS, wasmThreadsFor } from '../../../src/core/engine/wasmThreadChoice';
 import { configFrom, gaussianConfig } from './engineFixtures';
@@ -45,5 +46,14 @@ describe('wasmThreadsFor', () => {
     const auto = configFrom(gaussianConfig());
     assert.equal(auto.wasmThreads, 'auto');
     assert.match(wasmThreadsFor(auto, inferShapes(auto.model.layers, auto.model.input)).reason, /^layers too small/);
+  });
+
+  it('refuses a wasmThreads that is neither "auto" nor 1–4, with its place', () => {
+    for (const value of [0, 5, 1.5, '"two"']) {
+      const text = JSON.stringify({ ...gaussianConfig(), wasmThreads: 'X' }, null, 2).replace('"X"', String(value));
+      const errors = parseTrainConfig(text, 'x.train.json').problems.filter((p) => p.severity === 'error');
+      assert.equal(errors.length, 1, `${value}: ${JSON.stringify(errors)}`);
+      assert.deepEqual(errors[0].path, ['wasmThreads'], `${value}`);
+    }
   });
 });
