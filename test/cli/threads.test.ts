@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { readJson, runCli, runFolders, show, suiteWorkspaces, writeSpiralsConfig } from './cliTestHelpers';
+import { interruptAfterFirstEpoch, readJson, runCli, runFolders, show, suiteWorkspaces, writeSpiralsConfig } from './cliTestHelpers';
 
 const WIDE = [
   { type: 'dense', units: 256, activation: 'relu', kernelInitializer: 'heNormal' },
@@ -43,16 +43,7 @@ describe('training-doctor on the threaded WebAssembly build', () => {
   it('Ctrl+C during a threaded run: exit 130, the run cancelled', async () => {
     const cwd = workspace('cancel');
     writeThreadedConfig(cwd, 'long.train.json', 1000);
-    let signalled = false;
-    const result = await runCli(['train', 'long.train.json'], {
-      cwd,
-      onStdout: (soFar, child) => {
-        if (!signalled && /^epoch 1\/1000 /m.test(soFar)) {
-          signalled = true;
-          child.kill('SIGINT');
-        }
-      },
-    });
+    const { result, signalled } = await interruptAfterFirstEpoch('long.train.json', 1000, cwd);
     assert.ok(signalled, `the first epoch line appeared:\n${show(result)}`);
     assert.equal(result.code, 130, show(result));
     assert.match(result.stdout, /^Run cancelled after \d+ epoch\(s\)/m);
