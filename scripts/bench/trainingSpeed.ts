@@ -7,8 +7,12 @@
 // Prints ratios, passes or fails nothing. Before the table, a line per example says how many rounds
 // and timed steps it used and the seconds each column's runs took, set-up included; the short
 // (default) run times fewer steps of the 4096-wide example, whose steps take seconds.
+// A last table compares our loop on the threaded WebAssembly build (2 threads) with the
+// single-threaded one, for the MNIST MLP and the seeds' 4096 MLP: tfjs starts one wasm build per
+// process, so each of those runs is a child process of its own (this script with --threads-child),
+// alternating 1 and 2 threads; it also says what the automatic choice (wasmThreadChoice.ts) picks.
 //   npm run bench -- trainingSpeed [--long]   or   npx tsx scripts/bench/trainingSpeed.ts [--long]
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -20,6 +24,7 @@ import { encodeTargets } from '../../src/core/engine/lossAndMetrics';
 import { disposeOptimizer, makeOptimizer } from '../../src/core/engine/optimizerFactory';
 import { loadTensorflow, type TensorflowRuntime } from '../../src/core/engine/tensorflowRuntime';
 import { prepareModel, runTraining } from '../../src/core/engine/trainingSession';
+import { wasmThreadsFor } from '../../src/core/engine/wasmThreadChoice';
 import { findPythonWithTorch } from '../../src/core/python/findPython';
 
 const root = path.resolve(__dirname, '..', '..');
@@ -48,6 +53,11 @@ const examples: Example[] = [
   // Each 4096-wide step takes seconds: the short run times one statistics cycle of our loop and two steps of the others.
   { label: 'seeds 4096 MLP', file: 'examples/seeds/mlp4096-relu-kaiming.train.json', torch: 'mlp4096', steps: long ? 8 : 4, otherSteps: long ? 8 : 2, rounds: long ? 3 : 2, warmup: 1 },
 ];
+
+/** The examples of the threads table: a narrow model and a wide one. */
+const threadedExamples = ['MNIST MLP', 'seeds 4096 MLP'];
+/** Threads of the threaded build's runs: this machine kind has 2 cores. */
+const THREADED = 2;
 
 type Column = 'fit' | 'ours' | 'oursEvery1' | 'torch1' | 'torchAll';
 /** Per step: wall-clock ms, and the CPU ms of the process that ran it (which other processes' load disturbs less). */
@@ -154,12 +164,63 @@ const ms = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.
 const cell = (xs: number[]) => xs.length === 0 ? '—' : `${ms(median(xs))} (${ms(Math.min(...xs))}–${ms(Math.max(...xs))})`;
 const ratio = (a: number[], b: number[]) => a.length === 0 || b.length === 0 ? '—' : `${(median(a) / median(b)).toFixed(2)}×`;
 
+/** A child process of the threads table: our loop's ms/step for one example on `threads` wasm threads, as a JSON line. */
+async function threadsChild(label: string, threads: number): Promise<void> {
+  const example = examples.find((e) => e.label === label);
+  if (!example) throw new Error(`no example ${label}`);
+  const loaded = await loadConfigFile(path.join(root, example.file));
+  if (!loaded.config) throw new Error(`${example.file} is invalid`);
+  const runtime = await loadTensorflow({ preference: 'wasm', wasmThreads: { threads, reason: 'the bench' } });
+  const data = await loadDataset(loaded.config.data, loaded.config.seed, loaded.baseDir);
+  const timing = await oursMsPerStep(runtime, loaded.config, data, loaded.baseDir, example, loaded.config.diagnostics.every, example.steps);
+  console.log(JSON.stringify({ ...timing, detail: runtime.detail }));
+}
+
+/** Our loop on 1 and on 2 wasm threads, alternating, each run in a process of its own. */
+function threadsTable(): void {
+  console.log('');
+  console.log(`Our loop (statistics at the config's sampling), single-threaded wasm vs the threaded build on ${THREADED} threads; CPU: the process's, its threads included; load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  const rows: string[][] = [];
+  for (const label of threadedExamples) {
+    const example = examples.find((e) => e.label === label)!;
+    const wall: Record<number, number[]> = { 1: [], [THREADED]: [] };
+    const cpu: Record<number, number[]> = { 1: [], [THREADED]: [] };
+    let detail = '';
+    for (let round = 0; round < example.rounds; round++) {
+      for (const threads of [1, THREADED]) {
+        const out = execFileSync(process.execPath, ['--import', 'tsx', __filename, '--threads-child', label, String(threads)], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+        const timing = JSON.parse(out.trim().split('\n').at(-1)!) as Timing & { detail: string };
+        if (threads !== 1) detail = timing.detail;
+        wall[threads].push(timing.wall);
+        cpu[threads].push(timing.cpu);
+      }
+    }
+    if (!/ 2 threads:/.test(detail)) throw new Error(`the threaded runs of ${label} ran on: ${detail}`);
+    rows.push([label, cell(wall[1]), cell(wall[THREADED]), ratio(wall[1], wall[THREADED]), cell(cpu[1]), cell(cpu[THREADED]), autoChoice.get(label) ?? '—']);
+    console.log(`  ${label}: ${example.rounds} rounds of ${example.steps} timed steps after ${example.warmup} warm-up, each run a process; load now ${os.loadavg()[0].toFixed(2)}`);
+  }
+  printTable(['example', '1 thread', `${THREADED} threads`, 'speed-up', 'CPU 1 thread', `CPU ${THREADED} threads`, 'auto picks here, now'], rows);
+}
+
+/** What the automatic choice says for each example, on this machine at the time the example was loaded. */
+const autoChoice = new Map<string, string>();
+
+function printTable(header: string[], rows: string[][]): void {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+  console.log('');
+  console.log(line(header));
+  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+  for (const row of rows) console.log(line(row));
+}
+
 (async () => {
+  const child = process.argv.indexOf('--threads-child');
+  if (child >= 0) return threadsChild(process.argv[child + 1], Number(process.argv[child + 2]));
   const runtime = await loadTensorflow({ preference: 'auto', searchDirs: [root] });
   const torch = await TorchWorker.start();
   const cores = os.cpus().length;
-  const multithread = runtime.backend === 'wasm' ? await runtime.tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT') : undefined;
-  console.log(`ours: ${runtime.backend} (${runtime.detail}), ${runtime.backend === 'wasm' ? (multithread ? 'threaded build' : '1 thread (no threaded wasm in Node)') : 'threads as the backend decides'}`);
+  console.log(`ours: ${runtime.backend} (${runtime.detail})${runtime.backend === 'wasm' ? '; the threaded build: see the last table' : ''}`);
   if (typeof torch === 'string') console.log(`PyTorch: skipped, ${torch}`);
   else console.log(`PyTorch: ${torch.info.torch} via ${torch.info.python}, BLAS ${torch.info.blas}, 1 thread and ${cores} threads (all cores)`);
   console.log(`ms/step, median over rounds (min–max); ${long ? 'long' : 'short (--long for more rounds and steps)'} run; load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
@@ -170,6 +231,10 @@ const ratio = (a: number[], b: number[]) => a.length === 0 || b.length === 0 ? '
     if (!loaded.config) throw new Error(`${example.file} is invalid`);
     const config = loaded.config;
     const data = await loadDataset(config.data, config.seed, loaded.baseDir);
+    if (loaded.shapes) {
+      const auto = wasmThreadsFor({ ...config, wasmThreads: 'auto' }, loaded.shapes);
+      autoChoice.set(example.label, `${auto.threads} (${auto.reason})`);
+    }
     const samples: Record<Column, number[]> = { fit: [], ours: [], oursEvery1: [], torch1: [], torchAll: [] };
     const cpu: Record<Column, number[]> = { fit: [], ours: [], oursEvery1: [], torch1: [], torchAll: [] };
     const record = (column: Column, timing: Timing) => {
@@ -212,12 +277,8 @@ const ratio = (a: number[], b: number[]) => a.length === 0 || b.length === 0 ? '
   }
   const header = ['example', 'fit', 'ours', 'ours/fit', 'ours every step', '/fit', 'torch 1 thr', `torch ${cores} thr`, 'ours/torch1', `ours/torch${cores}`,
     'CPU ours', 'CPU ours/fit', 'CPU every/fit', 'CPU ours/torch1'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
-  console.log('');
-  console.log(line(header));
-  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
-  for (const row of rows) console.log(line(row));
+  printTable(header, rows);
+  if (runtime.backend === 'wasm') threadsTable();
 })().catch((error) => {
   console.error(error);
   process.exit(1);

@@ -10,6 +10,7 @@ import type { ShapeReport } from '../core/config/shapeInference';
 import type { TrainConfig } from '../core/config/trainConfig';
 import { isBackendChoice, tfjsPreference, type BackendChoice } from '../core/engine/backendChoice';
 import { loadTensorflow, type TensorflowRuntime } from '../core/engine/tensorflowRuntime';
+import { wasmThreadsFor } from '../core/engine/wasmThreadChoice';
 import { UsageError } from './cliArguments';
 import { formatProblem } from './formatting';
 
@@ -71,7 +72,9 @@ export function refusesPlaceholderData({ flags, stdout, stderr }: CommandContext
  * ConfigProblemError, which main reports located), before a run folder or the data exist.
  */
 export async function runtimeFor({ flags }: CommandContext, file: RunnableConfig, memory: Omit<MemoryCheckOptions, 'backend'> = {}): Promise<TensorflowRuntime> {
-  const runtime = await loadTensorflow({ preference: tfjsPreference(backendFlag(flags) ?? file.config.backend), searchDirs: [process.cwd()] });
+  const runtime = await loadTensorflow({
+    preference: tfjsPreference(backendFlag(flags) ?? file.config.backend), searchDirs: [process.cwd()], wasmThreads: wasmThreadsFor(file.config, file.shapes),
+  });
   assertModelFits(file.config, { ...memory, backend: runtime.backend });
   return runtime;
 }

@@ -10,6 +10,7 @@ import { RunDiagnosis, diagnoseProbe } from '../core/diagnosis/runDiagnosis';
 import { findLearningRate } from '../core/engine/learningRateFinder';
 import { probeModel } from '../core/engine/probe';
 import { loadTensorflow } from '../core/engine/tensorflowRuntime';
+import { wasmThreadsFor } from '../core/engine/wasmThreadChoice';
 import { tfjsPreference } from '../core/engine/backendChoice';
 import { trainWithPytorch } from '../core/pytorchBackend/pytorchBackend';
 import { describeError, runTraining } from '../core/engine/trainingSession';
@@ -50,7 +51,9 @@ async function runJob(start: StartMessage): Promise<void> {
     await send({ type: 'finished', findings: ended.findings });
     return;
   }
-  const runtime = await loadTensorflow({ preference: tfjsPreference(start.backend ?? config.backend), searchDirs: [path.dirname(file.filePath), start.workspaceDir] });
+  const runtime = await loadTensorflow({
+    preference: tfjsPreference(start.backend ?? config.backend), searchDirs: [path.dirname(file.filePath), start.workspaceDir], wasmThreads: wasmThreadsFor(config, file.shapes),
+  });
   if (start.job === 'probe') {
     const { report, stats, inputStats } = await probeModel(config, { runtime, baseDir: file.baseDir, dataAccess: file.dataAccess });
     report.findings = diagnoseProbe(config, file.shapes, { stats, loss: report.loss, inputStats }, file.tree);

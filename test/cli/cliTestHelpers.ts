@@ -69,6 +69,21 @@ export function runCli(args: string[], options: RunOptions): Promise<CliResult> 
   });
 }
 
+/** Runs `train <file>` and sends SIGINT (Ctrl+C) once its first epoch line of `epochs` is out; says whether it got there. */
+export async function interruptAfterFirstEpoch(file: string, epochs: number, cwd: string): Promise<{ result: CliResult; signalled: boolean }> {
+  let signalled = false;
+  const result = await runCli(['train', file], {
+    cwd,
+    onStdout: (soFar, child) => {
+      if (!signalled && new RegExp(`^epoch 1/${epochs} `, 'm').test(soFar)) {
+        signalled = true;
+        child.kill('SIGINT');
+      }
+    },
+  });
+  return { result, signalled };
+}
+
 /** A description of a result for assertion messages. */
 export function show(result: CliResult): string {
   return `exit ${result.code}${result.signal ? ` (${result.signal})` : ''}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`;

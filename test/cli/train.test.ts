@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
-  assertBuilt, EXAMPLES, jsonLines, readJson, removeDir, runCli, runFolders, show, tempDir, writeDivergingConfig, writeSpiralsConfig,
+  assertBuilt, EXAMPLES, interruptAfterFirstEpoch, jsonLines, readJson, removeDir, runCli, runFolders, show, tempDir, writeDivergingConfig, writeSpiralsConfig,
 } from './cliTestHelpers';
 
 // The spirals config: 400 samples, 20% validation → 320 training examples, batches of 32.
@@ -125,16 +125,7 @@ describe('training-doctor train', () => {
   it('Ctrl+C (SIGINT) during a run: exit 130, the run folder kept with status "cancelled"', async () => {
     const cwd = workspace('cancel');
     writeSpiralsConfig(cwd, 'long.train.json', { name: 'cli-long', epochs: 1000 });
-    let signalled = false;
-    const result = await runCli(['train', 'long.train.json'], {
-      cwd,
-      onStdout: (soFar, child) => {
-        if (!signalled && /^epoch 1\/1000 /m.test(soFar)) {
-          signalled = true;
-          child.kill('SIGINT');
-        }
-      },
-    });
+    const { result, signalled } = await interruptAfterFirstEpoch('long.train.json', 1000, cwd);
     assert.ok(signalled, `the first epoch line appeared:\n${show(result)}`);
     assert.equal(result.code, 130, show(result));
     assert.match(result.stdout, /^Run cancelled after \d+ epoch\(s\)/m);

@@ -181,6 +181,7 @@ export function normalizeConfig(validated: Raw, fallbackName: string): TrainConf
     name: value.name ?? fallbackName,
     seed: value.seed ?? 0,
     backend: value.backend ?? 'auto',
+    wasmThreads: value.wasmThreads ?? 'auto',
     ...(value.memoryBudget ? { memoryBudget: { ...value.memoryBudget } } : {}),
     data: {
       dataset,

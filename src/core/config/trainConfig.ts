@@ -180,6 +180,8 @@ export interface TrainConfig {
   seed: number;
   /** A TensorFlow.js backend, or "pytorch": the exported script under the user's Python. */
   backend: 'auto' | 'tensorflow' | 'wasm' | 'cpu' | 'pytorch';
+  /** Threads of the WebAssembly backend: "auto" (see engine/wasmThreadChoice) or a count. */
+  wasmThreads: 'auto' | number;
   /** Overrides of the memory budget (see memoryEstimate); absent: the defaults. */
   memoryBudget?: { modelGiB?: number; dataGiB?: number };
   data: DataConfig;

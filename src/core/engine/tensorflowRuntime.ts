@@ -11,6 +11,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { registerBatchNormGradient } from './batchNormGradient';
 import { registerMissingWasmKernels } from './wasmKernels';
+import type { WasmThreadChoice } from './wasmThreadChoice';
+import { nodeSupportsWasmThreads, threadedGluePath, withThreadedBuildBridges } from './wasmThreadedBuild';
 
 export type Tf = typeof import('@tensorflow/tfjs');
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
@@ -25,7 +27,7 @@ export interface BackendAttempt {
 export interface TensorflowRuntime {
   tf: Tf;
   backend: BackendName;
-  /** Where the backend came from, e.g. the path of the tfjs-node package, or "wasm (SIMD)". */
+  /** Where the backend came from, e.g. the path of the tfjs-node package, or "WebAssembly with SIMD, 1 thread: …". */
   detail: string;
   /** Backends tried before the one in use, with the reason each was passed over. */
   skipped: BackendAttempt[];
@@ -35,13 +37,19 @@ export interface RuntimeOptions {
   preference?: BackendPreference;
   /** Folders whose node_modules may hold a user-installed @tensorflow/tfjs-node, tried in order. */
   searchDirs?: string[];
+  /**
+   * Threads for the WebAssembly backend (see wasmThreadChoice.ts), decided before it loads: tfjs
+   * starts it once per process, so the first wasm runtime's choice holds for the later ones.
+   * Without it, the single-threaded build.
+   */
+  wasmThreads?: WasmThreadChoice;
 }
 
 const cached = new Map<string, Promise<TensorflowRuntime>>();
 
 /** Loads (once per preference) and initializes a backend. */
 export function loadTensorflow(options: RuntimeOptions = {}): Promise<TensorflowRuntime> {
-  const key = JSON.stringify([options.preference ?? 'auto', options.searchDirs ?? []]);
+  const key = JSON.stringify([options.preference ?? 'auto', options.searchDirs ?? [], options.wasmThreads?.threads ?? 1]);
   let runtime = cached.get(key);
   if (!runtime) {
     runtime = initialize(options);
@@ -70,7 +78,7 @@ async function initialize(options: RuntimeOptions): Promise<TensorflowRuntime> {
       }
       const tf = bundledTensorflow();
       registerBatchNormGradient(tf);
-      if (backend === 'wasm') return { tf, backend, detail: await initWasm(tf), skipped };
+      if (backend === 'wasm') return { tf, backend, detail: await initWasm(tf, options.wasmThreads), skipped };
       await withQuietConsole(async () => {
         await tf.setBackend('cpu');
         // The greeting comes with the backend's first tensor, not with setBackend.
@@ -131,10 +139,51 @@ export function wasmBinaryDir(): string {
   return path.join(path.dirname(pkg), 'dist');
 }
 
-async function initWasm(tf: Tf): Promise<string> {
+const SINGLE_THREAD: WasmThreadChoice = { threads: 1, reason: 'no threads asked for' };
+
+/** What the wasm backend, once started in this process, runs with (it cannot be restarted with other threads). */
+let wasmStarted: Promise<WasmThreadChoice> | undefined;
+
+async function initWasm(tf: Tf, requested: WasmThreadChoice = SINGLE_THREAD): Promise<string> {
+  wasmStarted ??= startWasm(tf, requested);
+  let started: WasmThreadChoice;
+  try {
+    started = await wasmStarted;
+  } catch (error) {
+    wasmStarted = undefined;
+    throw error;
+  }
+  if (tf.getBackend() !== 'wasm') await withQuietConsole(() => tf.setBackend('wasm'));
+  const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
+  const build = simd ? 'WebAssembly with SIMD' : 'WebAssembly';
+  const reason = started.threads === requested.threads ? started.reason : `the process started it for an earlier run (${started.reason})`;
+  return `${build}, ${started.threads} thread${started.threads === 1 ? '' : 's'}: ${reason}`;
+}
+
+async function startWasm(tf: Tf, requested: WasmThreadChoice): Promise<WasmThreadChoice> {
   const wasm = require('@tensorflow/tfjs-backend-wasm') as typeof import('@tensorflow/tfjs-backend-wasm');
   const dir = wasmBinaryDir();
   wasm.setWasmPaths(dir + path.sep);
+  const unsupported = requested.threads > 1 ? nodeSupportsWasmThreads() : undefined;
+  if (requested.threads > 1 && !unsupported && await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) {
+    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
+    wasm.setThreadsCount(requested.threads);
+    try {
+      await withThreadedBuildBridges(requested.threads, threadedGluePath(dir), () => setWasmBackend(tf));
+      const threads = wasm.getThreadsCount();
+      return threads === requested.threads ? requested : { threads, reason: `${requested.threads} asked for, the build started ${threads}` };
+    } catch (error) {
+      tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+      await setWasmBackend(tf);
+      return { threads: 1, reason: `the threaded build failed to start (${errorText(error)})` };
+    }
+  }
+  await setWasmBackend(tf);
+  if (requested.threads === 1) return requested;
+  return { threads: 1, reason: unsupported ?? 'the threaded build needs SIMD' };
+}
+
+async function setWasmBackend(tf: Tf): Promise<void> {
   // Emscripten's runtime installs process-wide handlers that rethrow every uncaught error and
   // unhandled rejection, turning any later crash into a dump of its minified source. Whoever
   // embeds the engine (the CLI, the trainer process) keeps its own error handling instead.
@@ -150,8 +199,6 @@ async function initWasm(tf: Tf): Promise<string> {
   }
   if (!ok) throw new Error('the WebAssembly backend failed to initialize');
   registerMissingWasmKernels(tf);
-  const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
-  return simd ? 'WebAssembly with SIMD' : 'WebAssembly';
 }
 
 /** tfjs greets Node users of the cpu backend on the console; keep our output clean. */

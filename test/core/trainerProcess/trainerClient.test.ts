@@ -84,6 +84,15 @@ describe('the trainer child process', () => {
     assert.equal(readRun(started.runDir!).record?.status, 'completed');
   });
 
+  it('runs on the threaded wasm build when the config asks for it, and still exits when the job is done', async () => {
+    const session = startTrainer({ configPath: writeConfig('threads', { ...spirals(2), backend: 'wasm', wasmThreads: 2 }) });
+    const outcome = await session.outcome;
+    assert.equal(outcome.kind, 'finished', outcome.reason);
+    const started = session.events[0] as Extract<TrainingEvent, { type: 'run-started' }>;
+    assert.equal(started.backendDetail, "WebAssembly with SIMD, 2 threads: the config's wasmThreads");
+    assert.equal(readRun(started.runDir!).record?.status, 'completed');
+  });
+
   it('uses the text it is given (an unsaved editor) instead of the file on disk', async () => {
     const file = writeConfig('unsaved', spirals(1));
     const session = startTrainer({ configPath: file, configText: JSON.stringify(spirals(2)) });
