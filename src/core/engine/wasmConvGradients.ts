@@ -169,9 +169,12 @@ export function filterGradientByPatches(g: PatchGeometry): boolean {
   return g.kernelH * g.kernelW === 1 || g.strideH * g.strideW > 1 || g.channels < 8;
 }
 
-/** The input gradient through patches at strides > 1 (see header). */
+/**
+ * The input gradient through patches at strides > 1, and for a single input channel, where the
+ * convolution would have one output channel, which XNNPACK runs at a fraction of its speed (see header).
+ */
 export function inputGradientByPatches(g: PatchGeometry): boolean {
-  return g.strideH * g.strideW > 1;
+  return g.strideH * g.strideW > 1 || g.channels === 1;
 }
 
 /** Ranges [start, end) of output rows (b·outH + oh) whose patches fit in `budget` floats, one row at least. */
@@ -200,11 +203,19 @@ export function registerConvGradients(tf: Tf, options: ConvGradientOptions = {})
   const filterGradientFromPatches = (scratch: Scratch, backend: WasmBackend, x: TensorInfo, dy: TensorInfo, g: PatchGeometry, filterShape: number[]): TensorInfo => {
     const size = g.kernelH * g.kernelW * g.channels;
     const outChannels = filterShape[3];
+    // 1×1 at stride 1 (never padded): the patches are the pixels, transposed by the faster wasm kernel.
+    const pixelsArePatches = size === g.channels && g.strideH === 1 && g.strideW === 1;
+    const transposedPixels = (start: number, positions: number) => {
+      const pixels = scratch.rows(x, g.channels, start * g.outW, positions);
+      const transposed = scratch.transpose(pixels, [1, 0]);
+      if (pixels.dataId !== x.dataId) scratch.release(pixels);
+      return transposed;
+    };
     let sum: TensorInfo | undefined;
     for (const [start, end] of rowChunks(x.shape[0] * g.outH, size * g.outW, patchFloats)) {
       const positions = (end - start) * g.outW;
-      const patches = scratch.output([size, positions]);
-      unfoldTransposed(backend.typedArrayFromHeap(x), g, start, end, backend.typedArrayFromHeap(patches));
+      const patches = pixelsArePatches ? transposedPixels(start, positions) : scratch.output([size, positions]);
+      if (!pixelsArePatches) unfoldTransposed(backend.typedArrayFromHeap(x), g, start, end, backend.typedArrayFromHeap(patches));
       const dyRows = scratch.rows(dy, outChannels, start * g.outW, positions);
       const product = scratch.matMul(patches, dyRows);
       scratch.release(patches);
