@@ -275,32 +275,49 @@ describe('wasm Conv2DBackpropFilter (registered by wasmKernels)', () => {
     assert.deepEqual(failures, []);
   });
 
-  it('leaks no tensors, bytes or data buffers over repeated conv and maxPool gradient computations', () => {
-    const c = cases.find((k) => k.pad === 'same' && k.strides[0] === 2 && k.inChannels === 5 && k.kernel[0] === 3 && k.kernel[1] === 3)!;
-    const inputs = inputsFor(tf, c, 3);
-    const x = tf.tensor4d(inputs.x, [c.batch, c.height, c.width, c.inChannels]);
-    const dy = tf.tensor(inputs.dy, inputs.outShape);
-    const filter = tf.tensor4d(inputs.filter, [...c.kernel, c.inChannels, c.outChannels]);
-    const grad = tf.grad((w: Tensor) => tf.sum(tf.mul(tf.conv2d(x, w as never, c.strides, c.pad), dy)));
-    // Also the raw kernel, which a leak of its internal reshapes would show in numDataBuffers.
-    const direct = () => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, {
-      strides: c.strides, pad: c.pad, dataFormat: 'NHWC', filterShape: filter.shape,
-    }) as Tensor;
-    const pooled = tf.grad((a: Tensor) => tf.sum(tf.maxPool(a as never, 3, 2, 'same')));
-    const round = () => {
-      const g = grad(filter);
-      const d = direct();
-      assert.ok(maxRelativeError(g.dataSync(), d.dataSync()) <= 1e-6);
-      const p = pooled(x);
-      tf.dispose([g, d, p]);
-    };
-    round(); // warm-up
-    const start = tf.memory() as { numTensors: number; numBytes: number; numDataBuffers: number };
-    for (let i = 0; i < 30; i++) round();
-    const end = tf.memory() as { numTensors: number; numBytes: number; numDataBuffers: number };
-    assert.equal(end.numTensors, start.numTensors);
-    assert.equal(end.numBytes, start.numBytes);
-    assert.equal(end.numDataBuffers, start.numDataBuffers);
-    tf.dispose([x, dy, filter]);
+  it('leaks no tensors, bytes, data buffers or wasm heap over repeated conv and maxPool gradient computations, by every route', () => {
+    const backend = tf.backend() as unknown as WasmBackend & { wasm: { HEAPU8: Uint8Array } };
+    // A strided and a stride-1 case, so that the per-shape choice takes both routes.
+    const chosen = [
+      cases.find((k) => k.pad === 'same' && k.strides[0] === 2 && k.inChannels === 5 && k.kernel[0] === 3 && k.kernel[1] === 3)!,
+      cases.find((k) => k.pad === 'same' && k.strides[0] === 1 && k.inChannels === 16 && k.kernel[0] === 3)!,
+    ];
+    for (const options of [{}, { route: 'patches', patchFloats: 600 }, { route: 'conv' }] as ConvGradientOptions[]) {
+      registerConvGradients(tf, options);
+      try {
+        for (const c of chosen) {
+          const inputs = inputsFor(tf, c, 3);
+          const x = tf.tensor4d(inputs.x, [c.batch, c.height, c.width, c.inChannels]);
+          const dy = tf.tensor(inputs.dy, inputs.outShape);
+          const filter = tf.tensor4d(inputs.filter, [...c.kernel, c.inChannels, c.outChannels]);
+          const grads = tf.grads((a: Tensor, w: Tensor) => tf.sum(tf.mul(tf.conv2d(a as never, w as never, c.strides, c.pad), dy)));
+          // Also the raw kernel, which a leak of its internal reshapes would show in numDataBuffers.
+          const direct = () => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, {
+            strides: c.strides, pad: c.pad, dataFormat: 'NHWC', filterShape: filter.shape,
+          }) as Tensor;
+          const pooled = tf.grad((a: Tensor) => tf.sum(tf.maxPool(a as never, 3, 2, 'same')));
+          const round = () => {
+            const [gx, gw] = grads([x, filter]);
+            const d = direct();
+            assert.ok(maxRelativeError(gw.dataSync(), d.dataSync()) <= 1e-6);
+            const p = pooled(x);
+            tf.dispose([gx, gw, d, p]);
+          };
+          round(); // warm-up
+          const start = tf.memory() as { numTensors: number; numBytes: number; numDataBuffers: number };
+          const heap = backend.wasm.HEAPU8.byteLength;
+          for (let i = 0; i < 30; i++) round();
+          const end = tf.memory() as { numTensors: number; numBytes: number; numDataBuffers: number };
+          const where = `${label(c)}, ${JSON.stringify(options)}`;
+          assert.equal(end.numTensors, start.numTensors, where);
+          assert.equal(end.numBytes, start.numBytes, where);
+          assert.equal(end.numDataBuffers, start.numDataBuffers, where);
+          assert.equal(backend.wasm.HEAPU8.byteLength, heap, `${where}: the wasm heap grew`);
+          tf.dispose([x, dy, filter]);
+        }
+      } finally {
+        registerConvGradients(tf);
+      }
+    }
   });
 });
