@@ -3,13 +3,29 @@
 // its Conv3D filter gradient (usable with depth 1) is wrong for strides > 1 and, like its
 // Conv2DBackpropInput, is a plain loop about 10× slower than the forward pass.
 //
-// Filter gradient: dW[i, j, c, o] = Σ_{b, oh, ow} x_pad[b, oh·s + i, ow·s + j, c] · dy[b, oh, ow, o],
-// which is a forward convolution of x_pad with its batch axis as channels, by dy used as a filter
-// (batch as its input channels) dilated by the stride: one fast kernel plus transposes.
-// Input gradient: the transposed convolution, computed as a stride-1 forward convolution of dy
-// (spread out with s−1 zeros between rows and columns, then padded) with the filter rotated by
-// 180° and its channel axes swapped. No intermediate outgrows the padded image, whatever the stride.
+// Two routes each, chosen per shape by what measured faster (see README, "wasm kernels"):
+// Filter gradient: dW[i, j, c, o] = Σ_{b, oh, ow} x_pad[b, oh·s + i, ow·s + j, c] · dy[b, oh, ow, o].
+// - patches: unfold x into its transposed patches [kh·kw·inC, positions] (convPatches.ts) and
+//   multiply by dy [positions, outC]: one matrix product on untransposed operands whose result is
+//   the filter gradient as is. Its costs are the unfold (a JavaScript loop, ~1.5–2 ns per patch
+//   entry) and XNNPACK packing dy, the product's second operand, anew on every call (~3 ns per
+//   float: its operator is cached by operand tensor, and dy is new each step; packing the patches
+//   instead, as dWᵀ = dyᵀ · patches, measured slower even where they are the narrower operand),
+//   so it wins where the patches are small: few input channels (a first layer: 7.7 → 4.5 ms
+//   in the MNIST CNN's training steps), 1×1 kernels, strides > 1.
+// - batch as channels: a forward convolution of x_pad with its batch axis as channels, by dy used
+//   as a filter (batch as its input channels) dilated by the stride: one fast kernel plus
+//   transposes, without patches; faster for 3×3 and larger kernels over many channels at stride 1.
+// Input gradient, the transposed convolution:
+// - at stride 1, a forward convolution of dy (padded) with the filter rotated by 180° and its
+//   channel axes swapped: the forward kernel's speed.
+// - at strides > 1, the same convolution would run over dy spread with s−1 zeros between rows and
+//   columns (s² times the work, mostly on zeros), so instead: patches = dy · Wᵀ, folded (col2im)
+//   back into the image.
+// The patches of a large batch are made a chunk of output rows at a time, each at most
+// `patchFloats` floats; the conv routes make nothing larger than the padded image.
 
+import { foldPatches, unfoldTransposed, type PatchGeometry } from './convPatches';
 import type { Tf } from './tensorflowRuntime';
 
 export type TensorInfo = { dataId: object; shape: number[]; dtype: string };
@@ -75,6 +91,16 @@ class Scratch {
     // Pack takes its inputs as an array, unlike most kernels.
     return this.keep(this.k.pack({ inputs: values as never, backend: this.backend, attrs: { axis: 0 } }));
   }
+  /** A new float32 tensor, its memory uninitialized. */
+  output(shape: number[]) { return this.keep(this.backend.makeOutput(shape, 'float32')); }
+  /** Rows [start, start + count) of a tensor seen as [rows, rowLength], as a [count, rowLength] tensor. */
+  rows(x: TensorInfo, rowLength: number, start: number, count: number): TensorInfo {
+    if (start === 0 && count * rowLength === x.shape.reduce((a, b) => a * b, 1)) return this.reshape(x, [count, rowLength]);
+    const out = this.output([count, rowLength]);
+    // After makeOutput: allocating may grow the heap, which detaches views taken before.
+    this.backend.typedArrayFromHeap(out).set(this.backend.typedArrayFromHeap(x).subarray(start * rowLength, (start + count) * rowLength));
+    return out;
+  }
   conv2d(x: TensorInfo, filter: TensorInfo, dilations: [number, number] = [1, 1]) {
     return this.keep(this.k.conv2d({ inputs: { x, filter }, backend: this.backend, attrs: { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations } }));
   }
@@ -108,6 +134,13 @@ class Scratch {
     return this.concat([spreadHead, last], axis);
   }
 
+  /** Releases one intermediate early (a chunk's, so that chunks do not pile up). */
+  release(t: TensorInfo): void {
+    const at = this.temporaries.indexOf(t);
+    if (at >= 0) this.temporaries.splice(at, 1);
+    this.backend.disposeData(t.dataId);
+  }
+
   /** Releases every intermediate except `result` (which may be one of them, e.g. a reshape). */
   finish(result: TensorInfo): TensorInfo {
     for (const t of this.temporaries) if (t !== result) this.backend.disposeData(t.dataId);
@@ -124,10 +157,101 @@ function checkAttrs(kernel: string, attrs: Record<string, unknown>): void {
   if (attrs.dataFormat && attrs.dataFormat !== 'NHWC') throw new Error(`${kernel} (wasm): only NHWC data is supported`);
 }
 
-export function registerConvGradients(tf: Tf): void {
+/** How the gradients are made; tests and benches set these to exercise one route or the chunks. */
+export interface ConvGradientOptions {
+  /** Most floats one chunk of patches may hold (default 4 M: 16 MB). */
+  patchFloats?: number;
+  /** Both gradients by patches, or both by convolutions, instead of per shape (default 'auto'). */
+  route?: 'auto' | 'patches' | 'conv';
+}
+
+const DEFAULT_PATCH_FLOATS = 4 * 1024 * 1024;
+
+/** The filter gradient through patches where that measured faster (see header). */
+export function filterGradientByPatches(g: PatchGeometry): boolean {
+  return g.kernelH * g.kernelW === 1 || g.strideH * g.strideW > 1 || g.channels < 8;
+}
+
+/**
+ * The input gradient through patches at strides > 1, and for a single input channel, where the
+ * convolution would have one output channel, which XNNPACK runs at a fraction of its speed (see header).
+ */
+export function inputGradientByPatches(g: PatchGeometry): boolean {
+  return g.strideH * g.strideW > 1 || g.channels === 1;
+}
+
+/** Ranges [start, end) of output rows (b·outH + oh) whose patches fit in `budget` floats, one row at least. */
+function rowChunks(rows: number, floatsPerRow: number, budget: number): [number, number][] {
+  const perChunk = Math.max(1, Math.floor(budget / floatsPerRow));
+  const chunks: [number, number][] = [];
+  for (let start = 0; start < rows; start += perChunk) chunks.push([start, Math.min(rows, start + perChunk)]);
+  return chunks;
+}
+
+export function registerConvGradients(tf: Tf, options: ConvGradientOptions = {}): void {
   const k = wasmKernels(tf);
-  const padInfo = (xShape: number[], filterShape: number[], strides: [number, number], pad: unknown) =>
-    tf.backend_util.computeConv2DInfo(xShape as never, filterShape as never, strides, 1, pad as never).padInfo;
+  const patchFloats = options.patchFloats ?? DEFAULT_PATCH_FLOATS;
+  const route = options.route ?? 'auto';
+  const byPatches = (auto: (g: PatchGeometry) => boolean, g: PatchGeometry) => (route === 'auto' ? auto(g) : route === 'patches');
+  const geometry = (xShape: number[], filterShape: number[], strides: [number, number], pad: unknown): PatchGeometry => {
+    const info = tf.backend_util.computeConv2DInfo(xShape as never, filterShape as never, strides, 1, pad as never);
+    return {
+      height: info.inHeight, width: info.inWidth, channels: info.inChannels, kernelH: info.filterHeight, kernelW: info.filterWidth,
+      strideH: info.strideHeight, strideW: info.strideWidth, outH: info.outHeight, outW: info.outWidth,
+      padTop: info.padInfo.top, padLeft: info.padInfo.left,
+    };
+  };
+
+  /** dW = patchesᵀ · dy, chunk by chunk, summed. */
+  const filterGradientFromPatches = (scratch: Scratch, backend: WasmBackend, x: TensorInfo, dy: TensorInfo, g: PatchGeometry, filterShape: number[]): TensorInfo => {
+    const size = g.kernelH * g.kernelW * g.channels;
+    const outChannels = filterShape[3];
+    // 1×1 at stride 1 (never padded): the patches are the pixels, transposed by the faster wasm kernel.
+    const pixelsArePatches = size === g.channels && g.strideH === 1 && g.strideW === 1;
+    const transposedPixels = (start: number, positions: number) => {
+      const pixels = scratch.rows(x, g.channels, start * g.outW, positions);
+      const transposed = scratch.transpose(pixels, [1, 0]);
+      if (pixels.dataId !== x.dataId) scratch.release(pixels);
+      return transposed;
+    };
+    let sum: TensorInfo | undefined;
+    for (const [start, end] of rowChunks(x.shape[0] * g.outH, size * g.outW, patchFloats)) {
+      const positions = (end - start) * g.outW;
+      const patches = pixelsArePatches ? transposedPixels(start, positions) : scratch.output([size, positions]);
+      if (!pixelsArePatches) unfoldTransposed(backend.typedArrayFromHeap(x), g, start, end, backend.typedArrayFromHeap(patches));
+      const dyRows = scratch.rows(dy, outChannels, start * g.outW, positions);
+      const product = scratch.matMul(patches, dyRows);
+      scratch.release(patches);
+      if (dyRows.dataId !== dy.dataId) scratch.release(dyRows);
+      if (!sum) {
+        sum = product;
+        continue;
+      }
+      const total = backend.typedArrayFromHeap(sum);
+      const part = backend.typedArrayFromHeap(product);
+      for (let i = 0; i < total.length; i++) total[i] += part[i];
+      scratch.release(product);
+    }
+    return scratch.reshape(sum!, filterShape);
+  };
+
+  /** dx = fold(dy · Wᵀ), chunk by chunk. */
+  const inputGradientFromPatches = (scratch: Scratch, backend: WasmBackend, dy: TensorInfo, filter: TensorInfo, g: PatchGeometry, inputShape: number[]): TensorInfo => {
+    const size = g.kernelH * g.kernelW * g.channels;
+    const outChannels = filter.shape[3];
+    const filterT = scratch.transpose(scratch.reshape(filter, [size, outChannels]), [1, 0]);
+    const dx = scratch.output(inputShape);
+    backend.typedArrayFromHeap(dx).fill(0);
+    for (const [start, end] of rowChunks(inputShape[0] * g.outH, size * g.outW, patchFloats)) {
+      const positions = (end - start) * g.outW;
+      const dyRows = scratch.rows(dy, outChannels, start * g.outW, positions);
+      const patches = scratch.matMul(dyRows, filterT);
+      if (dyRows.dataId !== dy.dataId) scratch.release(dyRows);
+      foldPatches(backend.typedArrayFromHeap(patches), g, start, end, backend.typedArrayFromHeap(dx));
+      scratch.release(patches);
+    }
+    return dx;
+  };
 
   const filterGradient: KernelFunc = ({ inputs, backend, attrs }) => {
     checkAttrs('Conv2DBackpropFilter', attrs);
@@ -139,12 +263,13 @@ export function registerConvGradients(tf: Tf): void {
     const [, outH, outW] = dy.shape;
     const scratch = new Scratch(k, backend);
     try {
-      const p = padInfo(x.shape, filterShape, [sh, sw], attrs.pad);
+      const g = geometry(x.shape, filterShape, [sh, sw], attrs.pad);
+      if (byPatches(filterGradientByPatches, g)) return scratch.finish(filterGradientFromPatches(scratch, backend, x, dy, g, filterShape));
       // The exact extent the windows cover: (out−1)·s + k rows from the top padding on; pad or
       // crop the bottom/right to it.
       const needH = (outH - 1) * sh + kh;
       const needW = (outW - 1) * sw + kw;
-      let xp = scratch.pad(x, [[0, 0], [p.top, Math.max(0, needH - height - p.top)], [p.left, Math.max(0, needW - width - p.left)], [0, 0]]);
+      let xp = scratch.pad(x, [[0, 0], [g.padTop, Math.max(0, needH - height - g.padTop)], [g.padLeft, Math.max(0, needW - width - g.padLeft)], [0, 0]]);
       if (xp.shape[1] > needH || xp.shape[2] > needW) xp = scratch.slice(xp, [0, 0, 0, 0], [batch, needH, needW, inC], [1, 1, 1, 1]);
       // Batch as channels: a forward convolution of x (examples → channels) with dy as the
       // filter, dilated by the stride, sums over examples and positions in one fast kernel.
@@ -167,10 +292,11 @@ export function registerConvGradients(tf: Tf): void {
     const [sh, sw] = pairOf(attrs.strides);
     const scratch = new Scratch(k, backend);
     try {
-      const p = padInfo(inputShape, filter.shape, [sh, sw], attrs.pad);
+      const g = geometry(inputShape, filter.shape, [sh, sw], attrs.pad);
+      if (byPatches(inputGradientByPatches, g)) return scratch.finish(inputGradientFromPatches(scratch, backend, dy, filter, g, inputShape));
       const spread = scratch.spread(dy, sh, sw);
-      const top = kh - 1 - p.top;
-      const left = kw - 1 - p.left;
+      const top = kh - 1 - g.padTop;
+      const left = kw - 1 - g.padLeft;
       const bottom = height + kh - 1 - top - spread.shape[1];
       const right = width + kw - 1 - left - spread.shape[2];
       // Negative padding cannot happen for 'same'/'valid' (top ≤ kh−1); cropping would be needed otherwise.

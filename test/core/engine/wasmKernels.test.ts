@@ -1,7 +1,7 @@
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Tf } from '../../../src/core/engine/tensorflowRuntime';
-import type { KernelFunc, WasmBackend } from '../../../src/core/engine/wasmConvGradients';
+import { filterGradientByPatches, inputGradientByPatches, registerConvGradients, type ConvGradientOptions, type KernelFunc, type WasmBackend } from '../../../src/core/engine/wasmConvGradients';
 import { maxRelativeError, onBackend, wasmRuntime, type Tensor } from './engineFixtures';
 
 interface Case {
@@ -25,6 +25,17 @@ for (const pad of ['valid', 'same'] as const) {
     }
   }
 }
+// 5×5 kernels, odd sizes, single channels and batches of one, and the MNIST nets' shapes (1 and
+// 16 input channels at 28×28 and 14×14), which the per-shape route choice sends different ways.
+for (const pad of ['valid', 'same'] as const) {
+  for (const strides of [[1, 1], [2, 2]] as [number, number][]) {
+    cases.push({ batch: 1, height: 11, width: 9, inChannels: 1, outChannels: 1, kernel: [5, 5], strides, pad });
+    cases.push({ batch: 3, height: 7, width: 13, inChannels: 9, outChannels: 2, kernel: [5, 3], strides, pad });
+  }
+}
+cases.push({ batch: 4, height: 28, width: 28, inChannels: 1, outChannels: 16, kernel: [3, 3], strides: [1, 1], pad: 'same' });
+cases.push({ batch: 4, height: 14, width: 14, inChannels: 16, outChannels: 32, kernel: [3, 3], strides: [1, 1], pad: 'same' });
+cases.push({ batch: 4, height: 14, width: 14, inChannels: 16, outChannels: 32, kernel: [1, 1], strides: [2, 2], pad: 'same' });
 // Asymmetric strides and an even-sized image, where 'same' pads unevenly.
 cases.push({ batch: 3, height: 10, width: 7, inChannels: 2, outChannels: 3, kernel: [2, 3], strides: [1, 2], pad: 'same' });
 cases.push({ batch: 1, height: 6, width: 11, inChannels: 4, outChannels: 2, kernel: [3, 3], strides: [2, 1], pad: 'valid' });
@@ -78,20 +89,87 @@ describe('wasm Conv2DBackpropFilter (registered by wasmKernels)', () => {
     assert.ok(tf.getKernel('Conv2DBackpropFilter', 'wasm'));
   });
 
-  it(`matches the cpu backend within 1e-4 relative in ${cases.length} configurations (filter and input gradients)`, async () => {
-    const failures: string[] = [];
-    for (const [i, c] of cases.entries()) {
-      const inputs = inputsFor(tf, c, 100 + 10 * i);
-      const onWasm = convGradients(tf, c, inputs);
-      const onCpu = await onBackend(tf, 'cpu', () => convGradients(tf, c, inputs));
-      assert.equal(onWasm.filter.length, c.kernel[0] * c.kernel[1] * c.inChannels * c.outChannels);
-      const filterError = maxRelativeError(onWasm.filter, onCpu.filter);
-      if (!(filterError <= 1e-4)) failures.push(`${label(c)}: filter gradient relative error ${filterError}`);
-      const inputError = maxRelativeError(onWasm.x, onCpu.x);
-      if (!(inputError <= 1e-4)) failures.push(`${label(c)}: input gradient relative error ${inputError}`);
+  /**
+   * Each route against the cpu backend's reference kernels on every case. Tolerance 1e-4 of the
+   * largest entry: both sum the same float32 products in different orders (XNNPACK's blocked sums
+   * against the cpu's running sums), which moves results by a few 1e-7 relative per term; a wrong
+   * tap, stride or padding moves whole entries by O(1).
+   */
+  const routes: [string, ConvGradientOptions][] = [
+    ['per shape', {}],
+    ['patches', { route: 'patches' }],
+    ['convolutions', { route: 'conv' }],
+    ['patches in chunks of 1–2 output rows', { route: 'patches', patchFloats: 600 }],
+  ];
+  for (const [name, options] of routes) {
+    it(`matches the cpu backend within 1e-4 relative in ${cases.length} configurations (filter and input gradients, ${name})`, async () => {
+      registerConvGradients(tf, options);
+      try {
+        const failures: string[] = [];
+        for (const [i, c] of cases.entries()) {
+          const inputs = inputsFor(tf, c, 100 + 10 * i);
+          const onWasm = convGradients(tf, c, inputs);
+          const onCpu = await onBackend(tf, 'cpu', () => convGradients(tf, c, inputs));
+          assert.equal(onWasm.filter.length, c.kernel[0] * c.kernel[1] * c.inChannels * c.outChannels);
+          const filterError = maxRelativeError(onWasm.filter, onCpu.filter);
+          if (!(filterError <= 1e-4)) failures.push(`${label(c)}: filter gradient relative error ${filterError}`);
+          const inputError = maxRelativeError(onWasm.x, onCpu.x);
+          if (!(inputError <= 1e-4)) failures.push(`${label(c)}: input gradient relative error ${inputError}`);
+        }
+        assert.equal(tf.getBackend(), 'wasm');
+        assert.deepEqual(failures, []);
+      } finally {
+        registerConvGradients(tf);
+      }
+    });
+  }
+
+  it('chooses patches for the filter gradient of few input channels, 1×1 kernels and strides, for the input gradient of strides or one channel, convolutions otherwise', () => {
+    const geometry = (channels: number, kernel: number, stride: number) => ({
+      height: 14, width: 14, channels, kernelH: kernel, kernelW: kernel, strideH: stride, strideW: stride, outH: 14, outW: 14, padTop: 0, padLeft: 0,
+    });
+    assert.equal(filterGradientByPatches(geometry(1, 3, 1)), true);
+    assert.equal(filterGradientByPatches(geometry(16, 1, 1)), true);
+    assert.equal(filterGradientByPatches(geometry(16, 3, 2)), true);
+    assert.equal(filterGradientByPatches(geometry(16, 3, 1)), false);
+    assert.equal(inputGradientByPatches(geometry(16, 3, 2)), true);
+    assert.equal(inputGradientByPatches(geometry(16, 3, 1)), false);
+    assert.equal(inputGradientByPatches(geometry(1, 3, 1)), true);
+  });
+
+  it('keeps every intermediate of the patches route within its budget by chunking the batch', () => {
+    const c: Case = { batch: 3, height: 9, width: 8, inChannels: 5, outChannels: 4, kernel: [3, 3], strides: [1, 1], pad: 'same' };
+    const budget = 2 * 3 * 3 * 5 * 8; // two output rows of patches
+    registerConvGradients(tf, { route: 'patches', patchFloats: budget });
+    const backend = tf.backend() as unknown as WasmBackend;
+    let largest = 0;
+    const watched = new Proxy(backend, {
+      get(target, property) {
+        const value = (target as unknown as Record<string | symbol, unknown>)[property];
+        if (property === 'makeOutput') {
+          return (shape: number[], ...rest: unknown[]) => {
+            largest = Math.max(largest, shape.reduce((a, b) => a * b, 1));
+            return (value as (...args: unknown[]) => unknown).call(target, shape, ...rest);
+          };
+        }
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    try {
+      const inputs = inputsFor(tf, c, 5);
+      const x = tf.tensor4d(inputs.x, [c.batch, c.height, c.width, c.inChannels]);
+      const dy = tf.tensor(inputs.dy, inputs.outShape);
+      const info = (t: Tensor) => ({ dataId: t.dataId, shape: t.shape, dtype: t.dtype });
+      const attrs = { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', filterShape: [...c.kernel, c.inChannels, c.outChannels] };
+      const kernel = tf.getKernel('Conv2DBackpropFilter', 'wasm')!.kernelFunc as unknown as KernelFunc;
+      const out = kernel({ inputs: { x: info(x), dy: info(dy) } as never, backend: watched, attrs });
+      backend.disposeData(out.dataId);
+      tf.dispose([x, dy]);
+    } finally {
+      registerConvGradients(tf);
     }
-    assert.equal(tf.getBackend(), 'wasm');
-    assert.deepEqual(failures, []);
+    // The image itself (360 floats) is made by the test, not the kernel: the kernel's largest is a chunk.
+    assert.ok(largest > 0 && largest <= budget, `largest intermediate ${largest} floats, budget ${budget}`);
   });
 
   it('makes no intermediate larger than the padded image when the strides exceed the kernel (strides 1000: was outH·1000 × outW·1000)', () => {
@@ -197,32 +275,49 @@ describe('wasm Conv2DBackpropFilter (registered by wasmKernels)', () => {
     assert.deepEqual(failures, []);
   });
 
-  it('leaks no tensors, bytes or data buffers over repeated conv and maxPool gradient computations', () => {
-    const c = cases.find((k) => k.pad === 'same' && k.strides[0] === 2 && k.inChannels === 5 && k.kernel[0] === 3 && k.kernel[1] === 3)!;
-    const inputs = inputsFor(tf, c, 3);
-    const x = tf.tensor4d(inputs.x, [c.batch, c.height, c.width, c.inChannels]);
-    const dy = tf.tensor(inputs.dy, inputs.outShape);
-    const filter = tf.tensor4d(inputs.filter, [...c.kernel, c.inChannels, c.outChannels]);
-    const grad = tf.grad((w: Tensor) => tf.sum(tf.mul(tf.conv2d(x, w as never, c.strides, c.pad), dy)));
-    // Also the raw kernel, which a leak of its internal reshapes would show in numDataBuffers.
-    const direct = () => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, {
-      strides: c.strides, pad: c.pad, dataFormat: 'NHWC', filterShape: filter.shape,
-    }) as Tensor;
-    const pooled = tf.grad((a: Tensor) => tf.sum(tf.maxPool(a as never, 3, 2, 'same')));
-    const round = () => {
-      const g = grad(filter);
-      const d = direct();
-      assert.ok(maxRelativeError(g.dataSync(), d.dataSync()) <= 1e-6);
-      const p = pooled(x);
-      tf.dispose([g, d, p]);
-    };
-    round(); // warm-up
-    const start = tf.memory() as { numTensors: number; numBytes: number; numDataBuffers: number };
-    for (let i = 0; i < 30; i++) round();
-    const end = tf.memory() as { numTensors: number; numBytes: number; numDataBuffers: number };
-    assert.equal(end.numTensors, start.numTensors);
-    assert.equal(end.numBytes, start.numBytes);
-    assert.equal(end.numDataBuffers, start.numDataBuffers);
-    tf.dispose([x, dy, filter]);
+  it('leaks no tensors, bytes, data buffers or wasm heap over repeated conv and maxPool gradient computations, by every route', () => {
+    const backend = tf.backend() as unknown as WasmBackend & { wasm: { HEAPU8: Uint8Array } };
+    // A strided and a stride-1 case, so that the per-shape choice takes both routes.
+    const chosen = [
+      cases.find((k) => k.pad === 'same' && k.strides[0] === 2 && k.inChannels === 5 && k.kernel[0] === 3 && k.kernel[1] === 3)!,
+      cases.find((k) => k.pad === 'same' && k.strides[0] === 1 && k.inChannels === 16 && k.kernel[0] === 3)!,
+    ];
+    for (const options of [{}, { route: 'patches', patchFloats: 600 }, { route: 'conv' }] as ConvGradientOptions[]) {
+      registerConvGradients(tf, options);
+      try {
+        for (const c of chosen) {
+          const inputs = inputsFor(tf, c, 3);
+          const x = tf.tensor4d(inputs.x, [c.batch, c.height, c.width, c.inChannels]);
+          const dy = tf.tensor(inputs.dy, inputs.outShape);
+          const filter = tf.tensor4d(inputs.filter, [...c.kernel, c.inChannels, c.outChannels]);
+          const grads = tf.grads((a: Tensor, w: Tensor) => tf.sum(tf.mul(tf.conv2d(a as never, w as never, c.strides, c.pad), dy)));
+          // Also the raw kernel, which a leak of its internal reshapes would show in numDataBuffers.
+          const direct = () => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, {
+            strides: c.strides, pad: c.pad, dataFormat: 'NHWC', filterShape: filter.shape,
+          }) as Tensor;
+          const pooled = tf.grad((a: Tensor) => tf.sum(tf.maxPool(a as never, 3, 2, 'same')));
+          const round = () => {
+            const [gx, gw] = grads([x, filter]);
+            const d = direct();
+            assert.ok(maxRelativeError(gw.dataSync(), d.dataSync()) <= 1e-6);
+            const p = pooled(x);
+            tf.dispose([gx, gw, d, p]);
+          };
+          round(); // warm-up
+          const start = tf.memory() as { numTensors: number; numBytes: number; numDataBuffers: number };
+          const heap = backend.wasm.HEAPU8.byteLength;
+          for (let i = 0; i < 30; i++) round();
+          const end = tf.memory() as { numTensors: number; numBytes: number; numDataBuffers: number };
+          const where = `${label(c)}, ${JSON.stringify(options)}`;
+          assert.equal(end.numTensors, start.numTensors, where);
+          assert.equal(end.numBytes, start.numBytes, where);
+          assert.equal(end.numDataBuffers, start.numDataBuffers, where);
+          assert.equal(backend.wasm.HEAPU8.byteLength, heap, `${where}: the wasm heap grew`);
+          tf.dispose([x, dy, filter]);
+        }
+      } finally {
+        registerConvGradients(tf);
+      }
+    }
   });
 });
