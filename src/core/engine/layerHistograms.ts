@@ -6,9 +6,12 @@
 // moments. The cost is linear in the values counted, and activations are by far the most of them
 // (batch × positions × channels in a CNN), so an activation histogram counts the outputs of the
 // first examples of the batch only, at most ACTIVATION_SAMPLE values; weights and gradients are
-// counted whole, so the gradient histogram's L2 norm is the layer's gradient norm.
+// counted whole, so the gradient histogram's L2 norm is the layer's gradient norm. Weights and
+// gradients are counted in JavaScript over the backend's memory instead (histogramRowValues: the
+// same buckets, from the scan the moments and norms already took), which is cheaper at their size.
 
 import type { Tf } from './tensorflowRuntime';
+import type { ValueScan } from './valueScan';
 
 type Tensor = ReturnType<Tf['tensor']>;
 
@@ -75,6 +78,46 @@ export function histogramRowsTensor(tf: Tf, entries: Tensor[][]): Tensor {
     const head = tf.stack([low, high, tf.scalar(flat.size), tf.sum(flat), tf.sum(tf.square(flat))]);
     return tf.concat([head, counts]);
   })));
+}
+
+/**
+ * The row of `parts` (see HISTOGRAM_ROW) written at `offset` of `out`, from their combined scan:
+ * the same buckets as histogramRowsTensor, bucket for bucket (float32 arithmetic, reproduced
+ * with Math.fround), with the sums in double precision. No parts: a row of NaN.
+ */
+export function histogramRowValues(parts: Float32Array[], scan: ValueScan, out: Float32Array, offset: number): void {
+  if (parts.length === 0) {
+    out.fill(NaN, offset, offset + HISTOGRAM_ROW);
+    return;
+  }
+  const { min: low, max: high } = scan;
+  out[offset] = low;
+  out[offset + 1] = high;
+  out[offset + 2] = scan.count;
+  out[offset + 3] = scan.sum;
+  out[offset + 4] = scan.sumSquares;
+  const f = Math.fround;
+  const scale = f(HISTOGRAM_BUCKETS / Math.max(f(high - low), f(1e-30)));
+  // Every value is ≥ low, so its position is ≥ 0 and truncating is the floor; the max lands on
+  // HISTOGRAM_BUCKETS (a rounding may even pass it): folded into the last bucket below, as the
+  // clip did, instead of clipping each value. NaN truncates to 0. Four count arrays: consecutive
+  // increments of one counter wait on each other.
+  const size = HISTOGRAM_BUCKETS + 2;
+  const c0 = new Int32Array(size), c1 = new Int32Array(size), c2 = new Int32Array(size), c3 = new Int32Array(size);
+  for (const values of parts) {
+    const n = values.length;
+    const body = n - (n % 4);
+    for (let i = 0; i < body; i += 4) {
+      c0[f(f(values[i] - low) * scale) | 0]++;
+      c1[f(f(values[i + 1] - low) * scale) | 0]++;
+      c2[f(f(values[i + 2] - low) * scale) | 0]++;
+      c3[f(f(values[i + 3] - low) * scale) | 0]++;
+    }
+    for (let i = body; i < n; i++) c0[f(f(values[i] - low) * scale) | 0]++;
+  }
+  const counts = Array.from({ length: size }, (_, i) => c0[i] + c1[i] + c2[i] + c3[i]);
+  for (let i = HISTOGRAM_BUCKETS; i < size; i++) counts[HISTOGRAM_BUCKETS - 1] += counts[i];
+  for (let i = 0; i < HISTOGRAM_BUCKETS; i++) out[offset + 5 + i] = counts[i];
 }
 
 /** The histogram of the row at `offset`; undefined for a NaN row or values that were not finite. */
