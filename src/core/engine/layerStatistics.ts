@@ -4,7 +4,7 @@
 
 import type { Tf } from './tensorflowRuntime';
 import type { TrackedLayer } from './modelBuilder';
-import { HISTOGRAM_ROW, histogramRowValues, type LayerHistograms } from './layerHistograms';
+import { firstExamplesSize, HISTOGRAM_ROW, histogramRowValues, type LayerHistograms } from './layerHistograms';
 import { combineScans, hostValues, scanMoments, scanUpdate, scanValues, type ValueScan } from './valueScan';
 
 type Tensor = ReturnType<Tf['tensor']>;
@@ -47,34 +47,65 @@ export const SATURATION_MARGIN = 0.01;
 
 export const ACTIVATION_FIELDS = 5;
 
-/** [mean, std, zeroFraction, saturatedFraction, deadFraction] per layer, NaN where not applicable. */
-export function activationStatsTensor(tf: Tf, outputs: Tensor[], tracked: TrackedLayer[]): Tensor {
-  return tf.tidy(() => {
-    const rows = tracked.map((layer, i) => {
-      const a = outputs[i];
-      const { mean, variance } = tf.moments(a);
-      const nan = tf.scalar(NaN);
-      let zero: Tensor = nan;
-      let saturated: Tensor = nan;
-      let dead: Tensor = nan;
-      if (RELU_FAMILY.has(layer.activation)) {
-        zero = tf.mean(tf.cast(tf.equal(a, 0), 'float32'));
-        // A unit is dead when it outputs 0 for the whole batch (and every position, for conv).
-        const unitAxes = a.shape.slice(0, -1).map((_, axis) => axis);
-        dead = tf.mean(tf.cast(tf.equal(tf.max(a, unitAxes), 0), 'float32'));
-      }
-      if (measuresSaturation(layer.activation)) saturated = saturationFraction(tf, a, layer.activation);
-      return tf.stack([mean, tf.sqrt(variance), zero, saturated, dead]);
-    });
-    return tf.concat(rows);
+/**
+ * [mean, std, zeroFraction, saturatedFraction, deadFraction] per layer, NaN where not applicable,
+ * then with `histograms` one activation histogram row per layer (of its first examples, see
+ * firstExamplesSize). Read in JavaScript from the backend's memory (valueScan.ts) while the
+ * forward pass's outputs exist, so nothing is added to the gradient tape.
+ */
+export function activationStatistics(tf: Tf, outputs: Tensor[], tracked: TrackedLayer[], histograms: boolean): Float32Array {
+  const n = tracked.length;
+  const out = new Float32Array(ACTIVATION_FIELDS * n + (histograms ? n * HISTOGRAM_ROW : 0)).fill(NaN);
+  tracked.forEach((layer, i) => {
+    const a = outputs[i];
+    const values = hostValues(tf, a);
+    const scan = scanValues(values);
+    const { mean, std } = scanMoments(scan);
+    const base = ACTIVATION_FIELDS * i;
+    out[base] = mean;
+    out[base + 1] = std;
+    if (RELU_FAMILY.has(layer.activation)) {
+      // A unit is dead when it outputs 0 for the whole batch (and every position, for conv).
+      const { zeros, deadUnits, units } = zeroCounts(values, a.shape[a.shape.length - 1] ?? 1);
+      out[base + 2] = zeros / values.length;
+      out[base + 4] = deadUnits / units;
+    }
+    if (measuresSaturation(layer.activation)) out[base + 3] = saturatedCount(values, layer.activation) / values.length;
+    if (histograms) {
+      const sample = values.subarray(0, firstExamplesSize(a.shape));
+      histogramRowValues([sample], sample.length === values.length ? scan : scanValues(sample), out, ACTIVATION_FIELDS * n + i * HISTOGRAM_ROW);
+    }
   });
+  return out;
 }
 
-function saturationFraction(tf: Tf, a: Tensor, activation: string): Tensor {
-  if (activation === 'tanh') return tf.mean(tf.cast(tf.greater(tf.abs(a), 1 - SATURATION_MARGIN), 'float32'));
-  const low = tf.less(a, SATURATION_MARGIN);
-  const high = tf.greater(a, 1 - SATURATION_MARGIN);
-  return tf.mean(tf.cast(tf.logicalOr(low, high), 'float32'));
+/** Exact zeros, and units (the last axis) whose maximum over the batch and positions is 0. */
+function zeroCounts(values: Float32Array, units: number): { zeros: number; deadUnits: number; units: number } {
+  const unitMax = new Float32Array(units).fill(-Infinity);
+  let zeros = 0;
+  for (let start = 0; start < values.length; start += units) {
+    for (let j = 0; j < units; j++) {
+      const v = values[start + j];
+      if (v === 0) zeros++;
+      if (v > unitMax[j]) unitMax[j] = v;
+    }
+  }
+  let deadUnits = 0;
+  for (let j = 0; j < units; j++) if (unitMax[j] === 0) deadUnits++;
+  return { zeros, deadUnits, units };
+}
+
+/** Values within SATURATION_MARGIN of an asymptote (the thresholds as float32, as the values are). */
+function saturatedCount(values: Float32Array, activation: string): number {
+  const low = Math.fround(SATURATION_MARGIN);
+  const high = Math.fround(1 - SATURATION_MARGIN);
+  let count = 0;
+  if (activation === 'tanh') {
+    for (let i = 0; i < values.length; i++) if (Math.abs(values[i]) > high) count++;
+  } else {
+    for (let i = 0; i < values.length; i++) if (values[i] < low || values[i] > high) count++;
+  }
+  return count;
 }
 
 export function decodeActivationStats(values: Float32Array | number[], offset: number, count: number): ActivationStats[] {

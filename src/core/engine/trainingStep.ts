@@ -7,10 +7,10 @@
 
 import type { MetricName } from '../config/trainConfig';
 import {
-  activationStatsTensor, decodeActivationStats, parameterStatistics, snapshotVariables,
+  activationStatistics, decodeActivationStats, parameterStatistics, snapshotVariables,
   ACTIVATION_FIELDS, PARAMETER_FIELDS, trainableVariables, type LayerStats,
 } from './layerStatistics';
-import { decodeHistogram, firstExamples, HISTOGRAM_ROW, histogramRowsTensor } from './layerHistograms';
+import { decodeHistogram, HISTOGRAM_ROW } from './layerHistograms';
 import { computeLoss, encodeTargets, metricKey, metricSum, type TargetEncoding } from './lossAndMetrics';
 import type { BuiltModel } from './modelBuilder';
 import type { Optimizer } from './optimizerFactory';
@@ -76,7 +76,7 @@ export class StepRunner {
   async forwardBackward(batch: StepInput, measure: boolean): Promise<PendingStep> {
     const { tf, built, encoding } = this;
     if (measure) this.takingHistograms = this.histograms && this.statisticsSteps++ % this.histogramInterval === 0;
-    let activationStats: Tensor | undefined;
+    let activationValues: Float32Array | undefined;
     let predictions: Tensor | undefined;
     let dataLossTensor: Tensor | undefined;
     // Every kernel costs ~20 µs of dispatch on wasm, as much as the arithmetic of a small layer:
@@ -89,7 +89,8 @@ export class StepRunner {
         const outputs = ([] as Tensor[]).concat(built.model.apply(xs, { training: true }) as Tensor | Tensor[]);
         // Kept: these leave the gradient scope; released with the step.
         predictions = tf.keep(outputs[outputs.length - 1]);
-        if (measure) activationStats = tf.keep(this.activationStatistics(outputs));
+        // Read now: the forward pass's outputs are disposed when it ends (the tape keeps what it needs).
+        if (measure) activationValues = activationStatistics(tf, outputs, built.tracked, this.takingHistograms);
         const dataLoss = computeLoss(tf, targets, predictions, encoding);
         const penalties = built.model.calculateLosses();
         if (penalties.length === 0) return dataLoss;
@@ -104,23 +105,14 @@ export class StepRunner {
       const parts = [result.value, dataLossTensor ?? result.value, norm, ...metricSums, ...(measure ? squares : [])];
       return { summary: tf.stack(parts), grads: result.grads };
     });
-    const held = [summary, ...[activationStats, predictions, dataLossTensor].filter((t): t is Tensor => t !== undefined)];
+    const held = [summary, ...[predictions, dataLossTensor].filter((t): t is Tensor => t !== undefined)];
     const values = await summary.data();
     const [loss, dataLoss, gradNorm] = values;
-    const activationValues = activationStats ? (await activationStats.data()) as Float32Array : undefined;
     const metricSums: Record<string, number> = {};
     this.metrics.forEach((m, i) => (metricSums[metricKey(m)] = values[3 + i]));
     const squaresAt = 3 + this.metrics.length;
     const gradSquares = measure ? new Map(Object.keys(grads).map((name, i) => [name, values[squaresAt + i]])) : undefined;
     return new PendingStep(tf, loss, dataLoss, gradNorm, metricSums, grads, activationValues, gradSquares, held);
-  }
-
-  /** Activation moments, then (with histograms) one activation histogram row per layer. */
-  private activationStatistics(outputs: Tensor[]): Tensor {
-    const { tf, built } = this;
-    const moments = activationStatsTensor(tf, outputs, built.tracked);
-    if (!this.takingHistograms) return moments;
-    return tf.concat([moments, histogramRowsTensor(tf, built.tracked.map((_, i) => [firstExamples(tf, outputs[i])]))]);
   }
 
   /** Phase 2: clip, measure, update; releases the step. Per-layer statistics on statistics steps. */

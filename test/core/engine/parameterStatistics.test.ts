@@ -4,14 +4,14 @@
 // before (float32 on the backend: equal bucket for bucket, sums within float32 rounding).
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeHistogram, HISTOGRAM_BUCKETS, HISTOGRAM_ROW, histogramRowsTensor, histogramRowValues } from '../../../src/core/engine/layerHistograms';
+import { decodeHistogram, HISTOGRAM_BUCKETS, HISTOGRAM_ROW, histogramRowValues } from '../../../src/core/engine/layerHistograms';
 import { mainWeights, PARAMETER_FIELDS, parameterStatistics, trainableVariables } from '../../../src/core/engine/layerStatistics';
-import type { TrackedLayer } from '../../../src/core/engine/modelBuilder';
 import { prepareModel } from '../../../src/core/engine/trainingSession';
-import type { Tf, TensorflowRuntime } from '../../../src/core/engine/tensorflowRuntime';
+import type { TensorflowRuntime } from '../../../src/core/engine/tensorflowRuntime';
 import { combineScans, hostValues, scanMoments, scanUpdate, scanValues } from '../../../src/core/engine/valueScan';
 import { SeededRandom } from '../../../src/core/random';
 import { configFrom, gaussianConfig, onBackend, train, wasmRuntime, type Tensor } from './engineFixtures';
+import { histogramRowsTensor, parameterStatsTensor } from './tensorStatistics';
 
 let runtime: TensorflowRuntime;
 before(async () => {
@@ -197,31 +197,6 @@ describe('histogram rows in JavaScript', () => {
   });
 });
 
-/** The statistics as the tensor ops computed them before (float32 on the backend), for comparison. */
-function tensorStatistics(tf: Tf, tracked: TrackedLayer[], grads: Record<string, Tensor>, previous: Map<string, Tensor>): Float32Array {
-  return tf.tidy(() => {
-    const gradNorms = tracked.map((layer) => {
-      const parts = trainableVariables(layer).map((v) => grads[v.name]).filter((g) => g !== undefined);
-      return parts.length === 0 ? tf.scalar(NaN) : tf.sqrt(tf.addN(parts.map((g) => tf.sum(tf.square(g)))));
-    });
-    const ratios = tracked.map((layer) => {
-      const vars = trainableVariables(layer);
-      if (vars.length === 0) return tf.scalar(NaN);
-      const delta = tf.addN(vars.map((v) => tf.sum(tf.square(tf.sub(v, previous.get(v.name)!)))));
-      const size = tf.addN(vars.map((v) => tf.sum(tf.square(previous.get(v.name)!))));
-      return tf.div(tf.sqrt(delta), tf.add(tf.sqrt(size), 1e-12));
-    });
-    const weights = tracked.map((layer) => {
-      const mains = mainWeights(layer);
-      if (mains.length === 0) return tf.tensor1d([NaN, NaN]);
-      const { mean, variance } = tf.moments(tf.concat(mains.map((w) => tf.reshape(w, [-1]))));
-      return tf.stack([mean, tf.sqrt(variance)]);
-    });
-    const gradientParts = tracked.map((layer) => trainableVariables(layer).map((v) => grads[v.name]).filter((g) => g !== undefined));
-    return tf.concat([tf.stack(gradNorms), tf.stack(ratios), ...weights, histogramRowsTensor(tf, tracked.map(mainWeights)), histogramRowsTensor(tf, gradientParts)]).dataSync() as Float32Array;
-  });
-}
-
 describe('parameterStatistics (per layer, packed)', () => {
   const layers = [
     { type: 'dense', units: 24, activation: 'relu', kernelInitializer: 'heNormal' },
@@ -300,7 +275,7 @@ describe('parameterStatistics (per layer, packed)', () => {
     const { tf, tracked, grads, previous, gradSquares, done } = await setUp(32);
     try {
       const ours = parameterStatistics(tf, tracked, { grads, gradSquares, before: previous, histograms: true });
-      const was = tensorStatistics(tf, tracked, grads, previous);
+      const was = parameterStatsTensor(tf, tracked, grads, previous);
       assert.equal(ours.length, was.length);
       const n = tracked.length;
       for (let k = 0; k < ours.length; k++) {
@@ -321,7 +296,7 @@ describe('parameterStatistics (per layer, packed)', () => {
       const { tf, tracked, grads, previous, gradSquares, done } = await setUp(33, special, 4);
       try {
         const ours = parameterStatistics(tf, tracked, { grads, gradSquares, before: previous, histograms: true });
-        const was = tensorStatistics(tf, tracked, grads, previous);
+        const was = parameterStatsTensor(tf, tracked, grads, previous);
         const n = tracked.length;
         // Layer 0 holds the special values: its mean and std, and its weight histogram (undefined).
         close(ours[2 * n], was[2 * n], 1e-6, `${special}: mean`);
