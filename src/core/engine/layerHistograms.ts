@@ -1,16 +1,14 @@
 // Per-layer histograms of activations, weights and gradients on statistics steps: a fixed number
 // of equal-width buckets between the observed min and max (TF2's `tf.summary.histogram` layout),
-// with the exact count, sum and sum of squares. tfjs has no histogram op, so the buckets are
-// counted on the backend with cheap element-wise ops and `bincount`, and only the compact rows
-// (min, max, count, sum, sum of squares, counts) are read back, in the same transfer as the
-// moments. The cost is linear in the values counted, and activations are by far the most of them
-// (batch × positions × channels in a CNN), so an activation histogram counts the outputs of the
-// first examples of the batch only, at most ACTIVATION_SAMPLE values; weights and gradients are
-// counted whole, so the gradient histogram's L2 norm is the layer's gradient norm.
+// with the exact count, sum and sum of squares. tfjs has no histogram op; the buckets are counted
+// in JavaScript over the backend's memory (see valueScan.ts), from the scan that the moments and
+// norms take anyway, in float32 arithmetic as the tensor ops that counted them before did. The
+// cost is linear in the values counted, and activations are by far the most of them (batch ×
+// positions × channels in a CNN), so an activation histogram counts the outputs of the first
+// examples of the batch only, at most ACTIVATION_SAMPLE values; weights and gradients are counted
+// whole, so the gradient histogram's L2 norm is the layer's gradient norm.
 
-import type { Tf } from './tensorflowRuntime';
-
-type Tensor = ReturnType<Tf['tensor']>;
+import type { ValueScan } from './valueScan';
 
 /** Buckets per histogram: TF2's default, and few enough to keep run folders small. */
 export const HISTOGRAM_BUCKETS = 30;
@@ -50,31 +48,54 @@ export function histogramInterval(statisticsSteps: number): number {
 /** At most this many activation values per histogram: whole examples, from the first of the batch. */
 export const ACTIVATION_SAMPLE = 65_536;
 
-/** The outputs of the first examples of the batch, at most ACTIVATION_SAMPLE values (at least one example). */
-export function firstExamples(tf: Tf, output: Tensor): Tensor {
-  if (output.size <= ACTIVATION_SAMPLE || output.rank === 0) return output;
-  const perExample = output.size / output.shape[0];
-  return tf.slice(output, 0, Math.max(1, Math.floor(ACTIVATION_SAMPLE / perExample)));
+/** How many values the first examples of a batch of outputs of this shape hold: at most ACTIVATION_SAMPLE, at least one example. */
+export function firstExamplesSize(shape: number[]): number {
+  const size = shape.reduce((a, b) => a * b, 1);
+  if (size <= ACTIVATION_SAMPLE || shape.length === 0) return size;
+  const perExample = size / shape[0];
+  return perExample * Math.max(1, Math.floor(ACTIVATION_SAMPLE / perExample));
 }
 
 /**
- * One row per entry (see HISTOGRAM_ROW), all packed in one tensor; an entry without tensors (a
- * layer without weights) gives a row of NaN.
+ * The row of `parts` (see HISTOGRAM_ROW) written at `offset` of `out`, from their combined scan:
+ * equal-width buckets from min to max, the max in the last; the bucket of x is
+ * ⌊(x − min) · (HISTOGRAM_BUCKETS / (max − min))⌋ in float32 arithmetic (reproduced with
+ * Math.fround), as the tensor ops that counted them before computed it. Sums in double precision.
+ * No parts: a row of NaN.
  */
-export function histogramRowsTensor(tf: Tf, entries: Tensor[][]): Tensor {
-  return tf.tidy(() => tf.concat(entries.map((parts) => {
-    if (parts.length === 0) return tf.fill([HISTOGRAM_ROW], NaN);
-    const flat = parts.length === 1 ? tf.reshape(parts[0], [-1]) : tf.concat(parts.map((p) => tf.reshape(p, [-1])));
-    const low = tf.min(flat);
-    const high = tf.max(flat);
-    // Bucket i holds [low + i·w, low + (i+1)·w); the maximum goes into the last one. The cast
-    // truncates, which is the floor here: every value is ≥ low.
-    const scale = tf.div(HISTOGRAM_BUCKETS, tf.maximum(tf.sub(high, low), 1e-30));
-    const index = tf.cast(tf.clipByValue(tf.mul(tf.sub(flat, low), scale), 0, HISTOGRAM_BUCKETS - 1), 'int32');
-    const counts = tf.bincount(index as never, tf.tensor1d([], 'float32') as never, HISTOGRAM_BUCKETS) as Tensor;
-    const head = tf.stack([low, high, tf.scalar(flat.size), tf.sum(flat), tf.sum(tf.square(flat))]);
-    return tf.concat([head, counts]);
-  })));
+export function histogramRowValues(parts: Float32Array[], scan: ValueScan, out: Float32Array, offset: number): void {
+  if (parts.length === 0) {
+    out.fill(NaN, offset, offset + HISTOGRAM_ROW);
+    return;
+  }
+  const { min: low, max: high } = scan;
+  out[offset] = low;
+  out[offset + 1] = high;
+  out[offset + 2] = scan.count;
+  out[offset + 3] = scan.sum;
+  out[offset + 4] = scan.sumSquares;
+  const f = Math.fround;
+  const scale = f(HISTOGRAM_BUCKETS / Math.max(f(high - low), f(1e-30)));
+  // Every value is ≥ low, so its position is ≥ 0 and truncating is the floor; the max lands on
+  // HISTOGRAM_BUCKETS (a rounding may even pass it): folded into the last bucket below, as the
+  // clip did, instead of clipping each value. NaN truncates to 0. Four count arrays: consecutive
+  // increments of one counter wait on each other.
+  const size = HISTOGRAM_BUCKETS + 2;
+  const c0 = new Int32Array(size), c1 = new Int32Array(size), c2 = new Int32Array(size), c3 = new Int32Array(size);
+  for (const values of parts) {
+    const n = values.length;
+    const body = n - (n % 4);
+    for (let i = 0; i < body; i += 4) {
+      c0[f(f(values[i] - low) * scale) | 0]++;
+      c1[f(f(values[i + 1] - low) * scale) | 0]++;
+      c2[f(f(values[i + 2] - low) * scale) | 0]++;
+      c3[f(f(values[i + 3] - low) * scale) | 0]++;
+    }
+    for (let i = body; i < n; i++) c0[f(f(values[i] - low) * scale) | 0]++;
+  }
+  const counts = Array.from({ length: size }, (_, i) => c0[i] + c1[i] + c2[i] + c3[i]);
+  for (let i = HISTOGRAM_BUCKETS; i < size; i++) counts[HISTOGRAM_BUCKETS - 1] += counts[i];
+  for (let i = 0; i < HISTOGRAM_BUCKETS; i++) out[offset + 5 + i] = counts[i];
 }
 
 /** The histogram of the row at `offset`; undefined for a NaN row or values that were not finite. */

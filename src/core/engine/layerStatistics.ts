@@ -4,7 +4,8 @@
 
 import type { Tf } from './tensorflowRuntime';
 import type { TrackedLayer } from './modelBuilder';
-import type { LayerHistograms } from './layerHistograms';
+import { firstExamplesSize, HISTOGRAM_ROW, histogramRowValues, type LayerHistograms } from './layerHistograms';
+import { combineScans, hostValues, scanMoments, scanUpdate, scanValues, type ValueScan } from './valueScan';
 
 type Tensor = ReturnType<Tf['tensor']>;
 type Variable = ReturnType<Tf['variable']>;
@@ -46,34 +47,65 @@ export const SATURATION_MARGIN = 0.01;
 
 export const ACTIVATION_FIELDS = 5;
 
-/** [mean, std, zeroFraction, saturatedFraction, deadFraction] per layer, NaN where not applicable. */
-export function activationStatsTensor(tf: Tf, outputs: Tensor[], tracked: TrackedLayer[]): Tensor {
-  return tf.tidy(() => {
-    const rows = tracked.map((layer, i) => {
-      const a = outputs[i];
-      const { mean, variance } = tf.moments(a);
-      const nan = tf.scalar(NaN);
-      let zero: Tensor = nan;
-      let saturated: Tensor = nan;
-      let dead: Tensor = nan;
-      if (RELU_FAMILY.has(layer.activation)) {
-        zero = tf.mean(tf.cast(tf.equal(a, 0), 'float32'));
-        // A unit is dead when it outputs 0 for the whole batch (and every position, for conv).
-        const unitAxes = a.shape.slice(0, -1).map((_, axis) => axis);
-        dead = tf.mean(tf.cast(tf.equal(tf.max(a, unitAxes), 0), 'float32'));
-      }
-      if (measuresSaturation(layer.activation)) saturated = saturationFraction(tf, a, layer.activation);
-      return tf.stack([mean, tf.sqrt(variance), zero, saturated, dead]);
-    });
-    return tf.concat(rows);
+/**
+ * [mean, std, zeroFraction, saturatedFraction, deadFraction] per layer, NaN where not applicable,
+ * then with `histograms` one activation histogram row per layer (of its first examples, see
+ * firstExamplesSize). Read in JavaScript from the backend's memory (valueScan.ts) while the
+ * forward pass's outputs exist, so nothing is added to the gradient tape.
+ */
+export function activationStatistics(tf: Tf, outputs: Tensor[], tracked: TrackedLayer[], histograms: boolean): Float32Array {
+  const n = tracked.length;
+  const out = new Float32Array(ACTIVATION_FIELDS * n + (histograms ? n * HISTOGRAM_ROW : 0)).fill(NaN);
+  tracked.forEach((layer, i) => {
+    const a = outputs[i];
+    const values = hostValues(tf, a);
+    const scan = scanValues(values);
+    const { mean, std } = scanMoments(scan);
+    const base = ACTIVATION_FIELDS * i;
+    out[base] = mean;
+    out[base + 1] = std;
+    if (RELU_FAMILY.has(layer.activation)) {
+      // A unit is dead when it outputs 0 for the whole batch (and every position, for conv).
+      const { zeros, deadUnits, units } = zeroCounts(values, a.shape[a.shape.length - 1] ?? 1);
+      out[base + 2] = zeros / values.length;
+      out[base + 4] = deadUnits / units;
+    }
+    if (measuresSaturation(layer.activation)) out[base + 3] = saturatedCount(values, layer.activation) / values.length;
+    if (histograms) {
+      const sample = values.subarray(0, firstExamplesSize(a.shape));
+      histogramRowValues([sample], sample.length === values.length ? scan : scanValues(sample), out, ACTIVATION_FIELDS * n + i * HISTOGRAM_ROW);
+    }
   });
+  return out;
 }
 
-function saturationFraction(tf: Tf, a: Tensor, activation: string): Tensor {
-  if (activation === 'tanh') return tf.mean(tf.cast(tf.greater(tf.abs(a), 1 - SATURATION_MARGIN), 'float32'));
-  const low = tf.less(a, SATURATION_MARGIN);
-  const high = tf.greater(a, 1 - SATURATION_MARGIN);
-  return tf.mean(tf.cast(tf.logicalOr(low, high), 'float32'));
+/** Exact zeros, and units (the last axis) whose maximum over the batch and positions is 0. */
+function zeroCounts(values: Float32Array, units: number): { zeros: number; deadUnits: number; units: number } {
+  const unitMax = new Float32Array(units).fill(-Infinity);
+  let zeros = 0;
+  for (let start = 0; start < values.length; start += units) {
+    for (let j = 0; j < units; j++) {
+      const v = values[start + j];
+      if (v === 0) zeros++;
+      if (v > unitMax[j]) unitMax[j] = v;
+    }
+  }
+  let deadUnits = 0;
+  for (let j = 0; j < units; j++) if (unitMax[j] === 0) deadUnits++;
+  return { zeros, deadUnits, units };
+}
+
+/** Values within SATURATION_MARGIN of an asymptote (the thresholds as float32, as the values are). */
+function saturatedCount(values: Float32Array, activation: string): number {
+  const low = Math.fround(SATURATION_MARGIN);
+  const high = Math.fround(1 - SATURATION_MARGIN);
+  let count = 0;
+  if (activation === 'tanh') {
+    for (let i = 0; i < values.length; i++) if (Math.abs(values[i]) > high) count++;
+  } else {
+    for (let i = 0; i < values.length; i++) if (values[i] < low || values[i] > high) count++;
+  }
+  return count;
 }
 
 export function decodeActivationStats(values: Float32Array | number[], offset: number, count: number): ActivationStats[] {
@@ -101,42 +133,69 @@ export function trainableVariables(layer: TrackedLayer): Variable[] {
   return layer.tfLayers.flatMap((l) => l.trainableWeights.map((w) => w.read() as Variable));
 }
 
-/** [mean, std] of the main weights per layer (NaN for layers without weights). */
-export function weightStatsTensor(tf: Tf, tracked: TrackedLayer[]): Tensor {
-  return tf.tidy(() => tf.concat(tracked.map((layer) => {
-    const weights = mainWeights(layer);
-    if (weights.length === 0) return tf.tensor1d([NaN, NaN]);
-    const flat = tf.concat(weights.map((w) => tf.reshape(w, [-1])));
-    const { mean, variance } = tf.moments(flat);
-    return tf.stack([mean, tf.sqrt(variance)]);
-  })));
-}
-
-/** Per layer: L2 norm of the gradients of its variables (NaN for layers without any). */
-export function gradNormTensor(tf: Tf, tracked: TrackedLayer[], grads: Record<string, Tensor>): Tensor {
-  return tf.tidy(() => tf.stack(tracked.map((layer) => {
-    const parts = trainableVariables(layer).map((v) => grads[v.name]).filter((g): g is Tensor => g !== undefined);
-    if (parts.length === 0) return tf.scalar(NaN);
-    return tf.sqrt(tf.addN(parts.map((g) => tf.sum(tf.square(g)))));
-  })));
-}
-
-/** Copies of every layer's variables, to measure the size of the update a step makes. */
+/** Copies of every layer's variables, to measure the size of the update a step makes (they share memory: tfjs never writes a tensor in place). */
 export function snapshotVariables(tf: Tf, tracked: TrackedLayer[]): Map<string, Tensor> {
   const copies = new Map<string, Tensor>();
   for (const layer of tracked) for (const v of trainableVariables(layer)) copies.set(v.name, tf.clone(v));
   return copies;
 }
 
-/** Per layer: ‖θ_after − θ_before‖ / ‖θ_before‖ (NaN without variables). */
-export function updateRatioTensor(tf: Tf, tracked: TrackedLayer[], before: Map<string, Tensor>): Tensor {
-  return tf.tidy(() => tf.stack(tracked.map((layer) => {
-    const vars = trainableVariables(layer);
-    if (vars.length === 0) return tf.scalar(NaN);
-    const delta = tf.addN(vars.map((v) => tf.sum(tf.square(tf.sub(v, before.get(v.name)!)))));
-    const size = tf.addN(vars.map((v) => tf.sum(tf.square(before.get(v.name)!))));
-    return tf.div(tf.sqrt(delta), tf.add(tf.sqrt(size), 1e-12));
-  })));
+/** Values per layer before the histogram rows: gradNorm, updateRatio, weight mean and std. */
+export const PARAMETER_FIELDS = 4;
+
+export interface ParameterInputs {
+  grads: Record<string, Tensor>;
+  /** Σ g² per variable name, as the step's global gradient norm summed them. */
+  gradSquares: Map<string, number>;
+  /** The variables before the update (snapshotVariables); without it, updateRatio is NaN. */
+  before?: Map<string, Tensor>;
+  histograms: boolean;
+}
+
+/**
+ * The per-layer parameter statistics, packed: gradNorm (n values), updateRatio (n), weight mean
+ * and std (2n), then with histograms a weight row per layer and a gradient row per layer (see
+ * HISTOGRAM_ROW); NaN where a layer has none. Computed in JavaScript over the backend's memory
+ * (valueScan.ts): one pass per weight tensor for its moments, histogram bounds and update, where
+ * the tensor ops took several kernels and full-size temporaries each.
+ *   gradNorm: √(Σ over the layer's variables of Σ g²), reusing the global norm's sums;
+ *   updateRatio: ‖θ_after − θ_before‖ / (‖θ_before‖ + 1e-12) over all the layer's variables;
+ *   weights: mean and (population) std of the main weights after the update.
+ */
+export function parameterStatistics(tf: Tf, tracked: TrackedLayer[], inputs: ParameterInputs): Float32Array {
+  const n = tracked.length;
+  const out = new Float32Array(PARAMETER_FIELDS * n + (inputs.histograms ? 2 * n * HISTOGRAM_ROW : 0));
+  tracked.forEach((layer, i) => {
+    const variables = trainableVariables(layer);
+    const withGradients = variables.filter((v) => inputs.grads[v.name] !== undefined);
+    out[i] = withGradients.length === 0 ? NaN : Math.sqrt(withGradients.reduce((sum, v) => sum + inputs.gradSquares.get(v.name)!, 0));
+    const mainNames = new Set(mainWeights(layer).map((v) => v.name));
+    const mainScans: ValueScan[] = [];
+    out[n + i] = NaN;
+    if (inputs.before && variables.length > 0) {
+      let delta = 0;
+      let size = 0;
+      for (const v of variables) {
+        const scan = scanUpdate(hostValues(tf, v), hostValues(tf, inputs.before.get(v.name)!));
+        delta += scan.deltaSquares;
+        size += scan.beforeSquares;
+        if (mainNames.has(v.name)) mainScans.push(scan.after);
+      }
+      out[n + i] = Math.sqrt(delta) / (Math.sqrt(size) + 1e-12);
+    } else {
+      for (const v of variables) if (mainNames.has(v.name)) mainScans.push(scanValues(hostValues(tf, v)));
+    }
+    const mainScan = combineScans(mainScans);
+    const { mean, std } = mainScans.length === 0 ? { mean: NaN, std: NaN } : scanMoments(mainScan);
+    out[2 * n + 2 * i] = mean;
+    out[2 * n + 2 * i + 1] = std;
+    if (!inputs.histograms) return;
+    const mains = variables.filter((v) => mainNames.has(v.name)).map((v) => hostValues(tf, v));
+    histogramRowValues(mains, mainScan, out, PARAMETER_FIELDS * n + i * HISTOGRAM_ROW);
+    const gradients = withGradients.map((v) => hostValues(tf, inputs.grads[v.name]));
+    histogramRowValues(gradients, combineScans(gradients.map(scanValues)), out, PARAMETER_FIELDS * n + (n + i) * HISTOGRAM_ROW);
+  });
+  return out;
 }
 
 export function finiteOrUndefined(value: number): number | undefined {

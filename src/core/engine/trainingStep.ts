@@ -7,10 +7,10 @@
 
 import type { MetricName } from '../config/trainConfig';
 import {
-  activationStatsTensor, decodeActivationStats, gradNormTensor, snapshotVariables, updateRatioTensor, weightStatsTensor,
-  ACTIVATION_FIELDS, mainWeights, trainableVariables, type LayerStats,
+  activationStatistics, decodeActivationStats, parameterStatistics, snapshotVariables,
+  ACTIVATION_FIELDS, PARAMETER_FIELDS, trainableVariables, type LayerStats,
 } from './layerStatistics';
-import { decodeHistogram, firstExamples, HISTOGRAM_ROW, histogramRowsTensor } from './layerHistograms';
+import { decodeHistogram, HISTOGRAM_ROW } from './layerHistograms';
 import { computeLoss, encodeTargets, metricKey, metricSum, type TargetEncoding } from './lossAndMetrics';
 import type { BuiltModel } from './modelBuilder';
 import type { Optimizer } from './optimizerFactory';
@@ -38,6 +38,8 @@ export class PendingStep {
     readonly grads: Record<string, Tensor>,
     /** Present on statistics steps. */
     readonly activationValues: Float32Array | undefined,
+    /** Σ g² per variable name, the global norm's terms (statistics steps). */
+    readonly gradSquares: Map<string, number> | undefined,
     private readonly held: Tensor[],
   ) {}
 
@@ -74,7 +76,7 @@ export class StepRunner {
   async forwardBackward(batch: StepInput, measure: boolean): Promise<PendingStep> {
     const { tf, built, encoding } = this;
     if (measure) this.takingHistograms = this.histograms && this.statisticsSteps++ % this.histogramInterval === 0;
-    let activationStats: Tensor | undefined;
+    let activationValues: Float32Array | undefined;
     let predictions: Tensor | undefined;
     let dataLossTensor: Tensor | undefined;
     // Every kernel costs ~20 µs of dispatch on wasm, as much as the arithmetic of a small layer:
@@ -87,7 +89,8 @@ export class StepRunner {
         const outputs = ([] as Tensor[]).concat(built.model.apply(xs, { training: true }) as Tensor | Tensor[]);
         // Kept: these leave the gradient scope; released with the step.
         predictions = tf.keep(outputs[outputs.length - 1]);
-        if (measure) activationStats = tf.keep(this.activationStatistics(outputs));
+        // Read now: the forward pass's outputs are disposed when it ends (the tape keeps what it needs).
+        if (measure) activationValues = activationStatistics(tf, outputs, built.tracked, this.takingHistograms);
         const dataLoss = computeLoss(tf, targets, predictions, encoding);
         const penalties = built.model.calculateLosses();
         if (penalties.length === 0) return dataLoss;
@@ -96,32 +99,20 @@ export class StepRunner {
       }, this.variables);
       // Metrics off the tape: the tape would keep copies of their inputs for a backward pass that never comes.
       const metricSums = this.metrics.map((m) => metricSum(tf, m, targets, predictions!, encoding));
-      const parts = [result.value, dataLossTensor ?? result.value, globalNorm(tf, Object.values(result.grads)), ...metricSums];
+      // Each variable's Σ g² goes into the global norm, and on statistics steps into the per-layer norms.
+      const squares = Object.values(result.grads).map((g) => tf.sum(tf.square(g)));
+      const norm = squares.length === 0 ? tf.scalar(0) : tf.sqrt(tf.addN(squares));
+      const parts = [result.value, dataLossTensor ?? result.value, norm, ...metricSums, ...(measure ? squares : [])];
       return { summary: tf.stack(parts), grads: result.grads };
     });
-    const held = [summary, ...[activationStats, predictions, dataLossTensor].filter((t): t is Tensor => t !== undefined)];
+    const held = [summary, ...[predictions, dataLossTensor].filter((t): t is Tensor => t !== undefined)];
     const values = await summary.data();
     const [loss, dataLoss, gradNorm] = values;
-    const activationValues = activationStats ? (await activationStats.data()) as Float32Array : undefined;
     const metricSums: Record<string, number> = {};
     this.metrics.forEach((m, i) => (metricSums[metricKey(m)] = values[3 + i]));
-    return new PendingStep(tf, loss, dataLoss, gradNorm, metricSums, grads, activationValues, held);
-  }
-
-  /** Activation moments, then (with histograms) one activation histogram row per layer. */
-  private activationStatistics(outputs: Tensor[]): Tensor {
-    const { tf, built } = this;
-    const moments = activationStatsTensor(tf, outputs, built.tracked);
-    if (!this.takingHistograms) return moments;
-    return tf.concat([moments, histogramRowsTensor(tf, built.tracked.map((_, i) => [firstExamples(tf, outputs[i])]))]);
-  }
-
-  /** Weight and gradient histogram rows per layer (empty without histograms). */
-  private parameterHistograms(grads: Record<string, Tensor>): Tensor[] {
-    const { tf, built } = this;
-    if (!this.takingHistograms) return [];
-    const gradients = built.tracked.map((layer) => trainableVariables(layer).map((v) => grads[v.name]).filter((g): g is Tensor => g !== undefined));
-    return [histogramRowsTensor(tf, built.tracked.map(mainWeights)), histogramRowsTensor(tf, gradients)];
+    const squaresAt = 3 + this.metrics.length;
+    const gradSquares = measure ? new Map(Object.keys(grads).map((name, i) => [name, values[squaresAt + i]])) : undefined;
+    return new PendingStep(tf, loss, dataLoss, gradNorm, metricSums, grads, activationValues, gradSquares, held);
   }
 
   /** Phase 2: clip, measure, update; releases the step. Per-layer statistics on statistics steps. */
@@ -131,20 +122,19 @@ export class StepRunner {
       const measure = step.activationValues !== undefined;
       const scale = clipNorm !== undefined && step.gradNorm > clipNorm ? clipNorm / (step.gradNorm + 1e-6) : 1;
       const before = measure ? snapshotVariables(tf, built.tracked) : undefined;
-      const statistics = tf.tidy(() => {
-        const grads = step.grads;
-        const applied = scale === 1 ? grads : Object.fromEntries(Object.entries(grads).map(([k, g]) => [k, tf.mul(g, scale)]));
-        // Gradient norms are reported before clipping: that is what tells whether they explode.
-        const gradNorms = measure ? gradNormTensor(tf, built.tracked, grads) : undefined;
-        optimizer.applyGradients(applied as never);
-        if (!before || !gradNorms) return undefined;
-        return tf.concat([gradNorms, updateRatioTensor(tf, built.tracked, before), weightStatsTensor(tf, built.tracked), ...this.parameterHistograms(grads)]);
-      });
-      if (before) tf.dispose([...before.values()]);
-      if (!statistics || !step.activationValues) return undefined;
-      const values = (await statistics.data()) as Float32Array;
-      statistics.dispose();
-      return decodeLayerStats(built, step.activationValues, values);
+      try {
+        tf.tidy(() => {
+          const grads = step.grads;
+          const applied = scale === 1 ? grads : Object.fromEntries(Object.entries(grads).map(([k, g]) => [k, tf.mul(g, scale)]));
+          optimizer.applyGradients(applied as never);
+        });
+        if (!before || !step.activationValues || !step.gradSquares) return undefined;
+        // Gradient norms and histograms are of the gradients before clipping: that is what tells whether they explode.
+        const values = parameterStatistics(tf, built.tracked, { grads: step.grads, gradSquares: step.gradSquares, before, histograms: this.takingHistograms });
+        return decodeLayerStats(built, step.activationValues, values);
+      } finally {
+        if (before) tf.dispose([...before.values()]);
+      }
     } finally {
       step.release();
     }
@@ -154,25 +144,14 @@ export class StepRunner {
   async inspect(step: PendingStep): Promise<LayerStats[]> {
     const { tf, built } = this;
     try {
-      if (!step.activationValues) throw new Error('inspect() needs a step taken with measure = true');
-      const values = tf.tidy(() => tf.concat([
-        gradNormTensor(tf, built.tracked, step.grads),
-        tf.fill([built.tracked.length], NaN),
-        weightStatsTensor(tf, built.tracked),
-        ...this.parameterHistograms(step.grads),
-      ]));
-      const data = (await values.data()) as Float32Array;
-      values.dispose();
-      return decodeLayerStats(built, step.activationValues, data);
+      if (!step.activationValues || !step.gradSquares) throw new Error('inspect() needs a step taken with measure = true');
+      // No update: updateRatio is NaN (not reported).
+      const values = parameterStatistics(tf, built.tracked, { grads: step.grads, gradSquares: step.gradSquares, histograms: this.takingHistograms });
+      return decodeLayerStats(built, step.activationValues, values);
     } finally {
       step.release();
     }
   }
-}
-
-function globalNorm(tf: Tf, grads: Tensor[]): Tensor {
-  if (grads.length === 0) return tf.scalar(0);
-  return tf.sqrt(tf.addN(grads.map((g) => tf.sum(tf.square(g)))));
 }
 
 function decodeLayerStats(built: BuiltModel, activationValues: Float32Array, values: Float32Array): LayerStats[] {
@@ -190,8 +169,8 @@ function decodeLayerStats(built: BuiltModel, activationValues: Float32Array, val
     if (activationValues.length > ACTIVATION_FIELDS * n) {
       const histograms = {
         activation: decodeHistogram(activationValues, ACTIVATION_FIELDS * n + i * HISTOGRAM_ROW),
-        weights: decodeHistogram(values, 4 * n + i * HISTOGRAM_ROW),
-        gradients: decodeHistogram(values, 4 * n + (n + i) * HISTOGRAM_ROW),
+        weights: decodeHistogram(values, PARAMETER_FIELDS * n + i * HISTOGRAM_ROW),
+        gradients: decodeHistogram(values, PARAMETER_FIELDS * n + (n + i) * HISTOGRAM_ROW),
       };
       stats.histograms = Object.fromEntries(Object.entries(histograms).filter(([, h]) => h !== undefined));
     }
