@@ -124,13 +124,14 @@ describe('wasm Conv2DBackpropFilter (registered by wasmKernels)', () => {
     });
   }
 
-  it('chooses patches for the filter gradient of few input channels, 1×1 kernels and strides, for the input gradient of strides or one channel, convolutions otherwise', () => {
+  it('chooses patches for the filter gradient of few input channels and 1×1 kernels, for the input gradient of strides or one channel, convolutions otherwise', () => {
     const geometry = (channels: number, kernel: number, stride: number) => ({
       height: 14, width: 14, channels, kernelH: kernel, kernelW: kernel, strideH: stride, strideW: stride, outH: 14, outW: 14, padTop: 0, padLeft: 0,
     });
     assert.equal(filterGradientByPatches(geometry(1, 3, 1)), true);
     assert.equal(filterGradientByPatches(geometry(16, 1, 1)), true);
-    assert.equal(filterGradientByPatches(geometry(16, 3, 2)), true);
+    assert.equal(filterGradientByPatches(geometry(3, 5, 2)), true);
+    assert.equal(filterGradientByPatches(geometry(16, 3, 2)), false);
     assert.equal(filterGradientByPatches(geometry(16, 3, 1)), false);
     assert.equal(inputGradientByPatches(geometry(16, 3, 2)), true);
     assert.equal(inputGradientByPatches(geometry(16, 3, 1)), false);
