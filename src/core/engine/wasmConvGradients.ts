@@ -101,8 +101,10 @@ class Scratch {
     this.backend.typedArrayFromHeap(out).set(this.backend.typedArrayFromHeap(x).subarray(start * rowLength, (start + count) * rowLength));
     return out;
   }
-  conv2d(x: TensorInfo, filter: TensorInfo, dilations: [number, number] = [1, 1]) {
-    return this.keep(this.k.conv2d({ inputs: { x, filter }, backend: this.backend, attrs: { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations } }));
+  /** A stride-1 convolution; `pad`: 'valid', or [[top, bottom], [left, right]] zeros around the image. */
+  conv2d(x: TensorInfo, filter: TensorInfo, dilations: [number, number] = [1, 1], pad: 'valid' | number[][] = 'valid') {
+    const explicit = pad === 'valid' ? pad : [[0, 0], ...pad, [0, 0]];
+    return this.keep(this.k.conv2d({ inputs: { x, filter }, backend: this.backend, attrs: { strides: [1, 1], pad: explicit, dataFormat: 'NHWC', dilations } }));
   }
 
   /**
@@ -273,13 +275,21 @@ export function registerConvGradients(tf: Tf, options: ConvGradientOptions = {})
       // crop the bottom/right to it.
       const needH = (outH - 1) * sh + kh;
       const needW = (outW - 1) * sw + kw;
-      let xp = scratch.pad(x, [[0, 0], [g.padTop, Math.max(0, needH - height - g.padTop)], [g.padLeft, Math.max(0, needW - width - g.padLeft)], [0, 0]]);
-      if (xp.shape[1] > needH || xp.shape[2] > needW) xp = scratch.slice(xp, [0, 0, 0, 0], [batch, needH, needW, inC], [1, 1, 1, 1]);
+      const bottom = needH - height - g.padTop;
+      const right = needW - width - g.padLeft;
       // Batch as channels: a forward convolution of x (examples → channels) with dy as the
-      // filter, dilated by the stride, sums over examples and positions in one fast kernel.
-      const images = scratch.transpose(xp, [3, 1, 2, 0]); // [inC, needH, needW, batch]
+      // filter, dilated by the stride, sums over examples and positions in one fast kernel. The
+      // convolution pads the image itself (no padded copy) unless the windows stop short of its
+      // bottom or right edge, which only a crop of a padded copy expresses.
+      let xp = x;
+      if (bottom < 0 || right < 0) {
+        xp = scratch.pad(x, [[0, 0], [g.padTop, Math.max(0, bottom)], [g.padLeft, Math.max(0, right)], [0, 0]]);
+        xp = scratch.slice(xp, [0, 0, 0, 0], [batch, needH, needW, inC], [1, 1, 1, 1]);
+      }
+      const padding = xp === x ? [[g.padTop, bottom], [g.padLeft, right]] : 'valid';
+      const images = scratch.transpose(xp, [3, 1, 2, 0]); // [inC, rows, columns, batch]
       const filter = scratch.transpose(dy, [1, 2, 0, 3]); // [outH, outW, batch, outC]
-      const grad = scratch.conv2d(images, filter, [sh, sw]); // [inC, kh, kw, outC]
+      const grad = scratch.conv2d(images, filter, [sh, sw], padding as 'valid' | number[][]); // [inC, kh, kw, outC]
       return scratch.finish(scratch.transpose(grad, [1, 2, 0, 3]));
     } catch (error) {
       scratch.abandon();
