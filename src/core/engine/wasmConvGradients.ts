@@ -315,9 +315,9 @@ export function registerConvGradients(tf: Tf, options: ConvGradientOptions = {})
       const right = width + kw - 1 - left - spread.shape[2];
       // Negative padding cannot happen for 'same'/'valid' (top ≤ kh−1); cropping would be needed otherwise.
       if (top < 0 || left < 0 || bottom < 0 || right < 0) throw new Error('Conv2DBackpropInput (wasm): unexpected padding');
-      const padded = scratch.pad(spread, [[0, 0], [top, bottom], [left, right], [0, 0]]);
       const rotated = scratch.transpose(scratch.reverse(filter, [0, 1]), [0, 1, 3, 2]);
-      const dx = scratch.conv2d(padded, rotated);
+      // The convolution pads dy itself: no padded copy.
+      const dx = scratch.conv2d(spread, rotated, [1, 1], [[top, bottom], [left, right]]);
       return scratch.finish(dx);
     } catch (error) {
       scratch.abandon();
