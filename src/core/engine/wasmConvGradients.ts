@@ -3,7 +3,7 @@
 // its Conv3D filter gradient (usable with depth 1) is wrong for strides > 1 and, like its
 // Conv2DBackpropInput, is a plain loop about 10× slower than the forward pass.
 //
-// Two routes each, chosen per shape by what measured faster (see README, "wasm kernels"):
+// Two routes each, chosen per shape by what measured faster (see README, "The conv gradients"):
 // Filter gradient: dW[i, j, c, o] = Σ_{b, oh, ow} x_pad[b, oh·s + i, ow·s + j, c] · dy[b, oh, ow, o].
 // - patches: unfold x into its transposed patches [kh·kw·inC, positions] (convPatches.ts) and
 //   multiply by dy [positions, outC]: one matrix product on untransposed operands whose result is
@@ -11,17 +11,18 @@
 //   entry) and XNNPACK packing dy, the product's second operand, anew on every call (~3 ns per
 //   float: its operator is cached by operand tensor, and dy is new each step; packing the patches
 //   instead, as dWᵀ = dyᵀ · patches, measured slower even where they are the narrower operand),
-//   so it wins where the patches are small: few input channels (a first layer: 7.7 → 4.5 ms
+//   so it wins where the patches are small: few input channels (a first layer: 7.7 → 4.3 ms
 //   in the MNIST CNN's training steps) and 1×1 kernels.
-// - batch as channels: a forward convolution of x_pad with its batch axis as channels, by dy used
-//   as a filter (batch as its input channels) dilated by the stride: one fast kernel plus
-//   transposes, without patches; faster for 3×3 and larger kernels over many channels at stride 1.
+// - batch as channels: a forward convolution of x (padded by the kernel) with its batch axis as
+//   channels, by dy used as a filter (batch as its input channels) dilated by the stride: one fast
+//   kernel plus transposes, without patches; faster for 3×3 and larger kernels over many channels.
 // Input gradient, the transposed convolution:
-// - at stride 1, a forward convolution of dy (padded) with the filter rotated by 180° and its
-//   channel axes swapped: the forward kernel's speed.
+// - at stride 1 and several input channels, a forward convolution of dy (padded by the kernel)
+//   with the filter rotated by 180° and its channel axes swapped: about the forward pass's speed.
 // - at strides > 1, the same convolution would run over dy spread with s−1 zeros between rows and
 //   columns (s² times the work, mostly on zeros), so instead: patches = dy · Wᵀ, folded (col2im)
-//   back into the image.
+//   back into the image; also for one input channel, where the convolution would have one output
+//   channel, which XNNPACK runs at a fraction of its speed.
 // The patches of a large batch are made a chunk of output rows at a time, each at most
 // `patchFloats` floats; the conv routes make nothing larger than the padded image.
 
