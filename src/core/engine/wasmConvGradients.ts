@@ -287,10 +287,10 @@ export function registerConvGradients(tf: Tf, options: ConvGradientOptions = {})
         xp = scratch.pad(x, [[0, 0], [g.padTop, Math.max(0, bottom)], [g.padLeft, Math.max(0, right)], [0, 0]]);
         xp = scratch.slice(xp, [0, 0, 0, 0], [batch, needH, needW, inC], [1, 1, 1, 1]);
       }
-      const padding = xp === x ? [[g.padTop, bottom], [g.padLeft, right]] : 'valid';
+      const padding: 'valid' | number[][] = xp === x ? [[g.padTop, bottom], [g.padLeft, right]] : 'valid';
       const images = scratch.transpose(xp, [3, 1, 2, 0]); // [inC, rows, columns, batch]
       const filter = scratch.transpose(dy, [1, 2, 0, 3]); // [outH, outW, batch, outC]
-      const grad = scratch.conv2d(images, filter, [sh, sw], padding as 'valid' | number[][]); // [inC, kh, kw, outC]
+      const grad = scratch.conv2d(images, filter, [sh, sw], padding); // [inC, kh, kw, outC]
       return scratch.finish(scratch.transpose(grad, [1, 2, 0, 3]));
     } catch (error) {
       scratch.abandon();
