@@ -151,6 +151,7 @@ describe('wasm Conv2DBackpropFilter (registered by wasmKernels)', () => {
     assert.equal(filterGradientByPatches(geometry(3, 5, 2)), true);
     assert.equal(filterGradientByPatches(geometry(16, 3, 2)), false);
     assert.equal(filterGradientByPatches(geometry(16, 3, 1)), false);
+    assert.equal(filterGradientByPatches(geometry(8, 3, 1)), false);
     assert.equal(inputGradientByPatches(geometry(16, 3, 2)), true);
     assert.equal(inputGradientByPatches(geometry(16, 3, 1)), false);
     assert.equal(inputGradientByPatches(geometry(1, 3, 1)), true);
