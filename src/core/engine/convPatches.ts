@@ -67,6 +67,10 @@ export function unfoldTransposed(x: Float32Array, g: PatchGeometry, rowStart: nu
  * padding positions are dropped. dx must be zeroed before the first call.
  */
 export function foldPatches(patches: Float32Array, g: PatchGeometry, rowStart: number, rowEnd: number, dx: Float32Array): void {
+  if (g.channels === 1) {
+    foldSingleChannel(patches, g, rowStart, rowEnd, dx);
+    return;
+  }
   const { height, width, channels, kernelH, kernelW, strideH, strideW, outH, outW, padTop, padLeft } = g;
   const rowLength = kernelW * channels;
   let src = 0;
@@ -86,6 +90,33 @@ export function foldPatches(patches: Float32Array, g: PatchGeometry, rowStart: n
         while (s < stop) dx[d++] += patches[s++];
       }
       src += kernelH * rowLength;
+    }
+  }
+}
+
+/**
+ * foldPatches for one channel, tap by tap along each output row: the general loop's runs would
+ * be kw floats long (3 for a 3×3 kernel), all loop overhead.
+ */
+function foldSingleChannel(patches: Float32Array, g: PatchGeometry, rowStart: number, rowEnd: number, dx: Float32Array): void {
+  const { height, width, kernelH, kernelW, strideH, strideW, outH, outW, padTop, padLeft } = g;
+  const size = kernelH * kernelW;
+  for (let row = rowStart; row < rowEnd; row++) {
+    const b = Math.floor(row / outH);
+    const top = (row - b * outH) * strideH - padTop;
+    const rowBase = (row - rowStart) * outW * size;
+    for (let i = 0; i < kernelH; i++) {
+      const r = top + i;
+      if (r < 0 || r >= height) continue;
+      const imageRow = (b * height + r) * width - padLeft;
+      for (let j = 0; j < kernelW; j++) {
+        const [first, end] = insideColumns(g, j);
+        let s = rowBase + first * size + i * kernelW + j;
+        for (let ow = first; ow < end; ow++) {
+          dx[imageRow + ow * strideW + j] += patches[s];
+          s += size;
+        }
+      }
     }
   }
 }

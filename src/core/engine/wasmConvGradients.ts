@@ -3,7 +3,7 @@
 // its Conv3D filter gradient (usable with depth 1) is wrong for strides > 1 and, like its
 // Conv2DBackpropInput, is a plain loop about 10× slower than the forward pass.
 //
-// Two routes each, chosen per shape by what measured faster (see README, "wasm kernels"):
+// Two routes each, chosen per shape by what measured faster (see README, "The conv gradients"):
 // Filter gradient: dW[i, j, c, o] = Σ_{b, oh, ow} x_pad[b, oh·s + i, ow·s + j, c] · dy[b, oh, ow, o].
 // - patches: unfold x into its transposed patches [kh·kw·inC, positions] (convPatches.ts) and
 //   multiply by dy [positions, outC]: one matrix product on untransposed operands whose result is
@@ -11,17 +11,18 @@
 //   entry) and XNNPACK packing dy, the product's second operand, anew on every call (~3 ns per
 //   float: its operator is cached by operand tensor, and dy is new each step; packing the patches
 //   instead, as dWᵀ = dyᵀ · patches, measured slower even where they are the narrower operand),
-//   so it wins where the patches are small: few input channels (a first layer: 7.7 → 4.5 ms
-//   in the MNIST CNN's training steps), 1×1 kernels, strides > 1.
-// - batch as channels: a forward convolution of x_pad with its batch axis as channels, by dy used
-//   as a filter (batch as its input channels) dilated by the stride: one fast kernel plus
-//   transposes, without patches; faster for 3×3 and larger kernels over many channels at stride 1.
+//   so it wins where the patches are small: few input channels (a first layer: 7.7 → 4.3 ms
+//   in the MNIST CNN's training steps) and 1×1 kernels.
+// - batch as channels: a forward convolution of x (padded by the kernel) with its batch axis as
+//   channels, by dy used as a filter (batch as its input channels) dilated by the stride: one fast
+//   kernel plus transposes, without patches; faster for 3×3 and larger kernels over many channels.
 // Input gradient, the transposed convolution:
-// - at stride 1, a forward convolution of dy (padded) with the filter rotated by 180° and its
-//   channel axes swapped: the forward kernel's speed.
+// - at stride 1 and several input channels, a forward convolution of dy (padded by the kernel)
+//   with the filter rotated by 180° and its channel axes swapped: about the forward pass's speed.
 // - at strides > 1, the same convolution would run over dy spread with s−1 zeros between rows and
 //   columns (s² times the work, mostly on zeros), so instead: patches = dy · Wᵀ, folded (col2im)
-//   back into the image.
+//   back into the image; also for one input channel, where the convolution would have one output
+//   channel, which XNNPACK runs at a fraction of its speed.
 // The patches of a large batch are made a chunk of output rows at a time, each at most
 // `patchFloats` floats; the conv routes make nothing larger than the padded image.
 
@@ -101,8 +102,10 @@ class Scratch {
     this.backend.typedArrayFromHeap(out).set(this.backend.typedArrayFromHeap(x).subarray(start * rowLength, (start + count) * rowLength));
     return out;
   }
-  conv2d(x: TensorInfo, filter: TensorInfo, dilations: [number, number] = [1, 1]) {
-    return this.keep(this.k.conv2d({ inputs: { x, filter }, backend: this.backend, attrs: { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations } }));
+  /** A stride-1 convolution; `pad`: 'valid', or [[top, bottom], [left, right]] zeros around the image. */
+  conv2d(x: TensorInfo, filter: TensorInfo, dilations: [number, number] = [1, 1], pad: 'valid' | number[][] = 'valid') {
+    const explicit = pad === 'valid' ? pad : [[0, 0], ...pad, [0, 0]];
+    return this.keep(this.k.conv2d({ inputs: { x, filter }, backend: this.backend, attrs: { strides: [1, 1], pad: explicit, dataFormat: 'NHWC', dilations } }));
   }
 
   /**
@@ -167,9 +170,14 @@ export interface ConvGradientOptions {
 
 const DEFAULT_PATCH_FLOATS = 4 * 1024 * 1024;
 
-/** The filter gradient through patches where that measured faster (see header). */
+/**
+ * The filter gradient through patches where that measured faster (see header): 1×1 kernels and
+ * up to 3 input channels (3×3, batch 64, a fresh dy per call: 3→16 at 28² 7.4 against 8.5 ms by
+ * convolution, 4→16 even, 8→16 14.6 against 11.8). A 3×3 stride-2 kernel over 16 channels
+ * measured the same both ways (4.1 against 4.1–4.9 ms in ResNet steps) and stays a convolution.
+ */
 export function filterGradientByPatches(g: PatchGeometry): boolean {
-  return g.kernelH * g.kernelW === 1 || g.strideH * g.strideW > 1 || g.channels < 8;
+  return g.kernelH * g.kernelW === 1 || g.channels < 4;
 }
 
 /**
@@ -269,13 +277,21 @@ export function registerConvGradients(tf: Tf, options: ConvGradientOptions = {})
       // crop the bottom/right to it.
       const needH = (outH - 1) * sh + kh;
       const needW = (outW - 1) * sw + kw;
-      let xp = scratch.pad(x, [[0, 0], [g.padTop, Math.max(0, needH - height - g.padTop)], [g.padLeft, Math.max(0, needW - width - g.padLeft)], [0, 0]]);
-      if (xp.shape[1] > needH || xp.shape[2] > needW) xp = scratch.slice(xp, [0, 0, 0, 0], [batch, needH, needW, inC], [1, 1, 1, 1]);
+      const bottom = needH - height - g.padTop;
+      const right = needW - width - g.padLeft;
       // Batch as channels: a forward convolution of x (examples → channels) with dy as the
-      // filter, dilated by the stride, sums over examples and positions in one fast kernel.
-      const images = scratch.transpose(xp, [3, 1, 2, 0]); // [inC, needH, needW, batch]
+      // filter, dilated by the stride, sums over examples and positions in one fast kernel. The
+      // convolution pads the image itself (no padded copy) unless the windows stop short of its
+      // bottom or right edge, which only a crop of a padded copy expresses.
+      let xp = x;
+      if (bottom < 0 || right < 0) {
+        xp = scratch.pad(x, [[0, 0], [g.padTop, Math.max(0, bottom)], [g.padLeft, Math.max(0, right)], [0, 0]]);
+        xp = scratch.slice(xp, [0, 0, 0, 0], [batch, needH, needW, inC], [1, 1, 1, 1]);
+      }
+      const padding: 'valid' | number[][] = xp === x ? [[g.padTop, bottom], [g.padLeft, right]] : 'valid';
+      const images = scratch.transpose(xp, [3, 1, 2, 0]); // [inC, rows, columns, batch]
       const filter = scratch.transpose(dy, [1, 2, 0, 3]); // [outH, outW, batch, outC]
-      const grad = scratch.conv2d(images, filter, [sh, sw]); // [inC, kh, kw, outC]
+      const grad = scratch.conv2d(images, filter, [sh, sw], padding); // [inC, kh, kw, outC]
       return scratch.finish(scratch.transpose(grad, [1, 2, 0, 3]));
     } catch (error) {
       scratch.abandon();
@@ -301,9 +317,9 @@ export function registerConvGradients(tf: Tf, options: ConvGradientOptions = {})
       const right = width + kw - 1 - left - spread.shape[2];
       // Negative padding cannot happen for 'same'/'valid' (top ≤ kh−1); cropping would be needed otherwise.
       if (top < 0 || left < 0 || bottom < 0 || right < 0) throw new Error('Conv2DBackpropInput (wasm): unexpected padding');
-      const padded = scratch.pad(spread, [[0, 0], [top, bottom], [left, right], [0, 0]]);
       const rotated = scratch.transpose(scratch.reverse(filter, [0, 1]), [0, 1, 3, 2]);
-      const dx = scratch.conv2d(padded, rotated);
+      // The convolution pads dy itself: no padded copy.
+      const dx = scratch.conv2d(spread, rotated, [1, 1], [[top, bottom], [left, right]]);
       return scratch.finish(dx);
     } catch (error) {
       scratch.abandon();

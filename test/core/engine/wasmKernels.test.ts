@@ -74,6 +74,24 @@ function filterGradient(tf: Tf, c: Case, inputs: ReturnType<typeof inputsFor>): 
   return convGradients(tf, c, inputs).filter;
 }
 
+/** `backend` as handed to a kernel, recording the largest tensor (elements) any kernel inside it makes. */
+function watchAllocations(backend: WasmBackend): { watched: WasmBackend; largest: () => number; reset: () => void } {
+  let largest = 0;
+  const watched = new Proxy(backend, {
+    get(target, property) {
+      const value = (target as unknown as Record<string | symbol, unknown>)[property];
+      if (property === 'makeOutput') {
+        return (shape: number[], ...rest: unknown[]) => {
+          largest = Math.max(largest, shape.reduce((a, b) => a * b, 1));
+          return (value as (...args: unknown[]) => unknown).call(target, shape, ...rest);
+        };
+      }
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  return { watched, largest: () => largest, reset: () => { largest = 0; } };
+}
+
 function label(c: Case): string {
   return `${c.pad}, strides ${c.strides.join('×')}, kernel ${c.kernel.join('×')}, ${c.inChannels}→${c.outChannels} channels, ${c.height}×${c.width}`;
 }
@@ -124,14 +142,16 @@ describe('wasm Conv2DBackpropFilter (registered by wasmKernels)', () => {
     });
   }
 
-  it('chooses patches for the filter gradient of few input channels, 1×1 kernels and strides, for the input gradient of strides or one channel, convolutions otherwise', () => {
+  it('chooses patches for the filter gradient of few input channels and 1×1 kernels, for the input gradient of strides or one channel, convolutions otherwise', () => {
     const geometry = (channels: number, kernel: number, stride: number) => ({
       height: 14, width: 14, channels, kernelH: kernel, kernelW: kernel, strideH: stride, strideW: stride, outH: 14, outW: 14, padTop: 0, padLeft: 0,
     });
     assert.equal(filterGradientByPatches(geometry(1, 3, 1)), true);
     assert.equal(filterGradientByPatches(geometry(16, 1, 1)), true);
-    assert.equal(filterGradientByPatches(geometry(16, 3, 2)), true);
+    assert.equal(filterGradientByPatches(geometry(3, 5, 2)), true);
+    assert.equal(filterGradientByPatches(geometry(16, 3, 2)), false);
     assert.equal(filterGradientByPatches(geometry(16, 3, 1)), false);
+    assert.equal(filterGradientByPatches(geometry(8, 3, 1)), false);
     assert.equal(inputGradientByPatches(geometry(16, 3, 2)), true);
     assert.equal(inputGradientByPatches(geometry(16, 3, 1)), false);
     assert.equal(inputGradientByPatches(geometry(1, 3, 1)), true);
@@ -142,19 +162,7 @@ describe('wasm Conv2DBackpropFilter (registered by wasmKernels)', () => {
     const budget = 2 * 3 * 3 * 5 * 8; // two output rows of patches
     registerConvGradients(tf, { route: 'patches', patchFloats: budget });
     const backend = tf.backend() as unknown as WasmBackend;
-    let largest = 0;
-    const watched = new Proxy(backend, {
-      get(target, property) {
-        const value = (target as unknown as Record<string | symbol, unknown>)[property];
-        if (property === 'makeOutput') {
-          return (shape: number[], ...rest: unknown[]) => {
-            largest = Math.max(largest, shape.reduce((a, b) => a * b, 1));
-            return (value as (...args: unknown[]) => unknown).call(target, shape, ...rest);
-          };
-        }
-        return typeof value === 'function' ? value.bind(target) : value;
-      },
-    });
+    const allocations = watchAllocations(backend);
     try {
       const inputs = inputsFor(tf, c, 5);
       const x = tf.tensor4d(inputs.x, [c.batch, c.height, c.width, c.inChannels]);
@@ -162,13 +170,14 @@ describe('wasm Conv2DBackpropFilter (registered by wasmKernels)', () => {
       const info = (t: Tensor) => ({ dataId: t.dataId, shape: t.shape, dtype: t.dtype });
       const attrs = { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', filterShape: [...c.kernel, c.inChannels, c.outChannels] };
       const kernel = tf.getKernel('Conv2DBackpropFilter', 'wasm')!.kernelFunc as unknown as KernelFunc;
-      const out = kernel({ inputs: { x: info(x), dy: info(dy) } as never, backend: watched, attrs });
+      const out = kernel({ inputs: { x: info(x), dy: info(dy) } as never, backend: allocations.watched, attrs });
       backend.disposeData(out.dataId);
       tf.dispose([x, dy]);
     } finally {
       registerConvGradients(tf);
     }
     // The image itself (360 floats) is made by the test, not the kernel: the kernel's largest is a chunk.
+    const largest = allocations.largest();
     assert.ok(largest > 0 && largest <= budget, `largest intermediate ${largest} floats, budget ${budget}`);
   });
 
@@ -181,28 +190,15 @@ describe('wasm Conv2DBackpropFilter (registered by wasmKernels)', () => {
       const filter = tf.tensor4d(inputs.filter, [...c.kernel, c.inChannels, c.outChannels]);
       const info = (t: Tensor) => ({ dataId: t.dataId, shape: t.shape, dtype: t.dtype });
       const attrs = { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', dilations: [1, 1], filterShape: filter.shape, inputShape: x.shape };
-      // The largest tensor any kernel inside the gradient makes, seen through the backend it is handed.
-      let largest = 0;
-      const watched = new Proxy(backend, {
-        get(target, property) {
-          const value = (target as unknown as Record<string | symbol, unknown>)[property];
-          if (property === 'makeOutput') {
-            return (shape: number[], ...rest: unknown[]) => {
-              largest = Math.max(largest, shape.reduce((a, b) => a * b, 1));
-              return (value as (...args: unknown[]) => unknown).call(target, shape, ...rest);
-            };
-          }
-          return typeof value === 'function' ? value.bind(target) : value;
-        },
-      });
+      const allocations = watchAllocations(backend);
       // What the algorithm needs at most: the padded image, with the larger channel count of the two.
       const bound = Math.max(filter.size, c.batch * (c.height + c.kernel[0]) * (c.width + c.kernel[1]) * Math.max(c.inChannels, c.outChannels));
       for (const [name, kernelInputs] of [['Conv2DBackpropInput', { dy: info(dy), filter: info(filter) }], ['Conv2DBackpropFilter', { x: info(x), dy: info(dy) }]] as const) {
-        largest = 0;
+        allocations.reset();
         const kernel = tf.getKernel(name, 'wasm')!.kernelFunc as unknown as KernelFunc;
-        const out = kernel({ inputs: kernelInputs as never, backend: watched, attrs });
+        const out = kernel({ inputs: kernelInputs as never, backend: allocations.watched, attrs });
         backend.disposeData(out.dataId);
-        assert.ok(largest <= bound, `${name}, ${label(c)}: an intermediate of ${largest} elements (the padded image has ${bound})`);
+        assert.ok(allocations.largest() <= bound, `${name}, ${label(c)}: an intermediate of ${allocations.largest()} elements (the padded image has ${bound})`);
       }
       tf.dispose([x, dy, filter]);
     }
