@@ -5,7 +5,7 @@
 import type { Tf } from './tensorflowRuntime';
 import type { TrackedLayer } from './modelBuilder';
 import { firstExamplesSize, HISTOGRAM_ROW, histogramRowValues, type LayerHistograms } from './layerHistograms';
-import { combineScans, hostValues, scanMoments, scanUpdate, scanValues, type ValueScan } from './valueScan';
+import { combineScans, hostValues, scanMoments, scanUpdate, scanValues, sumValues, type ValueScan } from './valueScan';
 
 type Tensor = ReturnType<Tf['tensor']>;
 type Variable = ReturnType<Tf['variable']>;
@@ -59,8 +59,7 @@ export function activationStatistics(tf: Tf, outputs: Tensor[], tracked: Tracked
   tracked.forEach((layer, i) => {
     const a = outputs[i];
     const values = hostValues(tf, a);
-    const scan = scanValues(values);
-    const { mean, std } = scanMoments(scan);
+    const { mean, std } = scanMoments(sumValues(values));
     const base = ACTIVATION_FIELDS * i;
     out[base] = mean;
     out[base + 1] = std;
@@ -73,7 +72,7 @@ export function activationStatistics(tf: Tf, outputs: Tensor[], tracked: Tracked
     if (measuresSaturation(layer.activation)) out[base + 3] = saturatedCount(values, layer.activation) / values.length;
     if (histograms) {
       const sample = values.subarray(0, firstExamplesSize(a.shape));
-      histogramRowValues([sample], sample.length === values.length ? scan : scanValues(sample), out, ACTIVATION_FIELDS * n + i * HISTOGRAM_ROW);
+      histogramRowValues([sample], scanValues(sample), out, ACTIVATION_FIELDS * n + i * HISTOGRAM_ROW);
     }
   });
   return out;
@@ -81,17 +80,16 @@ export function activationStatistics(tf: Tf, outputs: Tensor[], tracked: Tracked
 
 /** Exact zeros, and units (the last axis) whose maximum over the batch and positions is 0. */
 function zeroCounts(values: Float32Array, units: number): { zeros: number; deadUnits: number; units: number } {
-  const unitMax = new Float32Array(units).fill(-Infinity);
   let zeros = 0;
-  for (let start = 0; start < values.length; start += units) {
-    for (let j = 0; j < units; j++) {
-      const v = values[start + j];
-      if (v === 0) zeros++;
-      if (v > unitMax[j]) unitMax[j] = v;
-    }
-  }
+  // Branch-free: about half of a ReLU's outputs are zero, in no predictable order.
+  for (let i = 0; i < values.length; i++) zeros += values[i] === 0 ? 1 : 0;
   let deadUnits = 0;
-  for (let j = 0; j < units; j++) if (unitMax[j] === 0) deadUnits++;
+  for (let j = 0; j < units; j++) {
+    // A live unit shows a positive value within its first few rows: only dead units are read whole.
+    let max = -Infinity;
+    for (let i = j; i < values.length && !(max > 0); i += units) if (values[i] > max) max = values[i];
+    if (max === 0) deadUnits++;
+  }
   return { zeros, deadUnits, units };
 }
 

@@ -8,10 +8,13 @@ import type { Tf } from './tensorflowRuntime';
 
 type Tensor = ReturnType<Tf['tensor']>;
 
-export interface ValueScan {
+export interface ValueSums {
   count: number;
   sum: number;
   sumSquares: number;
+}
+
+export interface ValueScan extends ValueSums {
   /** NaN when any value is NaN. */
   min: number;
   max: number;
@@ -67,6 +70,26 @@ export function scanValues(values: Float32Array): ValueScan {
   return { count: n, sum: s0 + s1 + s2 + s3, sumSquares: q0 + q1 + q2 + q3, min, max };
 }
 
+/**
+ * count, sum and sum of squares only: what the moments need. Without the min and max, which cost
+ * more than the sums on values with many zeros (ReLU outputs: Math.min/max tell −0 from +0).
+ */
+export function sumValues(values: Float32Array): ValueSums {
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0, q0 = 0, q1 = 0, q2 = 0, q3 = 0;
+  const n = values.length;
+  const body = n - (n % 4);
+  for (let i = 0; i < body; i += 4) {
+    const a = values[i], b = values[i + 1], c = values[i + 2], d = values[i + 3];
+    s0 += a; s1 += b; s2 += c; s3 += d;
+    q0 += a * a; q1 += b * b; q2 += c * c; q3 += d * d;
+  }
+  for (let i = body; i < n; i++) {
+    s0 += values[i];
+    q0 += values[i] * values[i];
+  }
+  return { count: n, sum: s0 + s1 + s2 + s3, sumSquares: q0 + q1 + q2 + q3 };
+}
+
 /** The scan of `after` together with Σ (after − before)² and Σ before², in one pass over both. */
 export function scanUpdate(after: Float32Array, before: Float32Array): UpdateScan {
   if (after.length !== before.length) throw new Error(`scanUpdate: ${after.length} values after, ${before.length} before`);
@@ -109,7 +132,7 @@ export function combineScans(scans: ValueScan[]): ValueScan {
 }
 
 /** Mean and standard deviation (population) from a scan; NaN std when a value is not finite. */
-export function scanMoments(scan: ValueScan): { mean: number; std: number } {
+export function scanMoments(scan: ValueSums): { mean: number; std: number } {
   const mean = scan.sum / scan.count;
   // Double-precision sums of float32 values: the cancellation in E[x²] − E[x]² costs about
   // 1e-16·mean²/variance relative, far below float32's own rounding unless |mean| > 1e4·std.

@@ -8,7 +8,7 @@ import { decodeHistogram, HISTOGRAM_BUCKETS, HISTOGRAM_ROW, histogramRowValues }
 import { mainWeights, PARAMETER_FIELDS, parameterStatistics, trainableVariables } from '../../../src/core/engine/layerStatistics';
 import { prepareModel } from '../../../src/core/engine/trainingSession';
 import type { TensorflowRuntime } from '../../../src/core/engine/tensorflowRuntime';
-import { combineScans, hostValues, scanMoments, scanUpdate, scanValues } from '../../../src/core/engine/valueScan';
+import { combineScans, hostValues, scanMoments, scanUpdate, scanValues, sumValues } from '../../../src/core/engine/valueScan';
 import { SeededRandom } from '../../../src/core/random';
 import { configFrom, gaussianConfig, onBackend, train, wasmRuntime, type Tensor } from './engineFixtures';
 import { histogramRowsTensor, parameterStatsTensor } from './tensorStatistics';
@@ -68,6 +68,8 @@ describe('value scans (one pass over a tensor\'s values)', () => {
       assert.equal(scan.count, count);
       close(scan.sum, reference.sum([values]), 1e-12, `sum of ${count}`);
       close(scan.sumSquares, reference.sumSquares([values]), 1e-12, `sum of squares of ${count}`);
+      const sums = sumValues(values);
+      assert.deepEqual([sums.count, sums.sum, sums.sumSquares], [scan.count, scan.sum, scan.sumSquares], `sums alone of ${count}`);
       assert.equal(scan.min, count === 0 ? Infinity : reference.min([values]));
       assert.equal(scan.max, count === 0 ? -Infinity : reference.max([values]));
     }
