@@ -10,7 +10,8 @@
 // A last table compares our loop on the threaded WebAssembly build (2 threads) with the
 // single-threaded one, for the MNIST MLP and the seeds' 4096 MLP: tfjs starts one wasm build per
 // process, so each of those runs is a child process of its own (this script with --threads-child),
-// alternating 1 and 2 threads; it also says what the automatic choice (wasmThreadChoice.ts) picks.
+// alternating 1 and 2 threads (one round fewer than the main table in the short run); it also says
+// what the automatic choice (wasmThreadChoice.ts) picks.
 //   npm run bench -- trainingSpeed [--long]   or   npx tsx scripts/bench/trainingSpeed.ts [--long]
 import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import * as os from 'node:os';
@@ -186,7 +187,9 @@ function threadsTable(): void {
     const wall: Record<number, number[]> = { 1: [], [THREADED]: [] };
     const cpu: Record<number, number[]> = { 1: [], [THREADED]: [] };
     let detail = '';
-    for (let round = 0; round < example.rounds; round++) {
+    // Each run starts a process and builds the model: the short run does one round fewer.
+    const rounds = long ? example.rounds : Math.max(1, example.rounds - 1);
+    for (let round = 0; round < rounds; round++) {
       for (const threads of [1, THREADED]) {
         const out = execFileSync(process.execPath, ['--import', 'tsx', __filename, '--threads-child', label, String(threads)], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
         const timing = JSON.parse(out.trim().split('\n').at(-1)!) as Timing & { detail: string };
@@ -197,7 +200,7 @@ function threadsTable(): void {
     }
     if (!/ 2 threads:/.test(detail)) throw new Error(`the threaded runs of ${label} ran on: ${detail}`);
     rows.push([label, cell(wall[1]), cell(wall[THREADED]), ratio(wall[1], wall[THREADED]), cell(cpu[1]), cell(cpu[THREADED]), autoChoice.get(label) ?? '—']);
-    console.log(`  ${label}: ${example.rounds} rounds of ${example.steps} timed steps after ${example.warmup} warm-up, each run a process; load now ${os.loadavg()[0].toFixed(2)}`);
+    console.log(`  ${label}: ${rounds} round${rounds === 1 ? '' : 's'} of ${example.steps} timed steps after ${example.warmup} warm-up, each run a process; load now ${os.loadavg()[0].toFixed(2)}`);
   }
   printTable(['example', '1 thread', `${THREADED} threads`, 'speed-up', 'CPU 1 thread', `CPU ${THREADED} threads`, 'auto picks here, now'], rows);
 }
@@ -233,7 +236,7 @@ function printTable(header: string[], rows: string[][]): void {
     const data = await loadDataset(config.data, config.seed, loaded.baseDir);
     if (loaded.shapes) {
       const auto = wasmThreadsFor({ ...config, wasmThreads: 'auto' }, loaded.shapes);
-      autoChoice.set(example.label, `${auto.threads} (${auto.reason})`);
+      autoChoice.set(example.label, `${auto.threads}: ${auto.reason}`);
     }
     const samples: Record<Column, number[]> = { fit: [], ours: [], oursEvery1: [], torch1: [], torchAll: [] };
     const cpu: Record<Column, number[]> = { fit: [], ours: [], oursEvery1: [], torch1: [], torchAll: [] };

@@ -145,6 +145,7 @@ const SINGLE_THREAD: WasmThreadChoice = { threads: 1, reason: 'no threads asked 
 let wasmStarted: Promise<WasmThreadChoice> | undefined;
 
 async function initWasm(tf: Tf, requested: WasmThreadChoice = SINGLE_THREAD): Promise<string> {
+  const first = !wasmStarted;
   wasmStarted ??= startWasm(tf, requested);
   let started: WasmThreadChoice;
   try {
@@ -156,7 +157,8 @@ async function initWasm(tf: Tf, requested: WasmThreadChoice = SINGLE_THREAD): Pr
   if (tf.getBackend() !== 'wasm') await withQuietConsole(() => tf.setBackend('wasm'));
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
   const build = simd ? 'WebAssembly with SIMD' : 'WebAssembly';
-  const reason = started.threads === requested.threads ? started.reason : `the process started it for an earlier run (${started.reason})`;
+  const reason = first ? started.reason
+    : started.threads === requested.threads ? requested.reason : `the process started it for an earlier run (${started.reason})`;
   return `${build}, ${started.threads} thread${started.threads === 1 ? '' : 's'}: ${reason}`;
 }
 

@@ -71,6 +71,15 @@ describe('loadTensorflow', () => {
     assert.equal((await loadTensorflow({ preference: 'wasm' })).tf.getBackend(), 'wasm');
   });
 
+  it('a runtime asking for wasm threads after the single-threaded build started says it runs on that one, and why', async () => {
+    const single = await loadTensorflow({ preference: 'wasm' });
+    assert.equal(single.detail, 'WebAssembly with SIMD, 1 thread: no threads asked for');
+    const threaded = await loadTensorflow({ preference: 'wasm', wasmThreads: { threads: 2, reason: 'wide layers' } });
+    assert.notEqual(threaded, single, 'the thread choice is part of the cache key');
+    assert.equal(threaded.detail, 'WebAssembly with SIMD, 1 thread: the process started it for an earlier run (no threads asked for)');
+    assert.equal(threaded.tf.getBackend(), 'wasm');
+  });
+
   it('preference "tensorflow" without tfjs-node fails with every reason', async () => {
     await assert.rejects(loadTensorflow({ preference: 'tensorflow', searchDirs: [path.join(root.dir, 'throws')] }),
       /No TensorFlow.js backend could be started \(tensorflow \(.*throws\): The specified module could not be found: tfjs_binding.node; tensorflow \(training-doctor\): not installed\)/);
