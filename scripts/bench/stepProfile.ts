@@ -22,6 +22,7 @@ import { loadDataset } from '../../src/core/data/loadDataset';
 import { loadTensorflow, type Tf } from '../../src/core/engine/tensorflowRuntime';
 import { runTraining } from '../../src/core/engine/trainingSession';
 import { findPythonWithTorch } from '../../src/core/python/findPython';
+import { printTable } from './lib/markdownTable';
 
 const root = path.resolve(__dirname, '..', '..');
 
@@ -186,12 +187,7 @@ function profileTorch(python: string, example: Example): Split | string {
       t ? `${(ours.stepMs / t.stepMs).toFixed(2)}×` : '—', t ? `${(ours.productMs / t.productMs).toFixed(2)}×` : '—', t ? `${(ours.productMs / t.stepMs).toFixed(2)}×` : '—',
     ]);
   }
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
-  console.log('');
-  console.log(line(header));
-  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
-  for (const row of rows) console.log(line(row));
+  printTable(header, rows);
   console.log('\nlargest per step (ms, calls):');
   for (const top of tops) console.log(top);
 })().catch((error) => {

@@ -27,6 +27,7 @@ import { loadTensorflow, type TensorflowRuntime } from '../../src/core/engine/te
 import { prepareModel, runTraining } from '../../src/core/engine/trainingSession';
 import { wasmThreadsFor } from '../../src/core/engine/wasmThreadChoice';
 import { findPythonWithTorch } from '../../src/core/python/findPython';
+import { printTable } from './lib/markdownTable';
 
 const root = path.resolve(__dirname, '..', '..');
 const long = process.argv.includes('--long') || process.env.BENCH_LONG === '1';
@@ -207,15 +208,6 @@ function threadsTable(): void {
 
 /** What the automatic choice says for each example, on this machine at the time the example was loaded. */
 const autoChoice = new Map<string, string>();
-
-function printTable(header: string[], rows: string[][]): void {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
-  console.log('');
-  console.log(line(header));
-  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
-  for (const row of rows) console.log(line(row));
-}
 
 (async () => {
   const child = process.argv.indexOf('--threads-child');
