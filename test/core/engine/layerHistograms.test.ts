@@ -60,6 +60,37 @@ describe('histogram rows', () => {
     assert.equal(decodeHistogram(values, 2 * HISTOGRAM_ROW), undefined);
   });
 
+  it('puts a value on a bucket edge where float32 arithmetic puts it, as the tensor ops did, not where doubles would', async () => {
+    // Values whose bucket differs between float32 and double arithmetic of (x − min) · (buckets / (max − min)).
+    const f = Math.fround;
+    const low = f(-0.3);
+    const high = f(0.7);
+    const scale32 = f(HISTOGRAM_BUCKETS / f(high - low));
+    const scale64 = HISTOGRAM_BUCKETS / (high - low);
+    const edgeCases: number[] = [];
+    for (let k = 1; k < HISTOGRAM_BUCKETS && edgeCases.length < 5; k++) {
+      // Float32 neighbours of the k-th edge.
+      const edge = f(low + k / scale64);
+      for (const x of [edge, f(edge * (1 + 2 ** -23)), f(edge * (1 - 2 ** -23))]) {
+        if (x > low && x < high && (f(f(x - low) * scale32) | 0) !== Math.floor((x - low) * scale64)) edgeCases.push(x);
+      }
+    }
+    assert.ok(edgeCases.length > 0, 'found values on which float32 and double arithmetic disagree');
+    const values = [low, high, ...edgeCases];
+    const row = await rows([[values]]);
+    // The reference: the tensor ops' float32 arithmetic, on the cpu backend.
+    const { tf } = runtime;
+    const expected = await onBackend(tf, 'cpu', () => {
+      const x = tf.tensor1d(values);
+      const positions = tf.clipByValue(tf.floor(tf.mul(tf.sub(x, low), tf.div(tf.scalar(HISTOGRAM_BUCKETS), tf.sub(tf.scalar(high), tf.scalar(low))))), 0, HISTOGRAM_BUCKETS - 1);
+      const counts = new Array<number>(HISTOGRAM_BUCKETS).fill(0);
+      for (const b of positions.dataSync()) counts[b]++;
+      tf.dispose([x, positions]);
+      return counts;
+    });
+    assert.deepEqual(Array.from(row.subarray(5, 5 + HISTOGRAM_BUCKETS)), expected);
+  });
+
   it('keeps its float32 numbers in as few digits as still give the same float32', () => {
     for (const x of [0.1, 4.713364601135254, 1e-7, -3.4e38, 285.244873046875, 2 ** -140]) {
       const single = Math.fround(x);
