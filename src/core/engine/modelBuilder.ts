@@ -7,6 +7,7 @@ import { projectionStrides } from '../config/shapeInference';
 import type { ActivationName, LayerConfig, RegularizerConfig } from '../config/trainConfig';
 import { deriveSeed, SeededRandom } from '../random';
 import { makeInitializer } from './initializers';
+import { batchNormTrainingClass } from './batchNormTraining';
 import { seededDropoutClass } from './seededDropout';
 import type { Tf } from './tensorflowRuntime';
 
@@ -157,7 +158,9 @@ class GraphBuilder {
         // constant (gamma 1, beta 0), which computes the same.
         const gammaInitializer = makeInitializer(tf, layer.gammaInitializer, this.seeds.seed());
         const betaInitializer = makeInitializer(tf, layer.betaInitializer, this.seeds.seed());
-        const bn = tf.layers.batchNormalization({
+        // Training steps go through batchNormTraining's analytic gradient; the layer is otherwise tfjs's.
+        const BatchNorm = batchNormTrainingClass(tf);
+        const bn = new BatchNorm({
           momentum: layer.momentum, epsilon: layer.epsilon,
           gammaInitializer: layer.scale ? gammaInitializer : tf.initializers.ones(),
           betaInitializer: layer.center ? betaInitializer : tf.initializers.zeros(),
