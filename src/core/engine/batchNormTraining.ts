@@ -67,22 +67,26 @@ export function normalizeInTraining(tf: Tf, x: Tensor, gamma: Tensor, beta: Tens
   const perChannel = x.size / channels;
   let statistics: { mean: Tensor; variance: Tensor } | undefined;
   const normalize = tf.customGrad(((x: Tensor, gamma: Tensor, beta: Tensor, save: (tensors: Tensor[]) => void) => {
-    // The stock layer's arithmetic: tf.moments, then FusedBatchNorm.
-    const { mean, variance } = tf.moments(x, axes);
+    // tf.moments' arithmetic (its squaredDifference is this sub then square), so the moving
+    // averages get the stock layer's numbers. The wasm backend's FusedBatchNorm and its broadcasting
+    // element-wise kernels are slow (about 40× a same-shape multiply), so x̂ is computed once, here,
+    // and kept for the gradient.
+    const mean = tf.mean(x, axes);
+    const centered = tf.sub(x, mean);
+    const variance = tf.mean(tf.square(centered), axes);
     statistics = { mean: tf.keep(mean), variance: tf.keep(variance) };
-    save([x, mean, variance, gamma]);
+    const inverseStd = tf.rsqrt(tf.add(variance, epsilon));
+    const normalized = tf.mul(centered, inverseStd);
+    save([normalized, inverseStd, gamma]);
     return {
-      value: tf.batchNorm(x, mean, variance, beta, gamma, epsilon),
+      value: tf.add(tf.mul(normalized, gamma), beta),
       gradFunc: (dy: Tensor, saved: Tensor[]) => {
-        const [x, mean, variance, gamma] = saved;
-        const normalized = tf.batchNorm(x, mean, variance, undefined, undefined, epsilon);
+        const [normalized, inverseStd, gamma] = saved;
         const dBeta = tf.sum(dy, axes);
         const dGamma = tf.sum(tf.mul(dy, normalized), axes);
-        const gammaOverStd = tf.mul(gamma, tf.rsqrt(tf.add(variance, epsilon)));
-        // dx = γr·dy + x̂·(−γr·dγ/N) + (−γr·dβ/N); the last two in one FusedBatchNorm on x.
-        const xScale = tf.mul(gammaOverStd, tf.mul(dGamma, -1 / perChannel));
-        const offset = tf.mul(gammaOverStd, tf.mul(dBeta, -1 / perChannel));
-        const dx = tf.add(tf.mul(dy, gammaOverStd), tf.batchNorm(x, mean, variance, offset, xScale, epsilon));
+        // dx = γr·(dy − dβ/N − x̂·dγ/N)
+        const centeredDy = tf.sub(dy, tf.add(tf.mul(normalized, tf.div(dGamma, perChannel)), tf.div(dBeta, perChannel)));
+        const dx = tf.mul(centeredDy, tf.mul(gamma, inverseStd));
         return [dx, dGamma, dBeta];
       },
     };
