@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { batchNormTrainingClass } from '../../../src/core/engine/batchNormTraining';
 import { loadSavedModel } from '../../../src/core/engine/modelSaver';
@@ -156,28 +157,9 @@ describe('BatchNormalization training with the analytic gradient', () => {
   });
 });
 
+/** The ResNet example itself (5 batch norms, two of them starting at gamma 0), on 256 images: 4 steps. */
 function resnetConfig() {
-  const block = (filters: number, strides: number) => ({
-    type: 'residual', layers: [
-      { type: 'conv2d', filters, kernelSize: 3, strides, padding: 'same', kernelInitializer: 'heNormal', useBias: false },
-      { type: 'batchNormalization' },
-      { type: 'activation', activation: 'relu' },
-      { type: 'conv2d', filters, kernelSize: 3, padding: 'same', kernelInitializer: 'heNormal', useBias: false },
-      { type: 'batchNormalization', gammaInitializer: 'ones', center: false },
-    ],
-  });
-  return configFrom({
-    name: 'resnet', seed: 3,
-    data: { dataset: 'mnist', shape: 'image', trainSize: 256, validationSize: 64, preprocess: { normalize: 'standardize', per: 'channel' } },
-    model: {
-      input: [28, 28, 1],
-      layers: [
-        { type: 'conv2d', filters: 8, kernelSize: 3, padding: 'same', kernelInitializer: 'heNormal', useBias: false },
-        { type: 'batchNormalization' }, { type: 'activation', activation: 'relu' }, { type: 'maxPooling2d', poolSize: 2 },
-        block(8, 1), { type: 'activation', activation: 'relu' }, block(16, 2), { type: 'activation', activation: 'relu' },
-        { type: 'flatten' }, { type: 'dense', units: 10, activation: 'softmax' },
-      ],
-    },
-    training: { epochs: 1, batchSize: 64, optimizer: { type: 'sgd', learningRate: 0.05, momentum: 0.9, nesterov: true } },
-  });
+  const text = fs.readFileSync(path.join(__dirname, '..', '..', '..', 'examples', 'mnist-resnet.train.json'), 'utf8')
+    .replace('"trainSize": 4000', '"trainSize": 256').replace('"validationSize": 1000', '"validationSize": 64').replace('"epochs": 3', '"epochs": 1');
+  return configFrom(text, 'mnist-resnet.train.json');
 }
