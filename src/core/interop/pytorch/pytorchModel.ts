@@ -255,6 +255,14 @@ class Weighted(nn.Module):
         if tensor is not None and l1l2 is not None:
             self._penalized.append((tensor, l1l2[0], l1l2[1]))
 
+    def set_up(self, module, use_bias, kernel_init, bias_init, kernel_l1l2, bias_l1l2):
+        """Initializes a Linear/Conv module's weight and bias (if any) and registers their penalties."""
+        kernel_init(module.weight)
+        if use_bias:
+            bias_init(module.bias)
+        self.regularize(module.weight, kernel_l1l2)
+        self.regularize(module.bias, bias_l1l2)
+
     def penalty(self):
         total = 0.0
         for tensor, l1, l2 in self._penalized:
@@ -272,12 +280,8 @@ class Dense(Weighted):
     def __init__(self, in_features, units, activation, use_bias, kernel_init, bias_init, kernel_l1l2=None, bias_l1l2=None):
         super().__init__()
         self.linear = nn.Linear(in_features, units, bias=use_bias)
-        kernel_init(self.linear.weight)
-        if use_bias:
-            bias_init(self.linear.bias)
+        self.set_up(self.linear, use_bias, kernel_init, bias_init, kernel_l1l2, bias_l1l2)
         self.activation = make_activation(activation)
-        self.regularize(self.linear.weight, kernel_l1l2)
-        self.regularize(self.linear.bias, bias_l1l2)
 
     def forward(self, x):
         return self.activation(self.linear(x))
@@ -291,12 +295,8 @@ class Convolution(Weighted):
     def __init__(self, pad, conv, activation, use_bias, kernel_init, bias_init, kernel_l1l2=None, bias_l1l2=None):
         super().__init__()
         self.pad, self.conv = pad, conv
-        kernel_init(self.conv.weight)
-        if use_bias:
-            bias_init(self.conv.bias)
+        self.set_up(self.conv, use_bias, kernel_init, bias_init, kernel_l1l2, bias_l1l2)
         self.activation = make_activation(activation)
-        self.regularize(self.conv.weight, kernel_l1l2)
-        self.regularize(self.conv.bias, bias_l1l2)
 
     def forward(self, x):
         return self.activation(self.conv(self.pad(x)))
@@ -331,12 +331,8 @@ class SeparableConv2d(Weighted):
         self.depthwise = nn.Conv2d(in_channels, in_channels * depth_multiplier, kernel_size, stride=strides, groups=in_channels, bias=False)
         self.pointwise = nn.Conv2d(in_channels * depth_multiplier, filters, 1, bias=use_bias)
         depthwise_init(self.depthwise.weight)
-        kernel_init(self.pointwise.weight)
-        if use_bias:
-            bias_init(self.pointwise.bias)
+        self.set_up(self.pointwise, use_bias, kernel_init, bias_init, kernel_l1l2, bias_l1l2)
         self.activation = make_activation(activation)
-        self.regularize(self.pointwise.weight, kernel_l1l2)
-        self.regularize(self.pointwise.bias, bias_l1l2)
 
     def forward(self, x):
         return self.activation(self.pointwise(self.depthwise(self.pad(x))))
