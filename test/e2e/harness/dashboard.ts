@@ -7,6 +7,7 @@
 // (header status, findings with their Apply Fix buttons, run history rows).
 
 import type { Frame } from 'playwright-core';
+import type { Checks } from './scenario';
 import type { Session } from './session';
 
 export type DashboardKind = 'panel' | 'sidebar';
@@ -119,6 +120,23 @@ export async function waitDashboard(s: Session, frame: () => Promise<Frame> | Fr
     const d = await readDashboard(await frame());
     return accept(d) ? d : undefined;
   }, { timeout: options.timeout ?? 60_000, interval: options.interval ?? 250, quiet: options.quiet });
+}
+
+/**
+ * Waits for the panel to show its run completed with every chart caught up (the header can say
+ * "completed" one redraw before the layer charts do), noting each distinct state on the way and
+ * the time since `startedAt`; returns the final snapshot.
+ */
+export async function waitRunCompleted(s: Session, t: Checks, panel: Frame, description: string, startedAt: number, timeout: number): Promise<DashboardSnapshot> {
+  const seen: string[] = [];
+  const done = await waitDashboard(s, () => panel, description, (d) => {
+    const line = describe(d);
+    if (seen[seen.length - 1] !== line) seen.push(line);
+    return d.status === 'completed' && d.settled;
+  }, { timeout, interval: 150 });
+  t.note(`panel states seen: ${seen.join(' → ')}`);
+  t.note(`run completed ${((Date.now() - startedAt) / 1000).toFixed(1)} s after the command: ${done.meta}`);
+  return done;
 }
 
 /** A short line for logs: "running · 120 steps · 6 stats · loss 2/2 · findings init.x". */

@@ -502,6 +502,14 @@ export class Session {
     }
   }
 
+  /** Waits until the workspace holds exactly `count` run folders, the newest completed; returns that one. */
+  async waitRunFolderCompleted(count: number, description: string, timeout: number): Promise<{ dir: string; record: Record<string, unknown> }> {
+    return this.waitFor(description, () => {
+      const runs = this.runRecords();
+      return runs.length === count && runs[count - 1].record.status === 'completed' ? runs[count - 1] : undefined;
+    }, { timeout });
+  }
+
   /** Files under the workspace's .training-doctor/runs/: run.json of each run, newest last. */
   runRecords(): { dir: string; record: Record<string, unknown> }[] {
     const root = path.join(this.workspaceDir, '.training-doctor', 'runs');

@@ -12,7 +12,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { findPythonWithTorch, type PythonWithTorch } from '../../../src/core/python/findPython';
-import { dashboardFrame, describe, openSidebar, points, readDashboard, waitDashboard, type DashboardSnapshot } from '../harness/dashboard';
+import { dashboardFrame, describe, openSidebar, points, readDashboard, waitDashboard, waitRunCompleted, type DashboardSnapshot } from '../harness/dashboard';
 import { REPO_ROOT } from '../harness/paths';
 import type { Scenario } from '../harness/scenario';
 import type { Session } from '../harness/session';
@@ -69,14 +69,7 @@ export const s10Pytorch: Scenario = {
     }, { timeout: 60_000, interval: 100, quiet: true }).then(() => true, () => false);
     const panel = await dashboardFrame(s, 'panel', { timeout: 60_000 });
     t.note(`dashboard panel open ${((Date.now() - t0) / 1000).toFixed(1)} s after the command`);
-    const seen: string[] = [];
-    const done = await waitDashboard(s, () => panel, 'the panel to show the pytorch run completed', (d) => {
-      const line = describe(d);
-      if (seen[seen.length - 1] !== line) seen.push(line);
-      return d.status === 'completed' && d.settled;
-    }, { timeout: 120_000, interval: 150 });
-    t.note(`panel states seen: ${seen.join(' → ')}`);
-    t.note(`run completed ${((Date.now() - t0) / 1000).toFixed(1)} s after the command: ${done.meta}`);
+    const done = await waitRunCompleted(s, t, panel, 'the panel to show the pytorch run completed', t0, 120_000);
     await t.expect(await statusWatch, `the status bar named pytorch while the run trained (last status bar text with the run: "${statusSeen}")`);
     t.note(`status bar while training: "${statusSeen}"`);
 
@@ -117,10 +110,7 @@ export const s10Pytorch: Scenario = {
     await s.openFile(BROKEN);
     await s.runCommand('Training Doctor: Train Model');
     const hasFault = (d: DashboardSnapshot) => d.findings.some((f) => VANISHING.includes(f.rule));
-    const broken = await s.waitFor('a second run folder with status completed', () => {
-      const runs = s.runRecords();
-      return runs.length === 2 && runs[1].record.status === 'completed' ? runs[1] : undefined;
-    }, { timeout: 120_000 });
+    const broken = await s.waitRunFolderCompleted(2, 'a second run folder with status completed', 120_000);
     const brokenId = String(broken.record.id);
     const panel2 = await dashboardFrame(s, 'panel', { runId: brokenId, timeout: 30_000 });
     const faulty = await waitDashboard(s, () => panel2, `the deep tanh run's panel with a ${VANISHING.join(' or ')} finding`, (d) => d.status === 'completed' && hasFault(d), { timeout: 30_000 });

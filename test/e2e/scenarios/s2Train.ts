@@ -4,7 +4,7 @@
 // gradient norms) hold the run's data, the run ends "completed" (panel header, run.json), and the
 // side-bar view (activity bar "Training Doctor") lists it.
 
-import { dashboardFrame, describe, openSidebar, points, waitDashboard } from '../harness/dashboard';
+import { dashboardFrame, openSidebar, points, waitDashboard, waitRunCompleted } from '../harness/dashboard';
 import type { Scenario } from '../harness/scenario';
 
 const CONFIG = 'mnist-small.train.json';
@@ -21,16 +21,8 @@ export const s2Train: Scenario = {
     const panel = await dashboardFrame(s, 'panel', { timeout: 60_000 });
     t.note(`dashboard panel open ${((Date.now() - t0) / 1000).toFixed(1)} s after the command`);
 
-    const seen: string[] = [];
-    const done = await waitDashboard(s, () => panel, 'the panel to show the run completed', (d) => {
-      const line = describe(d);
-      if (seen[seen.length - 1] !== line) seen.push(line);
-      // Settled: the header can show "completed" one redraw before the layer charts catch up
-      // (one fresh-clone run read an empty activations chart that way).
-      return d.status === 'completed' && d.settled;
-    }, { timeout: 90_000, interval: 150 });
-    t.note(`panel states seen: ${seen.join(' → ')}`);
-    t.note(`run completed ${((Date.now() - t0) / 1000).toFixed(1)} s after the command: ${done.meta}`);
+    // Settled as well as completed: one fresh-clone run read an empty activations chart otherwise.
+    const done = await waitRunCompleted(s, t, panel, 'the panel to show the run completed', t0, 90_000);
 
     // --- what the panel shows --------------------------------------------------------------
     const steps = done.summary?.steps ?? 0;

@@ -58,10 +58,7 @@ export const s3FixFinding: Scenario = {
 
     // --- Re-run (the notification's button) -----------------------------------------------------------
     await toast.locator('.monaco-button', { hasText: 'Re-run' }).first().click();
-    const second = await s.waitFor('a second run folder with status completed', () => {
-      const runs = s.runRecords();
-      return runs.length === 2 && runs[1].record.status === 'completed' ? runs[1] : undefined;
-    }, { timeout: 90_000 });
+    const second = await s.waitRunFolderCompleted(2, 'a second run folder with status completed', 90_000);
     const secondId = String(second.record.id);
     const panel2 = await dashboardFrame(s, 'panel', { runId: secondId, timeout: 30_000 });
     const clean = await waitDashboard(s, () => panel2, 'the re-run\'s panel completed', (d) => d.status === 'completed', { timeout: 30_000 });
